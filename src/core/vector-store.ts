@@ -1,0 +1,61 @@
+/**
+ * The `VectorStore` port: named collections of vectors with payloads, and aliases that can be
+ * switched atomically (Qdrant in production, a local durable store in the embedded default).
+ */
+
+export type VectorDistance = 'cosine' | 'euclid' | 'dot';
+
+export type AttributeValue = string | number | boolean;
+
+export interface VectorPayload {
+  label?: string;
+  attributes?: Record<string, AttributeValue>;
+}
+
+export interface VectorPoint {
+  id: string;
+  vector: Float32Array | number[];
+  payload: VectorPayload;
+}
+
+export interface SearchFilter {
+  label?: string;
+  /** Every listed attribute must equal the given value. */
+  attributes?: Record<string, AttributeValue>;
+}
+
+export interface SearchHit {
+  id: string;
+  /** Higher is closer (cosine/dot similarity; negative distance for euclid). */
+  score: number;
+  payload: VectorPayload;
+}
+
+export interface CollectionSpec {
+  dimension: number;
+  distance: VectorDistance;
+}
+
+export interface CollectionInfo extends CollectionSpec {
+  name: string;
+  count: number;
+}
+
+export interface VectorStore {
+  createCollection(name: string, spec: CollectionSpec): Promise<void>;
+  dropCollection(name: string): Promise<void>;
+  listCollections(): Promise<CollectionInfo[]>;
+  /** Inserts or replaces points (by id). */
+  upsert(collection: string, points: VectorPoint[]): Promise<void>;
+  delete(collection: string, ids: string[]): Promise<void>;
+  /** `collection` may be a collection name or an alias. */
+  search(collection: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]>;
+  /** `collection` may be a collection name or an alias. */
+  get(collection: string, id: string): Promise<VectorPoint | undefined>;
+  /** Points `alias` at `collection` in one atomic step (creating the alias if needed). */
+  setAlias(alias: string, collection: string): Promise<void>;
+  /** The collection an alias points at, or undefined. */
+  resolveAlias(alias: string): Promise<string | undefined>;
+  health(): Promise<{ ok: boolean; detail?: string }>;
+  close(): Promise<void>;
+}
