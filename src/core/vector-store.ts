@@ -59,3 +59,26 @@ export interface VectorStore {
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
 }
+
+/** Why a vector store refused a call: maps to HTTP 400 / 404 / 409 / 503. */
+export type VectorStoreErrorCode = 'invalid_argument' | 'not_found' | 'conflict' | 'unavailable';
+
+/**
+ * The one error type adapters throw for refusals the caller can act on. `field` names the
+ * offending argument (e.g. `points[3].vector`) when the input was at fault.
+ *
+ * @example
+ * try { await store.search('catalog', [1, 2], { k: 10 }); }
+ * catch (e) { if (e instanceof VectorStoreError && e.code === 'invalid_argument') console.error(e.field); }
+ */
+export class VectorStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: VectorStoreErrorCode,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'VectorStoreError';
+  }
+}

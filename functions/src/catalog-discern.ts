@@ -1,0 +1,38 @@
+import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchResult } from './catalog';
+
+/**
+ * Searches through a discern service's vector endpoints (used where no Qdrant is configured,
+ * e.g. in front of the embedded default).
+ *
+ * @example
+ * const catalog = createDiscernCatalog('http://127.0.0.1:8080', 'catalog');
+ */
+export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: string): EdgeCatalog {
+  const base = baseUrl.replace(/\/$/, '');
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+
+  async function call<T>(path: string, init?: RequestInit): Promise<T | undefined> {
+    const response = await fetch(`${base}${path}`, { ...init, headers });
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new CatalogUnavailableError(`discern ${path}: HTTP ${response.status}`);
+    return (await response.json()) as T;
+  }
+
+  return {
+    async liveCollection() {
+      const live = await call<{ collection: string }>(`/v1/live?alias=${encodeURIComponent(alias)}`);
+      if (!live) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
+      return live.collection;
+    },
+    async search(collection: string, vector: Float32Array, k: number, filter?: EdgeSearchFilter) {
+      const body = JSON.stringify({ vector: Array.from(vector), k, filter });
+      const found = await call<{ results: EdgeSearchResult[] }>(`/v1/collections/${encodeURIComponent(collection)}/search`, { method: 'POST', body });
+      if (!found) throw new CatalogUnavailableError(`collection ${collection} is gone`);
+      return found.results;
+    },
+    async vectorOf(collection: string, id: string) {
+      const point = await call<{ vector: number[] }>(`/v1/collections/${encodeURIComponent(collection)}/points/${encodeURIComponent(id)}`);
+      return point ? Float32Array.from(point.vector) : undefined;
+    },
+  };
+}

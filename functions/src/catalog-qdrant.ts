@@ -1,0 +1,63 @@
+import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
+
+interface QdrantPoint {
+  id: string | number;
+  score?: number;
+  payload?: { id?: string; label?: string };
+  vector?: number[];
+}
+
+/**
+ * Searches Qdrant over its REST API with `fetch` (the JS client needs Node APIs). Points carry
+ * the item id in `payload.id`, the label in `payload.label` and attributes under
+ * `payload.attributes`, as the Node adapter writes them.
+ *
+ * @example
+ * const catalog = createQdrantCatalog('https://qdrant.example:6333', 'catalog', apiKey);
+ */
+export function createQdrantCatalog(url: string, alias: string, apiKey?: string): EdgeCatalog {
+  const base = url.replace(/\/$/, '');
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) };
+
+  async function call<T>(path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${base}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!response.ok) throw new CatalogUnavailableError(`qdrant ${path}: HTTP ${response.status}`);
+    return ((await response.json()) as { result: T }).result;
+  }
+
+  return {
+    async liveCollection() {
+      const result = await call<{ aliases: { alias_name: string; collection_name: string }[] }>('/aliases');
+      const found = result.aliases.find((a) => a.alias_name === alias);
+      if (!found) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
+      return found.collection_name;
+    },
+    async search(collection: string, vector: Float32Array, k: number, filter?: EdgeSearchFilter) {
+      const points = await call<QdrantPoint[]>(`/collections/${encodeURIComponent(collection)}/points/search`, {
+        vector: Array.from(vector),
+        limit: k,
+        with_payload: true,
+        ...(filter ? { filter: qdrantFilter(filter) } : {}),
+      });
+      return points.map((p) => ({ id: p.payload?.id ?? String(p.id), score: p.score ?? 0, label: p.payload?.label }));
+    },
+    async vectorOf(collection: string, id: string) {
+      const result = await call<{ points: QdrantPoint[] }>(`/collections/${encodeURIComponent(collection)}/points/scroll`, {
+        filter: { must: [{ key: 'id', match: { value: id } }] },
+        limit: 1,
+        with_payload: false,
+        with_vector: true,
+      });
+      const vector = result.points[0]?.vector;
+      return vector ? Float32Array.from(vector) : undefined;
+    },
+  };
+}
+
+/** Translates a discern filter into Qdrant `must` conditions. */
+export function qdrantFilter(filter: EdgeSearchFilter) {
+  const must: { key: string; match: { value: string | number | boolean } }[] = [];
+  if (filter.label !== undefined) must.push({ key: 'label', match: { value: filter.label } });
+  for (const [key, value] of Object.entries(filter.attributes ?? {})) must.push({ key: `attributes.${key}`, match: { value } });
+  return { must };
+}

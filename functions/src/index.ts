@@ -1,0 +1,129 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../../src/core/catalog-naming';
+import { CatalogUnavailableError, type EdgeCatalog } from './catalog';
+import { createDiscernCatalog } from './catalog-discern';
+import { createQdrantCatalog } from './catalog-qdrant';
+import { imageToInput, InputError, pixelsToInput, type ImageInputSpec } from './decode-input';
+import type { EdgeEnv } from './env';
+import { createModelSource, ModelUnavailableError, type LoadedModel } from './model-source';
+import { runEmbedding } from './onnx-session';
+import { embedRequest, searchRequest } from './requests';
+
+interface IsolateState {
+  catalog: EdgeCatalog;
+  models: ReturnType<typeof createModelSource>;
+  alias: string;
+}
+
+let isolate: IsolateState | undefined;
+
+function stateFor(env: EdgeEnv): IsolateState {
+  if (isolate) return isolate;
+  const alias = env.LIVE_ALIAS ?? DEFAULT_LIVE_ALIAS;
+  let catalog: EdgeCatalog;
+  if (env.QDRANT_URL) catalog = createQdrantCatalog(env.QDRANT_URL, alias, env.QDRANT_API_KEY);
+  else if (env.DISCERN_API_URL) catalog = createDiscernCatalog(env.DISCERN_API_URL, alias, env.DISCERN_API_KEY);
+  else throw new CatalogUnavailableError('configure QDRANT_URL or DISCERN_API_URL');
+  isolate = { catalog, models: createModelSource(env), alias };
+  return isolate;
+}
+
+async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  if (!(c.req.header('content-type') ?? '').includes('application/json')) {
+    throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json');
+  }
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new HttpError(400, 'invalid_request', `${issues[0].path || 'body'}: ${issues[0].message}`, issues);
+  }
+  return parsed.data;
+}
+
+/** Embeds one image or pixel grid with the given model version. */
+async function embedWith(model: LoadedModel, request: { image?: string; pixels?: { width: number; height: number; channels: number; data: number[] } }) {
+  const spec = model.info.input as unknown as ImageInputSpec;
+  if (!spec.height || !spec.width || !spec.channels) {
+    throw new HttpError(400, 'invalid_request', `model ${model.info.id} takes feature vectors, not images: send vector`);
+  }
+  const input = request.image !== undefined ? imageToInput(request.image, spec) : pixelsToInput(request.pixels!, spec);
+  const [embedding] = await runEmbedding(model.session, input, [1, spec.height, spec.width, spec.channels]);
+  return embedding;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: 400 | 404 | 413 | 415 | 503, readonly code: string, message: string, readonly issues?: { path: string; message: string }[]) {
+    super(message);
+  }
+}
+
+/**
+ * The edge worker: `/v1/embed` and `/v1/search` with the Node API's request and response shapes.
+ * Every answer names the model version of the collection it searched, and queries are embedded
+ * with exactly that version.
+ */
+export const app = new Hono<{ Bindings: EdgeEnv }>();
+
+app.get('/healthz', (c) => c.json({ ok: true }));
+
+app.post('/v1/embed', async (c) => {
+  const request = await parseBody(c, embedRequest);
+  const state = stateFor(c.env);
+  const collection = await state.catalog.liveCollection();
+  const modelVersion = versionOfCollection(state.alias, collection);
+  if (!modelVersion) throw new HttpError(503, 'catalog_unavailable', `live collection ${collection} names no model version`);
+  const embedding = await embedWith(await state.models.load(modelVersion), request);
+  return c.json({ modelVersion, embedding: Array.from(embedding) });
+});
+
+app.post('/v1/search', async (c) => {
+  const request = await parseBody(c, searchRequest);
+  const state = stateFor(c.env);
+  const collection = await state.catalog.liveCollection();
+  const modelVersion = versionOfCollection(state.alias, collection);
+  if (!modelVersion) throw new HttpError(503, 'catalog_unavailable', `live collection ${collection} names no model version`);
+  let vector: Float32Array;
+  if (request.itemId !== undefined) {
+    const stored = await state.catalog.vectorOf(collection, request.itemId);
+    if (!stored) throw new HttpError(404, 'not_found', `itemId: no item ${request.itemId} in the live catalog`);
+    vector = stored;
+  } else if (request.vector !== undefined) {
+    const model = await state.models.load(modelVersion);
+    if (request.vector.length !== model.info.embeddingDim) {
+      throw new HttpError(400, 'invalid_request', `vector: expected ${model.info.embeddingDim} numbers, got ${request.vector.length}`);
+    }
+    vector = Float32Array.from(request.vector);
+  } else {
+    vector = await embedWith(await state.models.load(modelVersion), request);
+  }
+  const extra = request.itemId !== undefined ? 1 : 0;
+  const hits = await state.catalog.search(collection, vector, request.k + extra, request.filter);
+  const results = hits.filter((h) => h.id !== request.itemId).slice(0, request.k);
+  return c.json({ modelVersion, results });
+});
+
+app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof HttpError) {
+    return c.json({ error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }, error.status);
+  }
+  if (error instanceof InputError) {
+    return c.json({ error: { code: 'invalid_request', message: `${error.field}: ${error.message}`, issues: [{ path: error.field, message: error.message }] } }, 400);
+  }
+  if (error instanceof CatalogUnavailableError || error instanceof ModelUnavailableError) {
+    c.header('Retry-After', '5');
+    return c.json({ error: { code: 'unavailable', message: error.message } }, 503);
+  }
+  console.error(JSON.stringify({ level: 'error', message: error.message, stack: error.stack }));
+  return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+});
+
+export default app;

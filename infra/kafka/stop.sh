@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Stops the broker started from DIR. Graceful (SIGTERM, then SIGKILL after a grace period)
+# unless --kill is given, which sends SIGKILL at once to simulate a crash.
+#
+# Usage: infra/kafka/stop.sh --dir DIR [--kill] [--grace SECONDS] [--purge]
+#   --purge  also deletes DIR afterwards.
+set -euo pipefail
+
+dir=""; signal=TERM; grace=30; purge=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) dir="$2"; shift 2 ;;
+    --kill) signal=KILL; shift ;;
+    --grace) grace="$2"; shift 2 ;;
+    --purge) purge=1; shift ;;
+    *) echo "stop.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -n "$dir" ]] || { echo "stop.sh: --dir is required" >&2; exit 2; }
+
+pidfile="$dir/kafka.pid"
+if [[ -f "$pidfile" ]]; then
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    deadline=$(( SECONDS + grace ))
+    while kill -0 "$pid" 2>/dev/null; do
+      if (( SECONDS >= deadline )); then kill -KILL "$pid" 2>/dev/null || true; fi
+      sleep 0.1
+    done
+  fi
+  rm -f "$pidfile"
+fi
+
+if (( purge )); then rm -rf "$dir"; fi

@@ -1,0 +1,100 @@
+import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName } from '../../core/queue';
+import { QueueUnavailableError } from '../../core/queue';
+import { createLogger } from '../../log/logger';
+import { assertOutgoingRecords, assertTopicName } from '../topics';
+import { EmbeddedConsumer } from './embedded-consumer';
+import { EmbeddedStore } from './embedded-store';
+import { partitionForKey } from './partition-for-key';
+import type { StoredRecord } from './partition-log';
+
+export interface EmbeddedQueueOptions {
+  /** Directory holding the logs and committed offsets (created if missing). */
+  dir: string;
+  /** Partitions per topic when a topic is first created (default 1). */
+  partitions?: number;
+}
+
+/**
+ * The `Queue` port on local disk for a single process: one fsync'd append-only log per topic
+ * partition, consumer-group offsets in atomically replaced files. Publishes resolve once on
+ * disk; concurrent publishes share an fsync.
+ *
+ * @example
+ * const queue = createEmbeddedQueue({ dir: '/data/queue', partitions: 2 });
+ * await queue.init();
+ * await queue.publish('items', [{ key: 'item-1', value: '{"id":"item-1"}' }]);
+ */
+export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
+  if (typeof options?.dir !== 'string' || options.dir === '') throw new TypeError('dir: expected a directory path');
+  const partitions = options.partitions ?? 1;
+  if (!Number.isInteger(partitions) || partitions < 1) throw new TypeError(`partitions: expected a positive integer, got ${partitions}`);
+  const log = createLogger('queue.embedded');
+  let store: Promise<EmbeddedStore> | undefined;
+  let closed = false;
+  const consumers = new Set<QueueConsumer>();
+
+  function opened(): Promise<EmbeddedStore> {
+    if (closed) return Promise.reject(new QueueUnavailableError('queue is closed'));
+    store ??= EmbeddedStore.acquire(options.dir, partitions, log).catch((error) => {
+      store = undefined;
+      throw error;
+    });
+    return store;
+  }
+
+  return {
+    async init() {
+      await opened();
+    },
+
+    async publish(topic: TopicName, records: OutgoingRecord[]) {
+      assertTopicName(topic, 'topic');
+      assertOutgoingRecords(records);
+      if (records.length === 0) return;
+      const s = await opened();
+      const timestamp = Date.now();
+      const byPartition = new Map<number, StoredRecord[]>();
+      for (const r of records) {
+        const p = partitionForKey(r.key, s.partitionCount(topic));
+        let list = byPartition.get(p);
+        if (!list) byPartition.set(p, (list = []));
+        list.push({ key: r.key, value: r.value, headers: r.headers ?? {}, timestamp });
+      }
+      try {
+        await Promise.all([...byPartition].map(([p, list]) => s.logOf(topic, p).append(list)));
+      } catch (error) {
+        throw new QueueUnavailableError(`embedded queue could not store records: ${(error as Error).message}`, 5, { cause: error });
+      }
+    },
+
+    async consumer(consumerOptions: QueueConsumerOptions) {
+      if (typeof consumerOptions?.group !== 'string' || consumerOptions.group === '') throw new TypeError('group: expected a non-empty string');
+      if (!Array.isArray(consumerOptions.topics) || consumerOptions.topics.length === 0) throw new TypeError('topics: expected a non-empty array');
+      consumerOptions.topics.forEach((t, i) => assertTopicName(t, `topics[${i}]`));
+      const consumer = await EmbeddedConsumer.open(await opened(), consumerOptions);
+      consumers.add(consumer);
+      const close = consumer.close.bind(consumer);
+      consumer.close = async () => {
+        consumers.delete(consumer);
+        await close();
+      };
+      return consumer;
+    },
+
+    async health(): Promise<QueueHealth> {
+      try {
+        await opened();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const consumer of [...consumers]) await consumer.close();
+      if (store) await (await store.catch(() => undefined))?.release();
+    },
+  };
+}

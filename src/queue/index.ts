@@ -1,0 +1,46 @@
+import type { Queue } from '../core/queue';
+import { createEmbeddedQueue } from './embedded/embedded-queue';
+import { createKafkaQueue } from './kafka/kafka-queue';
+
+export type QueueConfig =
+  | {
+      kind: 'kafka';
+      /** Bootstrap brokers, `host:port` each. */
+      brokers: string[];
+      clientId: string;
+      /** Topics are `<topicPrefix>.items`, `.feedback`, `.dead-letters` (default `discern`). */
+      topicPrefix?: string;
+      /** Partitions of topics created by `init()` (default 3). */
+      partitions?: number;
+      /** Bound on one produce request before `QueueUnavailableError` (default 5000 ms). */
+      publishTimeoutMs?: number;
+    }
+  | {
+      kind: 'embedded';
+      /** Directory of the logs and offsets, e.g. `<DISCERN_DATA_DIR>/queue`. */
+      dir: string;
+      /** Partitions per topic when first created (default 1). */
+      partitions?: number;
+    };
+
+/**
+ * Builds the configured `Queue` adapter; the one place that chooses between them.
+ *
+ * @example
+ * const queue = createQueue(process.env.KAFKA_BROKERS
+ *   ? { kind: 'kafka', brokers: process.env.KAFKA_BROKERS.split(','), clientId: 'discern' }
+ *   : { kind: 'embedded', dir: join(dataDir, 'queue') });
+ * await queue.init();
+ */
+export function createQueue(config: QueueConfig): Queue {
+  switch (config?.kind) {
+    case 'kafka':
+      return createKafkaQueue(config);
+    case 'embedded':
+      return createEmbeddedQueue(config);
+    default:
+      throw new TypeError(`kind: expected "kafka" or "embedded", got ${JSON.stringify((config as { kind?: unknown })?.kind)}`);
+  }
+}
+
+export { TOPIC_NAMES } from './topics';

@@ -1,0 +1,93 @@
+import * as ort from 'onnxruntime-node';
+import type { ModelStore, ModelVersionInfo } from '../core/model-store';
+
+export interface LoadedModelVersion {
+  info: ModelVersionInfo;
+  session: ort.InferenceSession;
+}
+
+export interface ModelRuntimeOptions {
+  /** Sessions kept open at once; the live version and the one before it is the common case. */
+  maxCachedVersions?: number;
+  /** Rows per inference call when embedding large batches. */
+  batchSize?: number;
+}
+
+/**
+ * Runs model versions from a `ModelStore` with onnxruntime-node, one cached session per
+ * version, so a query is embedded by exactly the version its collection was built with.
+ *
+ * @example
+ * const runtime = createOnnxModelRuntime(modelStore);
+ * const vectors = await runtime.embed('v000003', pixels, [2, 28, 28, 1]);
+ */
+export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeOptions = {}) {
+  const maxCached = options.maxCachedVersions ?? 4;
+  const batchSize = options.batchSize ?? 512;
+  const cache = new Map<string, Promise<LoadedModelVersion>>();
+
+  async function open(version: string): Promise<LoadedModelVersion> {
+    const info = await store.get(version);
+    if (!info) throw new UnknownModelVersionError(version);
+    const session = await ort.InferenceSession.create(await store.onnx(version), {
+      intraOpNumThreads: Number(process.env.ORT_THREADS ?? 1),
+      graphOptimizationLevel: 'all',
+    });
+    return { info, session };
+  }
+
+  function load(version: string): Promise<LoadedModelVersion> {
+    let entry = cache.get(version);
+    if (entry) {
+      cache.delete(version);
+      cache.set(version, entry);
+      return entry;
+    }
+    entry = open(version);
+    entry.catch(() => cache.delete(version));
+    cache.set(version, entry);
+    while (cache.size > maxCached) {
+      const oldest = cache.keys().next().value as string;
+      const evicted = cache.get(oldest);
+      cache.delete(oldest);
+      void evicted?.then((m) => m.session.release()).catch(() => undefined);
+    }
+    return entry;
+  }
+
+  /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
+  async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    const { info, session } = await load(version);
+    const n = shape[0];
+    const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(n * info.embeddingDim);
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const feeds = {
+        [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
+      };
+      const result = await session.run(feeds);
+      out.set(result[session.outputNames[0]].data as Float32Array, start * info.embeddingDim);
+    }
+    return out;
+  }
+
+  return {
+    load,
+    embed,
+    async close() {
+      const entries = [...cache.values()];
+      cache.clear();
+      await Promise.all(entries.map((e) => e.then((m) => m.session.release()).catch(() => undefined)));
+    },
+  };
+}
+
+export type OnnxModelRuntime = ReturnType<typeof createOnnxModelRuntime>;
+
+export class UnknownModelVersionError extends Error {
+  constructor(readonly version: string) {
+    super(`unknown model version ${version}`);
+    this.name = 'UnknownModelVersionError';
+  }
+}
