@@ -1,0 +1,22 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { RequestIdVariables } from 'hono/request-id';
+import type { Config } from '../config/load-config';
+import type { Queue } from '../core/queue';
+import type { VectorStore } from '../core/vector-store';
+import type { Logger } from '../log/logger';
+import type { HttpMetrics } from './http-metrics';
+import type { ModelCatalog } from './model-catalog';
+
+export type AppEnv = { Variables: RequestIdVariables };
+export type DiscernApp = OpenAPIHono<AppEnv>;
+
+/** What the route handlers share. */
+export interface RouteContext {
+  queue: Queue;
+  vectorStore: VectorStore;
+  models: ModelCatalog;
+  config: Pick<Config, 'apiKey' | 'api'>;
+  metrics: HttpMetrics;
+  logger: Logger;
+  liveAlias: string;
+}

@@ -1,0 +1,5 @@
+export { createApp, type AppDeps } from './app';
+export { ApiError, type ApiErrorBody, type ApiIssue } from './api-error';
+export type { DiscernApp } from './app-context';
+export { UnknownModelVersionError, inputSpecFromInfo, type ModelCatalog, type ModelDescription, type ModelInputSpec } from './model-catalog';
+export { resolveLiveCollection, type LiveCollection } from './live-collection';

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../api-error';
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Reads a JSON body under a size cap: 415 unless the content type is JSON, 413 above
+ * `maxBytes`, 400 when it does not parse. The parsed body stays cached on the request, so the
+ * schema validator that follows does not parse it again.
+ *
+ * @example
+ * createRoute({ ..., middleware: jsonBody({ maxBytes: 1 << 20 }) });
+ */
+export function jsonBody(options: { maxBytes: number; maxBatch?: { field: string; max: number } }): MiddlewareHandler[] {
+  const limit = bodyLimit({
+    maxSize: options.maxBytes,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `request body exceeds ${options.maxBytes} bytes (MAX_BODY_BYTES)`);
+    },
+  });
+  const parse: MiddlewareHandler = async function parseJsonBody(c, next) {
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim();
+    if (!JSON_MEDIA_TYPE.test(mediaType)) {
+      throw new ApiError(415, 'unsupported_media_type', `content-type must be application/json (got ${mediaType || 'none'})`);
+    }
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(400, 'invalid_json', `request body is not valid JSON (${(error as Error).message})`);
+    }
+    const batch = options.maxBatch;
+    if (batch && body !== null && typeof body === 'object') {
+      const list = (body as Record<string, unknown>)[batch.field];
+      // Refused before validation so an oversized batch costs nothing to turn away.
+      if (Array.isArray(list) && list.length > batch.max) {
+        throw new ApiError(413, 'batch_too_large', `${batch.field}: at most ${batch.max} per request (MAX_BATCH_ITEMS), got ${list.length}`, [
+          { path: batch.field, message: `at most ${batch.max} per request, got ${list.length}` },
+        ]);
+      }
+    }
+    return next();
+  };
+  return [limit, parse];
+}

@@ -1,0 +1,57 @@
+import type { ModelVersionInfo } from '../core/model-store';
+
+/** What a model version takes: an image grid or a feature vector from a user backbone. */
+export type ModelInputSpec =
+  | { kind: 'image'; height: number; width: number; channels: 1 | 3 }
+  | { kind: 'features'; features: number };
+
+/** The answer of `GET /v1/model`. */
+export interface ModelDescription {
+  /** The published version, or null before the first one. */
+  current: ModelVersionInfo | null;
+  publishedAt: string | null;
+  metrics: Record<string, number>;
+  /** Kept versions, newest first. */
+  history: ModelVersionInfo[];
+}
+
+/**
+ * The `ModelCatalog` port: embeds inputs with a named model version (each request pins the
+ * version it resolved once, so answers stay consistent while a new version is published).
+ * Backed in production by onnxruntime sessions cached per version.
+ *
+ * @example
+ * const spec = await catalog.inputSpec('v000003');
+ * const [embedding] = await catalog.embed('v000003', pixels, [1, 28, 28, 1]);
+ */
+export interface ModelCatalog {
+  /** Rejects with `UnknownModelVersionError` when the version does not exist. */
+  inputSpec(version: string): Promise<ModelInputSpec>;
+  /**
+   * Embeds a batch. `input` holds raw values (pixels 0–255, HWC, or features) of the batch,
+   * `shape` is `[n, height, width, channels]` or `[n, features]`; returns n embeddings.
+   */
+  embed(version: string, input: Float32Array, shape: readonly number[]): Promise<Float32Array[]>;
+  describe(): Promise<ModelDescription>;
+}
+
+/** The requested model version is not (or no longer) available. */
+export class UnknownModelVersionError extends Error {
+  constructor(readonly version: string) {
+    super(`unknown model version ${version}`);
+    this.name = 'UnknownModelVersionError';
+  }
+}
+
+/**
+ * Reads a `ModelVersionInfo.input` record (`{ height, width, channels }` or `{ features }`).
+ *
+ * @example
+ * inputSpecFromInfo({ height: 28, width: 28, channels: 1 }); // { kind: 'image', ... }
+ */
+export function inputSpecFromInfo(input: Record<string, number>): ModelInputSpec {
+  if (typeof input.features === 'number') return { kind: 'features', features: input.features };
+  const { height, width, channels } = input;
+  if (height > 0 && width > 0 && (channels === 1 || channels === 3)) return { kind: 'image', height, width, channels };
+  throw new Error(`model input ${JSON.stringify(input)} is neither { height, width, channels: 1|3 } nor { features }`);
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { AttributesSchema, LabelSchema } from '../events/attributes';
+import { FeedbackSchema } from '../events/feedback';
+import { ItemIdSchema } from '../events/ids';
+import { Base64ImageSchema, FeatureVectorSchema, PixelsSchema } from '../events/image-input';
+import { ItemSchema } from '../events/item';
+
+/**
+ * `POST /v1/items` body. The upper bound is enforced earlier (413) but stated here so the
+ * OpenAPI document shows it.
+ *
+ * @example
+ * itemBatchSchema(1000).parse({ items: [{ id: 'a' }] });
+ */
+export function itemBatchSchema(maxItems: number) {
+  return z.strictObject({ items: z.array(ItemSchema).min(1, 'must contain at least one item').max(maxItems) }).meta({ id: 'ItemBatch' });
+}
+
+/** `POST /v1/feedback` body. */
+export function feedbackBatchSchema(maxEvents: number) {
+  return z
+    .strictObject({ events: z.array(FeedbackSchema).min(1, 'must contain at least one event').max(maxEvents) })
+    .meta({ id: 'FeedbackBatch' });
+}
+
+export const AcceptedSchema = z
+  .object({
+    accepted: z.int().meta({ description: 'Events durably written to the queue (repeats of a recent eventId included)' }),
+    ids: z.array(z.string()).meta({ description: 'Item ids, or feedback event ids (server-assigned where the client sent none), in request order' }),
+    duplicates: z.int().optional().meta({ description: 'Events whose eventId was accepted recently and were therefore not written again' }),
+  })
+  .meta({ id: 'Accepted' });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const ItemIdParamsSchema = z.object({ id: ItemIdSchema });
+
+export const StoredItemSchema = z
+  .object({
+    id: z.string(),
+    label: z.string().optional(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    modelVersion: z.string(),
+  })
+  .meta({ id: 'StoredItem' });
+
+const QUERY_FIELDS = ['itemId', 'image', 'pixels', 'vector'] as const;
+
+function exactlyOne(fields: readonly string[]) {
+  return (ctx: z.core.ParsePayload<Record<string, unknown>>): void => {
+    const present = fields.filter((f) => ctx.value[f] !== undefined);
+    if (present.length !== 1) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: present.length > 1 ? [present[1]] : [],
+        message: `give exactly one of ${fields.join(', ')}${present.length > 1 ? ` (got ${present.join(' and ')})` : ''}`,
+      });
+    }
+  };
+}
+
+export const EmbedRequestSchema = z
+  .strictObject({ image: Base64ImageSchema.optional(), pixels: PixelsSchema.optional(), vector: FeatureVectorSchema.optional() })
+  .check(exactlyOne(['image', 'pixels', 'vector']))
+  .meta({ id: 'EmbedRequest', description: 'Exactly one of image, pixels or vector (whichever the live model takes)' });
+
+export const EmbedResponseSchema = z
+  .object({ modelVersion: z.string(), embedding: z.array(z.number()) })
+  .meta({ id: 'EmbedResponse' });
+
+export const SearchRequestSchema = z
+  .strictObject({
+    itemId: ItemIdSchema.optional().meta({ description: 'Find items like this indexed item (it is left out of the results)' }),
+    image: Base64ImageSchema.optional(),
+    pixels: PixelsSchema.optional(),
+    vector: FeatureVectorSchema.optional(),
+    k: z.int().min(1).max(1000).default(10).meta({ description: 'Number of results (1–1000, default 10)' }),
+    filter: z
+      .strictObject({ label: LabelSchema.optional(), attributes: AttributesSchema.optional() })
+      .optional()
+      .meta({ description: 'Only items with this label and these attribute values' }),
+  })
+  .check(exactlyOne(QUERY_FIELDS))
+  .meta({ id: 'SearchRequest', description: 'Exactly one of itemId, image, pixels or vector' });
+
+export const SearchResponseSchema = z
+  .object({
+    modelVersion: z.string(),
+    results: z.array(z.object({ id: z.string(), score: z.number(), label: z.string().optional() })),
+  })
+  .meta({ id: 'SearchResponse' });
+
+export type SearchRequest = z.output<typeof SearchRequestSchema>;
+export type EmbedRequest = z.output<typeof EmbedRequestSchema>;

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute } from '@hono/zod-openapi';
+import type { OutgoingRecord } from '../../core/queue';
+import { feedbackKey, type FeedbackRecord } from '../../events/feedback';
+import type { DiscernApp, RouteContext } from '../app-context';
+import { requireApiKey } from '../middleware/api-key';
+import { jsonBody } from '../middleware/json-body';
+import { publishDurably } from '../publish';
+import { RecentIds } from '../recent-ids';
+import { AcceptedSchema, feedbackBatchSchema } from '../request-schemas';
+import { errorResponses } from './responses';
+
+const RECENT_EVENT_IDS = 200_000;
+const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
+
+/**
+ * `POST /v1/feedback`: publishes label, pair and triplet events to the `feedback` topic, keyed
+ * by the item each concerns so that one item's events stay ordered.
+ *
+ * @example
+ * registerFeedbackRoutes(app, context);
+ */
+export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void {
+  const { queue, config, metrics, logger } = ctx;
+  const maxEvents = config.api.maxBatchItems;
+  const recent = new RecentIds(RECENT_EVENT_IDS);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/feedback',
+      summary: 'Send feedback events',
+      description:
+        `Label, pair and triplet events. 202 only once the queue has durably written them. Each event gets an \`eventId\` ` +
+        `(the client's, or one assigned here), returned in \`ids\`; an eventId accepted recently is not written again. ` +
+        `At most ${maxEvents} events per request (more: 413).`,
+      security,
+      middleware: [requireApiKey(config.apiKey), ...jsonBody({ maxBytes: config.api.maxBodyBytes, maxBatch: { field: 'events', max: maxEvents } })],
+      request: { body: { required: true, content: { 'application/json': { schema: feedbackBatchSchema(maxEvents) } } } },
+      responses: {
+        202: { description: 'Durably accepted', content: { 'application/json': { schema: AcceptedSchema } } },
+        ...errorResponses.badRequest,
+        ...errorResponses.unauthorized,
+        ...errorResponses.tooLarge,
+        ...errorResponses.mediaType,
+        ...errorResponses.unavailable,
+      },
+    }),
+    async (c) => {
+      const { events } = c.req.valid('json');
+      const receivedAt = Date.now();
+      const ids = new Array<string>(events.length);
+      const records: OutgoingRecord[] = [];
+      const inBatch = new Set<string>();
+      for (let i = 0; i < events.length; i++) {
+        // The validated objects are this request's own copies: stamping them in place is
+        // cheaper than spreading each into a new record object.
+        const record = events[i] as FeedbackRecord;
+        record.eventId ??= randomUUID();
+        record.receivedAt = receivedAt;
+        ids[i] = record.eventId;
+        if (recent.has(record.eventId) || inBatch.has(record.eventId)) continue;
+        inBatch.add(record.eventId);
+        records.push({ key: feedbackKey(record), value: JSON.stringify(record) });
+      }
+      if (records.length > 0) await publishDurably(queue, 'feedback', records, metrics, logger);
+      for (const record of inBatch) recent.add(record);
+      return c.json({ accepted: events.length, ids, duplicates: events.length - records.length }, 202);
+    },
+  );
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { BACKENDS, LOG_LEVELS, LOSSES, MINERS, SETTINGS, type SettingName } from './settings';
+
+/** The service's settings, validated and typed. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  apiKey?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  queue: {
+    kind: 'embedded' | 'kafka';
+    kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string };
+  };
+  vectorStore: {
+    kind: 'embedded' | 'qdrant';
+    qdrant: { url: string; apiKey?: string };
+  };
+  api: { maxBodyBytes: number; maxBatchItems: number };
+  trainer: {
+    publishEverySteps: number;
+    publishEverySeconds: number;
+    keepVersions: number;
+    p: number;
+    q: number;
+    loss: (typeof LOSSES)[number];
+    miner: (typeof MINERS)[number];
+    learningRate: number;
+    replaySize: number;
+    embeddingDim: number;
+    backend: (typeof BACKENDS)[number];
+  };
+}
+
+/** Thrown by `loadConfig`; `problems` has one line per bad variable, naming it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads every setting from the environment, applying defaults, and reports all bad variables
+ * at once. Empty values count as unset.
+ *
+ * @example
+ * const config = loadConfig(); // process.env
+ * const test = loadConfig({ PORT: '0', DISCERN_API_KEY: 'secret' });
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const values = {} as Record<SettingName, unknown>;
+  const problems: string[] = [];
+  for (const setting of SETTINGS) {
+    const raw = env[setting.name];
+    const text = raw === undefined || raw.trim() === '' ? setting.default : raw.trim();
+    const result = (setting.schema as z.ZodType).safeParse(text);
+    if (result.success) values[setting.name] = result.data;
+    else problems.push(`${setting.name}=${JSON.stringify(raw)}: ${z.prettifyError(result.error).replace(/^✖ /, '').replace(/\n/g, '; ')}`);
+  }
+  const brokers = String(values.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (values.KAFKA_BROKERS !== undefined && brokers.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
+    problems.push(`KAFKA_BROKERS=${JSON.stringify(env.KAFKA_BROKERS)}: each broker must be host:port`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = values as Record<SettingName, any>;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: v.DISCERN_DATA_DIR,
+    apiKey: v.DISCERN_API_KEY,
+    logLevel: v.LOG_LEVEL,
+    queue: {
+      kind: v.DISCERN_QUEUE,
+      kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID },
+    },
+    vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
+    api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
+    trainer: {
+      publishEverySteps: v.PUBLISH_EVERY_STEPS,
+      publishEverySeconds: v.PUBLISH_EVERY_SECONDS,
+      keepVersions: v.KEEP_VERSIONS,
+      p: v.P,
+      q: v.Q,
+      loss: v.LOSS,
+      miner: v.MINER,
+      learningRate: v.LEARNING_RATE,
+      replaySize: v.REPLAY_SIZE,
+      embeddingDim: v.EMBEDDING_DIM,
+      backend: v.DISCERN_BACKEND,
+    },
+  };
+}

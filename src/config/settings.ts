@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** One environment variable the service reads. */
+export interface Setting {
+  name: string;
+  /** Default as written in the environment; `undefined` when the setting is optional. */
+  default: string | undefined;
+  description: string;
+  schema: z.ZodType;
+}
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const positive = z.coerce.number().positive();
+const optionalText = z.string().min(1).optional();
+
+/** Losses and miners the trainer understands. */
+export const LOSSES = ['contrastive', 'triplet', 'multi-similarity', 'ntxent'] as const;
+export const MINERS = ['none', 'batch-hard', 'semi-hard', 'multi-similarity'] as const;
+export const BACKENDS = ['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable, in the order `--help` and the README list them. The defaults
+ * here are the single source of truth.
+ */
+export const SETTINGS = [
+  { name: 'PORT', default: '8080', description: 'HTTP port of the API', schema: int(0, 65535) },
+  { name: 'HOST', default: '0.0.0.0', description: 'Address the API listens on', schema: z.string().min(1) },
+  { name: 'DISCERN_DATA_DIR', default: './.data', description: 'Directory for the embedded queue, vector store, models and checkpoints', schema: z.string().min(1) },
+  { name: 'DISCERN_API_KEY', default: undefined, description: 'When set, write endpoints need it in `x-api-key` or `Authorization: Bearer` (401 missing, 403 wrong)', schema: optionalText },
+  { name: 'DISCERN_QUEUE', default: 'embedded', description: 'Event queue: `embedded` (fsync\'d local log) or `kafka`', schema: z.enum(['embedded', 'kafka']) },
+  { name: 'KAFKA_BROKERS', default: 'localhost:9092', description: 'Comma-separated Kafka bootstrap brokers (host:port)', schema: z.string().min(1) },
+  { name: 'KAFKA_TOPIC_PREFIX', default: 'discern.', description: 'Prefix of the Kafka topic names (`<prefix>items`, `<prefix>feedback`, `<prefix>dead-letters`)', schema: z.string() },
+  { name: 'KAFKA_PARTITIONS', default: '6', description: 'Partitions per topic when the topics are created', schema: int(1, 10_000) },
+  { name: 'KAFKA_CLIENT_ID', default: 'discern', description: 'Kafka client id', schema: z.string().min(1) },
+  { name: 'DISCERN_VECTOR_STORE', default: 'embedded', description: 'Vector store: `embedded` (local) or `qdrant`', schema: z.enum(['embedded', 'qdrant']) },
+  { name: 'QDRANT_URL', default: 'http://localhost:6333', description: 'Qdrant REST endpoint', schema: z.url() },
+  { name: 'QDRANT_API_KEY', default: undefined, description: 'Qdrant API key (optional)', schema: optionalText },
+  { name: 'MAX_BODY_BYTES', default: '33554432', description: 'Largest accepted request body in bytes (larger: 413)', schema: int(1024) },
+  { name: 'MAX_BATCH_ITEMS', default: '1000', description: 'Most items or feedback events in one request (more: 413)', schema: int(1, 1_000_000) },
+  { name: 'PUBLISH_EVERY_STEPS', default: '500', description: 'Trainer publishes a model version every N training steps', schema: int(1) },
+  { name: 'PUBLISH_EVERY_SECONDS', default: '300', description: '…or every N seconds, whichever comes first', schema: positive },
+  { name: 'KEEP_VERSIONS', default: '5', description: 'Model versions (and their collections) kept before older ones are deleted', schema: int(1) },
+  { name: 'P', default: '8', description: 'Classes per training batch (P×Q sampling)', schema: int(2) },
+  { name: 'Q', default: '4', description: 'Examples per class in a training batch (P×Q sampling)', schema: int(2) },
+  { name: 'LOSS', default: 'multi-similarity', description: `Metric-learning loss: ${LOSSES.join(', ')}`, schema: z.enum(LOSSES) },
+  { name: 'MINER', default: 'multi-similarity', description: `Pair/triplet miner: ${MINERS.join(', ')}`, schema: z.enum(MINERS) },
+  { name: 'LEARNING_RATE', default: '0.001', description: 'Optimizer learning rate', schema: positive },
+  { name: 'REPLAY_SIZE', default: '20000', description: 'Labelled examples kept in the trainer\'s replay memory', schema: int(1) },
+  { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
+  { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
+  { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
+] as const satisfies readonly Setting[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
