@@ -25,6 +25,7 @@ export async function startEdgeServer(options: EdgeServerOptions) {
     ],
     modulesRoot: EDGE_DIST,
     compatibilityDate: '2025-01-01',
+    compatibilityFlags: ['nodejs_compat'],
     bindings: options.bindings,
     host: '127.0.0.1',
     port: options.port,

@@ -8,7 +8,7 @@ import { imageToInput, InputError, pixelsToInput, type ImageInputSpec } from './
 import type { EdgeEnv } from './env';
 import { createModelSource, ModelUnavailableError, type LoadedModel } from './model-source';
 import { runEmbedding } from './onnx-session';
-import { embedRequest, searchRequest } from './requests';
+import { EmbedRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
 
 interface IsolateState {
   catalog: EdgeCatalog;
@@ -47,12 +47,18 @@ async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.
   return parsed.data;
 }
 
-/** Embeds one image or pixel grid with the given model version. */
-async function embedWith(model: LoadedModel, request: { image?: string; pixels?: { width: number; height: number; channels: number; data: number[] } }) {
-  const spec = model.info.input as unknown as ImageInputSpec;
-  if (!spec.height || !spec.width || !spec.channels) {
-    throw new HttpError(400, 'invalid_request', `model ${model.info.id} takes feature vectors, not images: send vector`);
+/** Embeds one query (image, pixels, or feature vector for feature-input models) with the given model version. */
+async function embedWith(model: LoadedModel, request: { image?: string; pixels?: { width: number; height: number; channels: number; data: number[] }; vector?: number[] }) {
+  const version = model.info.id;
+  const features = model.info.input.features;
+  if (features) {
+    if (request.vector === undefined) throw new HttpError(400, 'invalid_request', `${request.image !== undefined ? 'image' : 'pixels'}: model ${version} takes a feature vector of ${features} values, not images; send vector`);
+    if (request.vector.length !== features) throw new HttpError(400, 'wrong_dimension', `vector: must have ${features} values for model ${version} (got ${request.vector.length})`);
+    const [embedding] = await runEmbedding(model.session, Float32Array.from(request.vector), [1, features]);
+    return embedding;
   }
+  const spec = model.info.input as unknown as ImageInputSpec;
+  if (request.vector !== undefined) throw new HttpError(400, 'invalid_request', `vector: model ${version} takes images (${spec.height}×${spec.width}×${spec.channels}); send image or pixels`);
   const input = request.image !== undefined ? imageToInput(request.image, spec) : pixelsToInput(request.pixels!, spec);
   const [embedding] = await runEmbedding(model.session, input, [1, spec.height, spec.width, spec.channels]);
   return embedding;
@@ -74,7 +80,7 @@ export const app = new Hono<{ Bindings: EdgeEnv }>();
 app.get('/healthz', (c) => c.json({ ok: true }));
 
 app.post('/v1/embed', async (c) => {
-  const request = await parseBody(c, embedRequest);
+  const request = await parseBody(c, EmbedRequestSchema);
   const state = stateFor(c.env);
   const collection = await state.catalog.liveCollection();
   const modelVersion = versionOfCollection(state.alias, collection);
@@ -84,7 +90,7 @@ app.post('/v1/embed', async (c) => {
 });
 
 app.post('/v1/search', async (c) => {
-  const request = await parseBody(c, searchRequest);
+  const request = await parseBody(c, SearchRequestSchema);
   const state = stateFor(c.env);
   const collection = await state.catalog.liveCollection();
   const modelVersion = versionOfCollection(state.alias, collection);
@@ -94,12 +100,6 @@ app.post('/v1/search', async (c) => {
     const stored = await state.catalog.vectorOf(collection, request.itemId);
     if (!stored) throw new HttpError(404, 'not_found', `itemId: no item ${request.itemId} in the live catalog`);
     vector = stored;
-  } else if (request.vector !== undefined) {
-    const model = await state.models.load(modelVersion);
-    if (request.vector.length !== model.info.embeddingDim) {
-      throw new HttpError(400, 'invalid_request', `vector: expected ${model.info.embeddingDim} numbers, got ${request.vector.length}`);
-    }
-    vector = Float32Array.from(request.vector);
   } else {
     vector = await embedWith(await state.models.load(modelVersion), request);
   }

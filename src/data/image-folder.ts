@@ -1,0 +1,166 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import { createLogger } from '../log/logger';
+import { subsetDataset, type ImageDataset, type SubsetOptions } from './image-dataset';
+
+export interface ImageFolderOptions extends SubsetOptions {
+  /** Target height; default: the height of the most common image size. */
+  height?: number;
+  /** Target width; default: the width of the most common image size. */
+  width?: number;
+  /** 1 (grayscale) or 3 (RGB); default 1 when every image is grayscale, else 3. */
+  channels?: 1 | 3;
+  /** What to do with a file that cannot be decoded (default `skip`, with a warning). */
+  onInvalid?: 'skip' | 'fail';
+  /** Images decoded at once (default 4). */
+  concurrency?: number;
+}
+
+export interface SkippedImage {
+  /** Path relative to the folder. */
+  id: string;
+  reason: string;
+}
+
+export interface ImageFolderDataset extends ImageDataset {
+  ids: string[];
+  /** Files that could not be decoded and were left out. */
+  skipped: SkippedImage[];
+}
+
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+const log = createLogger('data');
+
+/**
+ * Loads a folder with one sub-folder per class of PNG/JPEG images. Classes are the sub-folder
+ * names in sorted order (label = position), files are taken in sorted order, so the same folder
+ * always gives the same dataset. Every image is resized (stretched) to one size; transparent
+ * areas become black. `classes` selects class ids before any decoding.
+ *
+ * @example
+ * const ds = await loadImageFolder('photos/', { height: 64, width: 64, channels: 3 });
+ * ds.ids[0]; // 'cat/0001.jpg'
+ */
+export async function loadImageFolder(dir: string, options: ImageFolderOptions = {}): Promise<ImageFolderDataset> {
+  const onInvalid = options.onInvalid ?? 'skip';
+  if (onInvalid !== 'skip' && onInvalid !== 'fail') throw new Error(`onInvalid must be 'skip' or 'fail', got ${String(onInvalid)}`);
+  if (options.channels !== undefined && options.channels !== 1 && options.channels !== 3) {
+    throw new Error(`channels must be 1 or 3, got ${options.channels}`);
+  }
+  for (const name of ['height', 'width'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${name} must be a positive integer, got ${value}`);
+  }
+  const concurrency = options.concurrency ?? 4;
+
+  const classNames = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  if (classNames.length === 0) throw new Error(`data: ${dir} has no class sub-folders (expected one folder of images per class)`);
+  for (const c of options.classes ?? []) {
+    if (!Number.isInteger(c) || c < 0 || c >= classNames.length) throw new Error(`classes: ${c} is not a class id (0–${classNames.length - 1})`);
+  }
+  const wanted = options.classes === undefined ? undefined : new Set(options.classes);
+
+  const files: { id: string; path: string; label: number }[] = [];
+  for (const [label, className] of classNames.entries()) {
+    if (wanted !== undefined && !wanted.has(label)) continue;
+    const names = (await readdir(join(dir, className), { withFileTypes: true }))
+      .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of names) files.push({ id: `${className}/${name}`, path: join(dir, className, name), label });
+  }
+
+  const skipped: SkippedImage[] = [];
+  const reject = (id: string, error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (onInvalid === 'fail') throw new Error(`data: cannot decode ${join(dir, id)}: ${reason}`);
+    log.warn({ file: join(dir, id), reason }, 'skipping undecodable image');
+    skipped.push({ id, reason });
+  };
+
+  const metadata = await mapLimit(files, concurrency, async (file) => {
+    try {
+      const meta = await sharp(file.path).metadata();
+      if (!meta.width || !meta.height) throw new Error('image has no size');
+      return { width: meta.width, height: meta.height, gray: (meta.channels ?? 3) <= 2 };
+    } catch (error) {
+      reject(file.id, error);
+      return undefined;
+    }
+  });
+  const readable = files.filter((_, i) => metadata[i] !== undefined);
+  const sizes = metadata.filter((m) => m !== undefined);
+  if (readable.length === 0) throw new Error(`data: ${dir} holds no decodable PNG/JPEG images`);
+  const common = mostCommonSize(sizes);
+  const height = options.height ?? common.height;
+  const width = options.width ?? common.width;
+  const channels = options.channels ?? (sizes.every((m) => m.gray) ? 1 : 3);
+  const size = height * width * channels;
+
+  const pixels = await mapLimit(readable, concurrency, async (file) => {
+    try {
+      let pipeline = sharp(file.path).flatten({ background: '#000000' }).resize(width, height, { fit: 'fill' });
+      pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
+      const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+      if (data.length !== size) throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${channels}`);
+      return data;
+    } catch (error) {
+      reject(file.id, error);
+      return undefined;
+    }
+  });
+
+  const kept = readable.filter((_, i) => pixels[i] !== undefined);
+  const images = new Uint8Array(kept.length * size);
+  let offset = 0;
+  for (const data of pixels) {
+    if (data === undefined) continue;
+    images.set(data, offset);
+    offset += size;
+  }
+  const dataset: ImageDataset = {
+    images,
+    labels: Int32Array.from(kept, (file) => file.label),
+    height,
+    width,
+    channels,
+    classNames,
+    ids: kept.map((file) => file.id),
+  };
+  const subset = subsetDataset(dataset, { perClassLimit: options.perClassLimit, limit: options.limit });
+  return { ...subset, ids: subset.ids!, skipped };
+}
+
+function mostCommonSize(sizes: { width: number; height: number }[]): { width: number; height: number } {
+  const counts = new Map<string, number>();
+  let best = sizes[0];
+  let bestCount = 0;
+  for (const size of sizes) {
+    const key = `${size.width}x${size.height}`;
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    if (count > bestCount) {
+      bestCount = count;
+      best = size;
+    }
+  }
+  return best;
+}
+
+/** `items.map(fn)` with at most `limit` calls in flight, results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

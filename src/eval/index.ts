@@ -1,0 +1,15 @@
+export { evaluateEmbeddings, type EvaluationOptions, type RetrievalMetrics } from './evaluate-embeddings';
+export { rawPixelBaseline } from './raw-pixel-baseline';
+export { assertDisjointClasses } from './disjoint-classes';
+export { findNeighbourLists, type NeighbourLists, type NeighbourListOptions } from './neighbour-lists';
+export { recallAtK } from './recall-at-k';
+export { precisionAtOne } from './precision-at-one';
+export { rPrecision } from './r-precision';
+export { meanAveragePrecisionAtR } from './map-at-r';
+export { knnAccuracy } from './knn-accuracy';
+export { normalizedMutualInformation } from './normalized-mutual-information';
+export { clusteringNmi, type ClusteringNmiOptions } from './clustering-nmi';
+export { sameClassCounts } from './same-class-counts';
+export { type EmbeddingDistance, EMBEDDING_DISTANCES } from './embedding-distance';
+export { kMeans, type KMeansOptions, type KMeansResult } from './k-means';
+export { multiplyTransposed } from './gemm';

@@ -1,0 +1,51 @@
+import type { ModelCatalog, ModelDescription, ModelInputSpec } from '../api/model-catalog';
+import { inputSpecFromInfo, UnknownModelVersionError } from '../api/model-catalog';
+import { versionOfCollection } from '../core/catalog-naming';
+import type { ModelStore } from '../core/model-store';
+import type { VectorStore } from '../core/vector-store';
+import { createOnnxModelRuntime, UnknownModelVersionError as RuntimeUnknownVersion, type ModelRuntimeOptions } from './onnx-model-runtime';
+
+/**
+ * The API's `ModelCatalog` backed by the model store and onnxruntime-node: inputs are embedded
+ * by the exact version asked for, and `describe()` reports the version behind the live alias.
+ *
+ * @example
+ * const models = createOnnxModelCatalog({ modelStore, vectorStore, liveAlias: 'catalog' });
+ * const [embedding] = await models.embed('v000002', pixels, [1, 28, 28, 1]);
+ */
+export function createOnnxModelCatalog(deps: { modelStore: ModelStore; vectorStore: VectorStore; liveAlias: string; runtime?: ModelRuntimeOptions }): ModelCatalog & { close(): Promise<void> } {
+  const runtime = createOnnxModelRuntime(deps.modelStore, deps.runtime);
+
+  async function info(version: string) {
+    const found = await deps.modelStore.get(version);
+    if (!found) throw new UnknownModelVersionError(version);
+    return found;
+  }
+
+  return {
+    async inputSpec(version: string): Promise<ModelInputSpec> {
+      return inputSpecFromInfo((await info(version)).input);
+    },
+    async embed(version: string, input: Float32Array, shape: readonly number[]): Promise<Float32Array[]> {
+      const { embeddingDim } = await info(version);
+      let flat: Float32Array;
+      try {
+        flat = await runtime.embed(version, input, [...shape]);
+      } catch (error) {
+        if (error instanceof RuntimeUnknownVersion) throw new UnknownModelVersionError(version);
+        throw error;
+      }
+      const rows: Float32Array[] = [];
+      for (let i = 0; i < shape[0]; i++) rows.push(flat.subarray(i * embeddingDim, (i + 1) * embeddingDim));
+      return rows;
+    },
+    async describe(): Promise<ModelDescription> {
+      const history = (await deps.modelStore.list()).sort((a, b) => b.id.localeCompare(a.id));
+      const liveCollection = await deps.vectorStore.resolveAlias(deps.liveAlias).catch(() => undefined);
+      const liveVersion = liveCollection ? versionOfCollection(deps.liveAlias, liveCollection) : undefined;
+      const current = history.find((v) => v.id === liveVersion) ?? null;
+      return { current, publishedAt: current?.createdAt ?? null, metrics: current?.metrics ?? {}, history };
+    },
+    close: () => runtime.close(),
+  };
+}
