@@ -1,0 +1,1 @@
+export { PQSampler, type PQSamplerOptions, type PQBatch } from './pq-sampler';
