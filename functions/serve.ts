@@ -4,6 +4,8 @@ import { buildEdge, EDGE_DIST } from './build';
 export interface EdgeServerOptions {
   /** Port to listen on; 0 picks a free one. */
   port: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
   /** Vars and bindings handed to the worker (see wrangler.toml). */
   bindings: Record<string, string>;
 }
@@ -27,7 +29,7 @@ export async function startEdgeServer(options: EdgeServerOptions) {
     compatibilityDate: '2025-01-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings: options.bindings,
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     port: options.port,
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
@@ -47,7 +49,7 @@ if (process.argv[1]?.endsWith('serve.ts')) {
     ...(process.env.QDRANT_API_KEY ? { QDRANT_API_KEY: process.env.QDRANT_API_KEY } : {}),
     ...(process.env.DISCERN_API_KEY ? { DISCERN_API_KEY: process.env.DISCERN_API_KEY } : {}),
   };
-  const edge = await startEdgeServer({ port: Number(process.env.EDGE_PORT ?? 8787), bindings });
+  const edge = await startEdgeServer({ port: Number(process.env.EDGE_PORT ?? 8787), host: process.env.EDGE_HOST, bindings });
   console.error(JSON.stringify({ level: 'info', component: 'edge', msg: 'edge functions listening in workerd', url: edge.url, api: apiUrl }));
   const stop = async () => {
     await edge.close();

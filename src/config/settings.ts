@@ -16,7 +16,7 @@ const optionalText = z.string().min(1).optional();
 /** Losses and miners the trainer understands. */
 export const LOSSES = ['contrastive', 'triplet', 'multi-similarity', 'ntxent'] as const;
 export const MINERS = ['none', 'batch-hard', 'semi-hard', 'multi-similarity'] as const;
-export const BACKENDS = ['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'] as const;
+export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -30,7 +30,7 @@ export const SETTINGS = [
   { name: 'DISCERN_API_KEY', default: undefined, description: 'When set, write endpoints need it in `x-api-key` or `Authorization: Bearer` (401 missing, 403 wrong)', schema: optionalText },
   { name: 'DISCERN_QUEUE', default: 'embedded', description: 'Event queue: `embedded` (fsync\'d local log) or `kafka`', schema: z.enum(['embedded', 'kafka']) },
   { name: 'KAFKA_BROKERS', default: 'localhost:9092', description: 'Comma-separated Kafka bootstrap brokers (host:port)', schema: z.string().min(1) },
-  { name: 'KAFKA_TOPIC_PREFIX', default: 'discern.', description: 'Prefix of the Kafka topic names (`<prefix>items`, `<prefix>feedback`, `<prefix>dead-letters`)', schema: z.string() },
+  { name: 'KAFKA_TOPIC_PREFIX', default: 'discern', description: 'Kafka topics are named `<prefix>.items`, `<prefix>.feedback`, `<prefix>.dead-letters`', schema: z.string().regex(/^[A-Za-z0-9._-]+$/) },
   { name: 'KAFKA_PARTITIONS', default: '6', description: 'Partitions per topic when the topics are created', schema: int(1, 10_000) },
   { name: 'KAFKA_CLIENT_ID', default: 'discern', description: 'Kafka client id', schema: z.string().min(1) },
   { name: 'DISCERN_VECTOR_STORE', default: 'embedded', description: 'Vector store: `embedded` (local) or `qdrant`', schema: z.enum(['embedded', 'qdrant']) },
