@@ -28,3 +28,25 @@ export interface ModelStore {
   list(): Promise<ModelVersionInfo[]>;
   delete(id: string): Promise<void>;
 }
+
+/** Why a model store refused a call: maps to HTTP 400 / 404 / 409. */
+export type ModelStoreErrorCode = 'invalid_argument' | 'not_found' | 'conflict';
+
+/**
+ * The error adapters throw for refusals the caller can act on; `field` names the offending
+ * argument (e.g. `info.embeddingDim`) when the input was at fault.
+ *
+ * @example
+ * await store.put(info, bytes).catch((e) => { if (e instanceof ModelStoreError && e.code === 'conflict') skip(); });
+ */
+export class ModelStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: ModelStoreErrorCode,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelStoreError';
+  }
+}

@@ -1,0 +1,301 @@
+import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import {
+  VectorStoreError,
+  type CollectionInfo,
+  type CollectionSpec,
+  type SearchFilter,
+  type SearchHit,
+  type VectorPoint,
+  type VectorStore,
+} from '../../core/vector-store';
+import { createLogger } from '../../log/logger';
+import { assertIds, assertName, assertPoints, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { readAliasFile, writeAliasFile } from './alias-file';
+import { exactSearch } from './exact-search';
+import { createSerialQueue, type SerialQueue } from './serial-queue';
+import { encodeDelete, encodeUpsert, SegmentLog, syncDirectory } from './segment-log';
+import { VectorTable } from './vector-table';
+
+export interface EmbeddedVectorStoreOptions {
+  /** Data directory (created if missing). */
+  dir: string;
+  /**
+   * Compact a collection's log once it holds at least this many superseded frames and more
+   * superseded than live ones (default 10 000).
+   */
+  compactAfterDeadRecords?: number;
+}
+
+interface Collection {
+  readonly name: string;
+  readonly spec: CollectionSpec;
+  readonly table: VectorTable;
+  readonly segment: SegmentLog;
+  readonly writes: SerialQueue;
+  dropped: boolean;
+}
+
+const log = createLogger('vector-store.embedded');
+
+/**
+ * Opens the durable single-process vector store in `options.dir`: one append-only segment
+ * file per collection (fsync'd on every write, torn tails dropped on open), all vectors of a
+ * collection in memory for exact search, aliases in `aliases.json` replaced atomically.
+ *
+ * @example
+ * const store = await openEmbeddedVectorStore({ dir: '.data/vectors' });
+ * await store.createCollection('catalog_v000001', { dimension: 128, distance: 'cosine' });
+ * await store.upsert('catalog_v000001', [{ id: 'a', vector: embedding, payload: { label: 'shoe' } }]);
+ * await store.setAlias('catalog', 'catalog_v000001');
+ * const hits = await store.search('catalog', query, { k: 10 });
+ */
+export async function openEmbeddedVectorStore(options: EmbeddedVectorStoreOptions): Promise<VectorStore> {
+  if (typeof options?.dir !== 'string' || options.dir.length === 0) {
+    throw new VectorStoreError('dir: must be a non-empty path', 'invalid_argument', 'dir');
+  }
+  const store = new EmbeddedVectorStore(options.dir, options.compactAfterDeadRecords ?? 10_000);
+  await store.load();
+  return store;
+}
+
+class EmbeddedVectorStore implements VectorStore {
+  private readonly collections = new Map<string, Collection>();
+  /** Replaced wholesale, never mutated, so a reader always sees one consistent mapping. */
+  private aliases: Readonly<Record<string, string>> = {};
+  private readonly catalog = createSerialQueue();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly compactAfterDeadRecords: number,
+  ) {}
+
+  private get collectionsDir() {
+    return join(this.dir, 'collections');
+  }
+
+  private get aliasPath() {
+    return join(this.dir, 'aliases.json');
+  }
+
+  async load(): Promise<void> {
+    const started = performance.now();
+    await mkdir(this.collectionsDir, { recursive: true });
+    for (const entry of await readdir(this.collectionsDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.startsWith('.')) {
+        await rm(join(this.collectionsDir, entry.name), { recursive: true, force: true });
+        continue;
+      }
+      await this.loadCollection(entry.name);
+    }
+    const aliases = await readAliasFile(this.aliasPath);
+    const kept = Object.fromEntries(Object.entries(aliases).filter(([, target]) => this.collections.has(target)));
+    if (Object.keys(kept).length !== Object.keys(aliases).length) await writeAliasFile(this.aliasPath, kept);
+    this.aliases = kept;
+    log.info({ dir: this.dir, collections: this.collections.size, ms: Math.round(performance.now() - started) }, 'vector store opened');
+  }
+
+  private async loadCollection(name: string): Promise<void> {
+    const path = join(this.collectionsDir, name);
+    const spec = JSON.parse(await readFile(join(path, 'meta.json'), 'utf8')) as CollectionSpec;
+    const table = new VectorTable(spec.dimension);
+    const segmentPath = join(path, 'segment.log');
+    await SegmentLog.removeLeftovers(segmentPath);
+    const { segment, droppedBytes } = await SegmentLog.open(segmentPath, spec.dimension, {
+      upsert: (id, bytes, payload) => table.putBytes(id, bytes, payload),
+      delete: (id) => table.remove(id),
+    });
+    if (droppedBytes > 0) log.warn({ collection: name, droppedBytes }, 'dropped a torn tail from the segment log');
+    const collection: Collection = { name, spec: { dimension: spec.dimension, distance: spec.distance }, table, segment, writes: createSerialQueue(), dropped: false };
+    this.collections.set(name, collection);
+    await this.compactIfWasteful(collection);
+  }
+
+  async createCollection(name: string, spec: CollectionSpec): Promise<void> {
+    this.assertOpen();
+    assertName(name, 'name');
+    assertSpec(spec);
+    await this.catalog.run(async () => {
+      if (this.collections.has(name)) throw new VectorStoreError(`name: collection ${name} already exists`, 'conflict', 'name');
+      if (Object.hasOwn(this.aliases, name)) throw new VectorStoreError(`name: ${name} is already an alias`, 'conflict', 'name');
+      const finalPath = join(this.collectionsDir, name);
+      const tmpPath = join(this.collectionsDir, `.tmp-${name}-${randomBytes(4).toString('hex')}`);
+      await mkdir(tmpPath);
+      const clean: CollectionSpec = { dimension: spec.dimension, distance: spec.distance };
+      await writeFileAtomic(join(tmpPath, 'meta.json'), JSON.stringify(clean), { fsync: true });
+      await rename(tmpPath, finalPath);
+      await syncDirectory(this.collectionsDir);
+      const table = new VectorTable(spec.dimension);
+      const { segment } = await SegmentLog.open(join(finalPath, 'segment.log'), spec.dimension, { upsert() {}, delete() {} });
+      this.collections.set(name, { name, spec: clean, table, segment, writes: createSerialQueue(), dropped: false });
+    });
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    this.assertOpen();
+    assertName(name, 'name');
+    await this.catalog.run(async () => {
+      const collection = this.collections.get(name);
+      if (collection === undefined) return;
+      this.collections.delete(name);
+      collection.dropped = true;
+      const remaining = Object.fromEntries(Object.entries(this.aliases).filter(([, target]) => target !== name));
+      if (Object.keys(remaining).length !== Object.keys(this.aliases).length) {
+        await writeAliasFile(this.aliasPath, remaining);
+        this.aliases = remaining;
+      }
+      await collection.writes.run(() => collection.segment.close());
+      const trash = join(this.collectionsDir, `.trash-${name}-${randomBytes(4).toString('hex')}`);
+      await rename(join(this.collectionsDir, name), trash);
+      await syncDirectory(this.collectionsDir);
+      await rm(trash, { recursive: true, force: true });
+    });
+  }
+
+  async listCollections(): Promise<CollectionInfo[]> {
+    this.assertOpen();
+    return [...this.collections.values()]
+      .map((c) => ({ name: c.name, dimension: c.spec.dimension, distance: c.spec.distance, count: c.table.size }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async upsert(collectionName: string, points: VectorPoint[]): Promise<void> {
+    this.assertOpen();
+    const collection = this.resolve(collectionName);
+    assertPoints(points, collection.spec.dimension);
+    if (points.length === 0) return;
+    const prepared = points.map((p) => ({ id: p.id, vector: prepareVector(p.vector, collection.spec.distance === 'cosine'), payload: normalisePayload(p.payload) }));
+    const frames = Buffer.concat(prepared.map((p) => encodeUpsert(p.id, p.vector, p.payload)));
+    await this.write(collection, frames, prepared.length, () => {
+      for (const p of prepared) collection.table.put(p.id, p.vector, p.payload);
+    });
+  }
+
+  async delete(collectionName: string, ids: string[]): Promise<void> {
+    this.assertOpen();
+    const collection = this.resolve(collectionName);
+    assertIds(ids);
+    const present = [...new Set(ids)].filter((id) => collection.table.slotOf(id) !== undefined);
+    if (present.length === 0) return;
+    const frames = Buffer.concat(present.map(encodeDelete));
+    await this.write(collection, frames, present.length, () => {
+      for (const id of present) collection.table.remove(id);
+    });
+  }
+
+  /** Appends durably, then applies to memory, so readers only ever see what is on disk. */
+  private async write(collection: Collection, frames: Buffer, frameCount: number, apply: () => void): Promise<void> {
+    await collection.writes.run(async () => {
+      if (collection.dropped) throw new VectorStoreError(`collection: ${collection.name} was dropped`, 'not_found', 'collection');
+      await collection.segment.append(frames, frameCount);
+      apply();
+      await this.compactIfWasteful(collection);
+    });
+  }
+
+  private async compactIfWasteful(collection: Collection): Promise<void> {
+    const { table, segment } = collection;
+    const dead = segment.records - table.size;
+    if (dead < this.compactAfterDeadRecords || dead <= table.size) return;
+    const started = performance.now();
+    await segment.rewrite(liveFrames(table));
+    log.info({ collection: collection.name, live: table.size, dropped: dead, ms: Math.round(performance.now() - started) }, 'compacted segment log');
+  }
+
+  async search(collectionName: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]> {
+    this.assertOpen();
+    // Everything below is synchronous: an alias switch cannot land halfway through a query.
+    const collection = this.resolve(collectionName);
+    assertVector(vector, collection.spec.dimension, 'vector');
+    assertSearchOptions(options);
+    const query = prepareVector(vector, collection.spec.distance === 'cosine');
+    const { table } = collection;
+    return exactSearch(table, query, collection.spec.distance, options.k, options.filter).map(({ slot, score }) => ({
+      id: table.ids[slot],
+      score,
+      payload: normalisePayload(table.payloads[slot]),
+    }));
+  }
+
+  async get(collectionName: string, id: string): Promise<VectorPoint | undefined> {
+    this.assertOpen();
+    const collection = this.resolve(collectionName);
+    const slot = collection.table.slotOf(id);
+    if (slot === undefined) return undefined;
+    return { id, vector: collection.table.vectorAt(slot), payload: normalisePayload(collection.table.payloads[slot]) };
+  }
+
+  async setAlias(alias: string, collection: string): Promise<void> {
+    this.assertOpen();
+    assertName(alias, 'alias');
+    assertName(collection, 'collection');
+    await this.catalog.run(async () => {
+      if (!this.collections.has(collection)) throw new VectorStoreError(`collection: ${collection} does not exist`, 'not_found', 'collection');
+      if (this.collections.has(alias)) throw new VectorStoreError(`alias: ${alias} is a collection name`, 'conflict', 'alias');
+      const next = { ...this.aliases, [alias]: collection };
+      await writeAliasFile(this.aliasPath, next);
+      this.aliases = next;
+    });
+  }
+
+  async resolveAlias(alias: string): Promise<string | undefined> {
+    this.assertOpen();
+    return Object.hasOwn(this.aliases, alias) ? this.aliases[alias] : undefined;
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    if (this.closed) return { ok: false, detail: 'closed' };
+    try {
+      await access(this.collectionsDir);
+      return { ok: true, detail: `${this.collections.size} collections in ${this.dir}` };
+    } catch (error) {
+      return { ok: false, detail: `data directory unreadable: ${(error as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.catalog.idle();
+    for (const collection of this.collections.values()) {
+      await collection.writes.run(() => collection.segment.close());
+    }
+    this.collections.clear();
+  }
+
+  private resolve(name: string): Collection {
+    if (typeof name !== 'string') throw new VectorStoreError('collection: must be a string', 'invalid_argument', 'collection');
+    const target = Object.hasOwn(this.aliases, name) ? this.aliases[name] : undefined;
+    const collection = this.collections.get(name) ?? (target === undefined ? undefined : this.collections.get(target));
+    if (collection === undefined) throw new VectorStoreError(`collection: no collection or alias named ${name}`, 'not_found', 'collection');
+    return collection;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new VectorStoreError('vector store is closed', 'unavailable');
+  }
+}
+
+function* liveFrames(table: VectorTable): Iterable<Buffer> {
+  const d = table.dimension;
+  for (let slot = 0; slot < table.size; slot++) {
+    yield encodeUpsert(table.ids[slot], table.vectors.subarray(slot * d, (slot + 1) * d), table.payloads[slot]);
+  }
+}
+
+/** A float32 copy, scaled to unit length for cosine (a zero vector stays zero). */
+function prepareVector(vector: ArrayLike<number>, unit: boolean): Float32Array {
+  const out = Float32Array.from(vector);
+  if (!unit) return out;
+  let norm = 0;
+  for (let i = 0; i < out.length; i++) norm += out[i] * out[i];
+  if (norm > 0) {
+    const scale = 1 / Math.sqrt(norm);
+    for (let i = 0; i < out.length; i++) out[i] *= scale;
+  }
+  return out;
+}

@@ -1,0 +1,1 @@
+export { openEmbeddedVectorStore, type EmbeddedVectorStoreOptions } from './embedded-vector-store';

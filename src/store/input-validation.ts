@@ -1,0 +1,156 @@
+import {
+  VectorStoreError,
+  type AttributeValue,
+  type CollectionSpec,
+  type SearchFilter,
+  type VectorPayload,
+  type VectorPoint,
+} from '../core/vector-store';
+
+/** Collection and alias names double as directory names in the embedded store. */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** Attribute names become payload paths (`attributes.<name>`) in Qdrant, so no dots or brackets. */
+const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const MAX_ID_BYTES = 1024;
+export const MAX_K = 10_000;
+
+function invalid(field: string, message: string): VectorStoreError {
+  return new VectorStoreError(`${field}: ${message}`, 'invalid_argument', field);
+}
+
+/**
+ * Checks a collection or alias name (letters, digits, `_`, `.`, `-`; at most 128 characters).
+ *
+ * @example
+ * assertName('catalog_v000012', 'collection');
+ */
+export function assertName(name: unknown, field: string): asserts name is string {
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw invalid(field, `must match ${NAME_PATTERN} (got ${JSON.stringify(name)})`);
+  }
+}
+
+/**
+ * Checks a collection spec: a positive integer dimension and a known distance.
+ *
+ * @example
+ * assertSpec({ dimension: 128, distance: 'cosine' });
+ */
+export function assertSpec(spec: CollectionSpec): void {
+  if (!spec || typeof spec !== 'object') throw invalid('spec', 'must be an object');
+  if (!Number.isInteger(spec.dimension) || spec.dimension < 1 || spec.dimension > 65_536) {
+    throw invalid('spec.dimension', `must be an integer in [1, 65536] (got ${spec.dimension})`);
+  }
+  if (spec.distance !== 'cosine' && spec.distance !== 'dot' && spec.distance !== 'euclid') {
+    throw invalid('spec.distance', `must be one of cosine, dot, euclid (got ${JSON.stringify(spec.distance)})`);
+  }
+}
+
+/**
+ * Checks a vector's length and that every component is finite.
+ *
+ * @example
+ * assertVector(query, 128, 'vector');
+ */
+export function assertVector(vector: unknown, dimension: number | undefined, field: string): asserts vector is Float32Array | number[] {
+  if (!(vector instanceof Float32Array) && !Array.isArray(vector)) {
+    throw invalid(field, 'must be a Float32Array or an array of numbers');
+  }
+  if (dimension !== undefined && vector.length !== dimension) {
+    throw invalid(field, `expected dimension ${dimension}, got ${vector.length}`);
+  }
+  if (vector.length === 0) throw invalid(field, 'must not be empty');
+  for (let i = 0; i < vector.length; i++) {
+    const x = vector[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw invalid(`${field}[${i}]`, `must be a finite number (got ${String(x)})`);
+    }
+  }
+}
+
+/**
+ * Checks a point id: a non-empty string of at most 1024 UTF-8 bytes.
+ *
+ * @example
+ * assertId('item-42', 'id');
+ */
+export function assertId(id: unknown, field: string): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) throw invalid(field, 'must be a non-empty string');
+  if (Buffer.byteLength(id) > MAX_ID_BYTES) throw invalid(field, `must be at most ${MAX_ID_BYTES} UTF-8 bytes`);
+}
+
+function assertAttributes(attributes: unknown, field: string): asserts attributes is Record<string, AttributeValue> {
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
+    throw invalid(field, 'must be an object of string, number or boolean values');
+  }
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!ATTRIBUTE_NAME_PATTERN.test(key)) throw invalid(`${field}.${key}`, `attribute names must match ${ATTRIBUTE_NAME_PATTERN}`);
+    const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!ok) throw invalid(`${field}.${key}`, `must be a string, finite number or boolean (got ${String(value)})`);
+  }
+}
+
+function assertPayload(payload: unknown, field: string): asserts payload is VectorPayload {
+  if (payload === null || typeof payload !== 'object') throw invalid(field, 'must be an object');
+  const { label, attributes } = payload as VectorPayload;
+  if (label !== undefined && typeof label !== 'string') throw invalid(`${field}.label`, 'must be a string');
+  if (attributes !== undefined) assertAttributes(attributes, `${field}.attributes`);
+}
+
+/**
+ * Checks a batch of points before anything is written, so a bad point rejects the whole batch.
+ *
+ * @example
+ * assertPoints(points, 128); // throws VectorStoreError naming e.g. `points[3].vector`
+ */
+export function assertPoints(points: unknown, dimension: number): asserts points is VectorPoint[] {
+  if (!Array.isArray(points)) throw invalid('points', 'must be an array');
+  points.forEach((point: VectorPoint, i) => {
+    if (point === null || typeof point !== 'object') throw invalid(`points[${i}]`, 'must be an object');
+    assertId(point.id, `points[${i}].id`);
+    assertVector(point.vector, dimension, `points[${i}].vector`);
+    assertPayload(point.payload ?? {}, `points[${i}].payload`);
+  });
+}
+
+/**
+ * Checks a list of ids to delete.
+ *
+ * @example
+ * assertIds(['a', 'b']);
+ */
+export function assertIds(ids: unknown): asserts ids is string[] {
+  if (!Array.isArray(ids)) throw invalid('ids', 'must be an array');
+  ids.forEach((id, i) => assertId(id, `ids[${i}]`));
+}
+
+/**
+ * Checks search options: `k` a positive integer, a well-formed filter.
+ *
+ * @example
+ * assertSearchOptions({ k: 10, filter: { label: 'shoe' } });
+ */
+export function assertSearchOptions(options: { k: number; filter?: SearchFilter }): void {
+  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
+  if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
+    throw invalid('k', `must be an integer in [1, ${MAX_K}] (got ${options.k})`);
+  }
+  const { filter } = options;
+  if (filter === undefined) return;
+  if (filter === null || typeof filter !== 'object') throw invalid('filter', 'must be an object');
+  if (filter.label !== undefined && typeof filter.label !== 'string') throw invalid('filter.label', 'must be a string');
+  if (filter.attributes !== undefined) assertAttributes(filter.attributes, 'filter.attributes');
+}
+
+/**
+ * A payload with only the known fields, copied so later caller mutations cannot leak in.
+ *
+ * @example
+ * normalisePayload({ label: 'shoe', extra: 1 }); // { label: 'shoe' }
+ */
+export function normalisePayload(payload: VectorPayload | undefined): VectorPayload {
+  const out: VectorPayload = {};
+  if (payload?.label !== undefined) out.label = payload.label;
+  if (payload?.attributes !== undefined) out.attributes = { ...payload.attributes };
+  return out;
+}

@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VectorStoreError, type VectorStore } from '../../core/vector-store';
+import { registerVectorStoreContract } from '../vector-store.contract';
+import { switchAliasActions } from './alias-actions';
+import { toQdrantFilter } from './payload-mapping';
+import { startRecordingQdrantServer, type RecordingQdrantServer } from './recording-qdrant-server';
+import { createQdrantVectorStore, toQdrantPointId } from './index';
+
+const qdrantUrl = process.env.QDRANT_URL;
+if (qdrantUrl) {
+  registerVectorStoreContract('qdrant', {
+    open: async () => createQdrantVectorStore({ url: qdrantUrl, apiKey: process.env.QDRANT_API_KEY }),
+    reopen: async (store) => {
+      await store.close();
+      return createQdrantVectorStore({ url: qdrantUrl, apiKey: process.env.QDRANT_API_KEY });
+    },
+  });
+}
+
+const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('toQdrantPointId', () => {
+  it('is the RFC 4122 name-based UUID (v5) of the id, as Python uuid.uuid5 computes it', () => {
+    // Reference values from Python: uuid.uuid5(uuid.UUID('3b0c7e5a-9f7d-4c1e-8a2b-6d4f1e0c9a77'), s)
+    expect(toQdrantPointId('item-42')).toBe('f268803b-b5a1-5c7c-933c-fbce99d70bd9');
+    expect(toQdrantPointId('é-日本')).toBe('64d1f236-7327-5830-aaa6-03d6186a0a04');
+    const ids = Array.from({ length: 2000 }, (_, i) => toQdrantPointId(`item-${i}`));
+    expect(new Set(ids).size).toBe(2000);
+    for (const id of ids.slice(0, 50)) expect(id).toMatch(UUID_V5);
+  });
+});
+
+describe('toQdrantFilter and switchAliasActions', () => {
+  it('turns label and attributes into must clauses, fractional numbers into one-point ranges', () => {
+    expect(toQdrantFilter(undefined)).toBeUndefined();
+    expect(toQdrantFilter({})).toBeUndefined();
+    expect(toQdrantFilter({ label: 'shoe', attributes: { color: 'red', size: 3, sale: true, weight: 0.5 } })).toEqual({
+      must: [
+        { key: 'label', match: { value: 'shoe' } },
+        { key: 'attributes.color', match: { value: 'red' } },
+        { key: 'attributes.size', match: { value: 3 } },
+        { key: 'attributes.sale', match: { value: true } },
+        { key: 'attributes.weight', range: { gte: 0.5, lte: 0.5 } },
+      ],
+    });
+  });
+
+  it('deletes and recreates an existing alias in one action list', () => {
+    expect(switchAliasActions('catalog', 'v2', true)).toEqual([
+      { delete_alias: { alias_name: 'catalog' } },
+      { create_alias: { collection_name: 'v2', alias_name: 'catalog' } },
+    ]);
+    expect(switchAliasActions('catalog', 'v1', false)).toEqual([{ create_alias: { collection_name: 'v1', alias_name: 'catalog' } }]);
+  });
+});
+
+describe('Qdrant adapter requests (recording HTTP server)', () => {
+  let server: RecordingQdrantServer;
+  let store: VectorStore;
+
+  beforeEach(async () => {
+    server = await startRecordingQdrantServer();
+    store = createQdrantVectorStore({ url: server.url, retry: { attempts: 4, baseDelayMs: 5 } });
+  });
+  afterEach(async () => {
+    await store.close();
+    await server.close();
+  });
+
+  it('creates a collection with HNSW m=16, ef_construct=100 and a keyword index on label', async () => {
+    await store.createCollection('catalog_v000001', { dimension: 4, distance: 'cosine' });
+    const [create] = server.find('PUT', '/collections/catalog_v000001');
+    expect(create.body).toMatchObject({ vectors: { size: 4, distance: 'Cosine' }, hnsw_config: { m: 16, ef_construct: 100 } });
+    const [index] = server.find('PUT', '/collections/catalog_v000001/index');
+    expect(index.body).toMatchObject({ field_name: 'label', field_schema: 'keyword' });
+    await expect(store.createCollection('catalog_v000001', { dimension: 4, distance: 'cosine' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('upserts in batches of 256 with UUID ids, the original id in the payload, and one index per attribute', async () => {
+    await store.createCollection('c', { dimension: 3, distance: 'dot' });
+    const points = Array.from({ length: 600 }, (_, i) => ({
+      id: `item-${i}`,
+      vector: [i, 1, 2],
+      payload: { label: `l${i % 4}`, attributes: { color: i % 2 ? 'red' : 'blue', size: i % 3, sale: i % 5 === 0 } },
+    }));
+    await store.upsert('c', points);
+    const upserts = server.find('PUT', '/collections/c/points');
+    expect(upserts.map((r) => (r.body as { points: unknown[] }).points.length)).toEqual([256, 256, 88]);
+    expect(upserts.every((r) => r.query.wait === 'true')).toBe(true);
+    const sent = upserts.flatMap((r) => (r.body as { points: { id: string; vector: number[]; payload: Record<string, unknown> }[] }).points);
+    sent.forEach((p, i) => {
+      expect(p.id).toBe(toQdrantPointId(`item-${i}`));
+      expect(p.vector).toEqual([i, 1, 2]);
+      expect(p.payload).toEqual({ id: `item-${i}`, ...points[i].payload });
+    });
+    const indexes = server.find('PUT', '/collections/c/index').map((r) => r.body);
+    expect(indexes).toEqual([
+      expect.objectContaining({ field_name: 'label', field_schema: 'keyword' }),
+      expect.objectContaining({ field_name: 'attributes.color', field_schema: 'keyword' }),
+      expect.objectContaining({ field_name: 'attributes.size', field_schema: 'integer' }),
+      expect.objectContaining({ field_name: 'attributes.sale', field_schema: 'bool' }),
+    ]);
+    await store.upsert('c', points.slice(0, 10));
+    expect(server.find('PUT', '/collections/c/index')).toHaveLength(4);
+  });
+
+  it('retries a batch after transient 503s and gives up with an unavailable error', async () => {
+    await store.createCollection('c', { dimension: 2, distance: 'cosine' });
+    server.failNext(/\/points$/, 503, 2);
+    await store.upsert('c', [{ id: 'a', vector: [1, 0], payload: {} }]);
+    const attempts = server.find('PUT', '/collections/c/points');
+    expect(attempts).toHaveLength(3);
+    expect(new Set(attempts.map((a) => JSON.stringify(a.body))).size).toBe(1);
+
+    server.failNext(/\/points$/, 503, 4);
+    await expect(store.upsert('c', [{ id: 'b', vector: [0, 1], payload: {} }])).rejects.toMatchObject({ code: 'unavailable' });
+    expect(server.find('PUT', '/collections/c/points')).toHaveLength(3 + 4);
+
+    server.failNext(/\/points$/, 400, 1);
+    await expect(store.upsert('c', [{ id: 'c', vector: [0, 1], payload: {} }])).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect(server.find('PUT', '/collections/c/points')).toHaveLength(3 + 4 + 1);
+  });
+
+  it('searches with translated filters, maps ids back and negates Euclidean distances', async () => {
+    await store.createCollection('e', { dimension: 2, distance: 'euclid' });
+    await store.upsert('e', [
+      { id: 'first', vector: [1, 0], payload: { label: 'x', attributes: { color: 'red' } } },
+      { id: 'second', vector: [0, 1], payload: { label: 'y' } },
+    ]);
+    const hits = await store.search('e', new Float32Array([0.5, 0.5]), { k: 2, filter: { label: 'x', attributes: { color: 'red' } } });
+    const [query] = server.find('POST', '/collections/e/points/query');
+    expect(query.body).toMatchObject({
+      query: [0.5, 0.5],
+      limit: 2,
+      with_payload: true,
+      filter: { must: [{ key: 'label', match: { value: 'x' } }, { key: 'attributes.color', match: { value: 'red' } }] },
+    });
+    // The recording server scores its i-th point 1 - i/10; Euclid scores are distances.
+    expect(hits).toEqual([
+      { id: 'first', score: -1, payload: { label: 'x', attributes: { color: 'red' } } },
+      { id: 'second', score: -0.9, payload: { label: 'y' } },
+    ]);
+    const got = await store.get('e', 'second');
+    expect(server.find('POST', '/collections/e/points').at(-1)?.body).toMatchObject({ ids: [toQdrantPointId('second')], with_vector: true });
+    expect(got).toEqual({ id: 'second', vector: new Float32Array([0, 1]), payload: { label: 'y' } });
+  });
+
+  it('deletes by mapped ids and counts points through listCollections', async () => {
+    await store.createCollection('c', { dimension: 2, distance: 'cosine' });
+    await store.upsert('c', [
+      { id: 'a', vector: [1, 0], payload: {} },
+      { id: 'b', vector: [0, 1], payload: {} },
+    ]);
+    await store.delete('c', ['a']);
+    expect(server.find('POST', '/collections/c/points/delete')[0].body).toMatchObject({ points: [toQdrantPointId('a')] });
+    expect(await store.listCollections()).toEqual([{ name: 'c', dimension: 2, distance: 'cosine', count: 1 }]);
+    expect(server.find('POST', '/collections/c/points/count')[0].body).toMatchObject({ exact: true });
+  });
+
+  it('switches an alias with one updateCollectionAliases call holding delete and create', async () => {
+    await store.createCollection('v1', { dimension: 2, distance: 'cosine' });
+    await store.createCollection('v2', { dimension: 2, distance: 'cosine' });
+    await store.setAlias('live', 'v1');
+    await store.setAlias('live', 'v2');
+    const calls = server.find('POST', '/collections/aliases').map((r) => r.body);
+    expect(calls).toEqual([
+      { actions: [{ create_alias: { collection_name: 'v1', alias_name: 'live' } }] },
+      { actions: [{ delete_alias: { alias_name: 'live' } }, { create_alias: { collection_name: 'v2', alias_name: 'live' } }] },
+    ]);
+    expect(await store.resolveAlias('live')).toBe('v2');
+    expect(await store.resolveAlias('nope')).toBeUndefined();
+    await expect(store.setAlias('live', 'missing')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('rejects bad input before sending anything', async () => {
+    await store.createCollection('c', { dimension: 3, distance: 'cosine' });
+    const before = server.requests.length;
+    const field = async (promise: Promise<unknown>) => ((await promise.catch((e: unknown) => e)) as VectorStoreError).field;
+    expect(await field(store.upsert('c', [{ id: 'a', vector: [1, 2], payload: {} }]))).toBe('points[0].vector');
+    expect(await field(store.upsert('c', [{ id: 'a', vector: [1, Number.NaN, 2], payload: {} }]))).toBe('points[0].vector[1]');
+    expect(await field(store.upsert('c', [{ id: '', vector: [1, 2, 3], payload: {} }]))).toBe('points[0].id');
+    expect(await field(store.search('c', [1, 2, 3, 4], { k: 1 }))).toBe('vector');
+    expect(await field(store.search('c', [1, 2, 3], { k: -1 }))).toBe('k');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('reports health from a cheap call, and unhealthy when the server is gone', async () => {
+    expect(await store.health()).toMatchObject({ ok: true });
+    expect(server.find('GET', '/')).toHaveLength(1);
+    await server.close();
+    const health = await store.health();
+    expect(health.ok).toBe(false);
+    expect(health.detail).toContain('unreachable');
+    server = await startRecordingQdrantServer();
+  });
+});
