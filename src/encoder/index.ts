@@ -1,0 +1,13 @@
+export { Encoder, createEncoder } from './encoder';
+export { parseEncoderConfig, encoderConfigSchema, cnnEncoderConfigSchema, mlpEncoderConfigSchema } from './config';
+export type { EncoderConfig, EncoderConfigInput, CnnEncoderConfig, MlpEncoderConfig } from './config';
+export { thumbnailCnnConfig, photoCnnConfig, featureMlpConfig } from './default-configs';
+export { buildCnnTrunk, buildCnnEncoderModels } from './build-cnn';
+export { buildMlpEncoderModels } from './build-mlp';
+export { buildProjectionHead } from './build-head';
+export type { ProjectionHeadOptions } from './build-head';
+export { saveCheckpoint, loadCheckpoint, listCheckpointVersions, checkpointsRoot } from './checkpoint/checkpoints';
+export type { CheckpointMeta, CheckpointManifest, SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint/checkpoints';
+export { fsSaveHandler, readModelArtifacts } from './checkpoint/fs-model-handler';
+export { InputNormalization } from './layers/input-normalization';
+export { L2Normalize } from './layers/l2-normalize';
