@@ -1,3 +1,4 @@
+import { toQdrantFilter } from '../../src/store/qdrant/payload-mapping';
 import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
 
 interface QdrantPoint {
@@ -54,10 +55,13 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
   };
 }
 
-/** Translates a discern filter into Qdrant `must` conditions. */
+/**
+ * Translates a discern filter into Qdrant `must` conditions, exactly as the Node adapter writes
+ * them (so both readers match the same points, fractional numbers included).
+ *
+ * @example
+ * qdrantFilter({ label: 'shoe' }); // { must: [{ key: 'label', match: { value: 'shoe' } }] }
+ */
 export function qdrantFilter(filter: EdgeSearchFilter) {
-  const must: { key: string; match: { value: string | number | boolean } }[] = [];
-  if (filter.label !== undefined) must.push({ key: 'label', match: { value: filter.label } });
-  for (const [key, value] of Object.entries(filter.attributes ?? {})) must.push({ key: `attributes.${key}`, match: { value } });
-  return { must };
+  return toQdrantFilter(filter) ?? { must: [] };
 }

@@ -8,6 +8,7 @@ import { imageToInput, InputError, pixelsToInput, type ImageInputSpec } from './
 import type { EdgeEnv } from './env';
 import { createModelSource, ModelUnavailableError, type LoadedModel } from './model-source';
 import { runEmbedding } from './onnx-session';
+import { issuePath } from '../../src/api/api-error';
 import { EmbedRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
 
 interface IsolateState {
@@ -41,8 +42,8 @@ async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new HttpError(400, 'invalid_request', `${issues[0].path || 'body'}: ${issues[0].message}`, issues);
+    const issues = parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+    throw new HttpError(400, 'invalid_request', `${issues[0].path}: ${issues[0].message}`, issues);
   }
   return parsed.data;
 }

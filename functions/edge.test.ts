@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectionForVersion } from '../src/core/catalog-naming';
+import type { VectorStore } from '../src/core/vector-store';
+import { loadFashionMnist } from '../src/data';
+import { createQdrantVectorStore } from '../src/store/qdrant';
+import { queryContinuously } from '../test/edge/continuous-queries';
+import { maxAbsDiff, pixelsField, postJson } from '../test/edge/http-json';
+import { startLocalQdrantServer, type LocalQdrantServer } from '../test/edge/local-qdrant-server';
+import { answersDiffer, rankingMismatch } from '../test/edge/ranking';
+import { startPublishedCatalog, type PublishedCatalog, type PublishedVersion } from '../test/support/published-catalog';
+import { startEdgeServer } from './serve';
+
+type EdgeServer = Awaited<ReturnType<typeof startEdgeServer>>;
+
+let catalog: PublishedCatalog;
+let edge: EdgeServer;
+/** Fashion-MNIST training images: real pixels that are not in the catalog (built from the test split). */
+let queries: Uint8Array[];
+
+beforeAll(async () => {
+  catalog = await startPublishedCatalog({ limitPerSplit: 300 });
+  edge = await startEdgeServer({ port: 0, bindings: { DISCERN_API_URL: catalog.url, MODEL_BASE_URL: catalog.url } });
+  const train = await loadFashionMnist({ split: 'train', limit: 24 });
+  queries = Array.from({ length: 24 }, (_, i) => train.images.subarray(i * 784, (i + 1) * 784));
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await catalog?.close();
+});
+
+/** The true cosine score of a stored item for a query, in a version. */
+function scoreIn(version: string, query: ArrayLike<number>) {
+  return (id: string) => {
+    const stored = catalog.embeddingOf(version, id);
+    let s = 0;
+    for (let j = 0; j < stored.length; j++) s += stored[j] * query[j];
+    return s;
+  };
+}
+
+describe('edge /v1/embed in workerd', () => {
+  it('matches onnxruntime-node within 1e-4 on Fashion-MNIST pixels, with the live version', async () => {
+    const version = catalog.live.id;
+    const references = await catalog.embedReference(version, concat(queries), queries.length);
+    let worst = 0;
+    for (const [i, image] of queries.entries()) {
+      const { status, body } = await postJson(edge.url, '/v1/embed', { pixels: pixelsField(image) });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.modelVersion).toBe(version);
+      expect(body.embedding).toHaveLength(catalog.embeddingDim);
+      worst = Math.max(worst, maxAbsDiff(body.embedding, references[i]));
+    }
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    // A different image must not pass for this one: the check can tell embeddings apart.
+    expect(maxAbsDiff(references[0], references[1])).toBeGreaterThan(1e-2);
+  });
+
+  it('embeds a PNG of the model size (encoded by sharp) exactly like its raw pixels', async () => {
+    const version = catalog.live.id;
+    for (const image of queries.slice(0, 4)) {
+      const png = await sharp(Buffer.from(image), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+      const [reference] = await catalog.embedReference(version, image);
+      const fromEdge = await postJson(edge.url, '/v1/embed', { image: png.toString('base64') });
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromEdge.body.modelVersion).toBe(version);
+      expect(maxAbsDiff(fromEdge.body.embedding, reference)).toBeLessThanOrEqual(1e-4);
+      const fromNode = await postJson(catalog.url, '/v1/embed', { image: png.toString('base64') });
+      expect(fromNode.status).toBe(200);
+      expect(maxAbsDiff(fromEdge.body.embedding, fromNode.body.embedding)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});
+
+describe('edge /v1/search in workerd answers like the Node API', () => {
+  it('by pixels: same ids in the same order, scores within 1e-4, and the exact top 10', async () => {
+    const version = catalog.live.id;
+    for (const image of queries.slice(0, 10)) {
+      const request = { pixels: pixelsField(image), k: 10 };
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromNode.status).toBe(200);
+      expect(fromEdge.body.modelVersion).toBe(version);
+      expect(fromNode.body.modelVersion).toBe(version);
+      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+      const [query] = await catalog.embedReference(version, image);
+      expect(rankingMismatch(fromEdge.body.results, catalog.exactSearch(version, query, 10), scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('by itemId: the item itself is left out and the rest equals the Node API and the exact search', async () => {
+    const version = catalog.live.id;
+    for (const item of catalog.items.slice(0, 6)) {
+      const request = { itemId: item.id, k: 5 };
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromEdge.body.results.map((r: { id: string }) => r.id)).not.toContain(item.id);
+      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+      const query = catalog.embeddingOf(version, item.id);
+      const want = catalog.exactSearch(version, query, 6).filter((h) => h.id !== item.id).slice(0, 5);
+      expect(rankingMismatch(fromEdge.body.results, want, scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('with a label filter: only that label, as the Node API and the exact filtered search', async () => {
+    const version = catalog.live.id;
+    for (const [i, label] of ['Sneaker', 'Bag', 'Trouser'].entries()) {
+      const request = { pixels: pixelsField(queries[i]), k: 8, filter: { label } };
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromEdge.body.results).toHaveLength(8);
+      expect(fromEdge.body.results.every((r: { label: string }) => r.label === label)).toBe(true);
+      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+      const [query] = await catalog.embedReference(version, queries[i]);
+      expect(rankingMismatch(fromEdge.body.results, catalog.exactSearch(version, query, 8, { label }), scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('an unknown itemId is a 404 naming itemId', async () => {
+    const { status, body } = await postJson(edge.url, '/v1/search', { itemId: 'no-such-item', k: 3 });
+    expect(status).toBe(404);
+    expect(body.error.message).toMatch(/^itemId: /);
+  });
+});
+
+describe('edge refuses bad input like the Node API', () => {
+  const valid = () => pixelsField(queries[0]);
+  const cases: { name: string; path: '/v1/embed' | '/v1/search'; body: () => unknown; raw?: boolean; contentType?: string; status: number; field?: string | RegExp; code?: string }[] = [
+    { name: 'malformed JSON', path: '/v1/search', body: () => '{"pixels": {', raw: true, status: 400, code: 'invalid_json' },
+    { name: 'no query at all', path: '/v1/search', body: () => ({ k: 5 }), status: 400, field: /itemId, image, pixels, vector/ },
+    { name: 'two queries at once', path: '/v1/search', body: () => ({ pixels: valid(), itemId: 'fmnist-test-0' }), status: 400, field: 'pixels' },
+    { name: 'pixels of the wrong length', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: [1, 2, 3] } }), status: 400, field: 'pixels.data' },
+    { name: 'pixel value above 255', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: valid().data.map(() => 300) } }), status: 400, field: /^pixels\.data/ },
+    { name: 'k = 0', path: '/v1/search', body: () => ({ pixels: valid(), k: 0 }), status: 400, field: 'k' },
+    { name: 'k = 1001', path: '/v1/search', body: () => ({ pixels: valid(), k: 1001 }), status: 400, field: 'k' },
+    { name: 'k not an integer', path: '/v1/search', body: () => ({ pixels: valid(), k: 2.5 }), status: 400, field: 'k' },
+    { name: 'an image that is not base64', path: '/v1/embed', body: () => ({ image: 'not base64!' }), status: 400, field: 'image' },
+    { name: 'text/plain body', path: '/v1/search', body: () => JSON.stringify({ pixels: valid() }), raw: true, contentType: 'text/plain', status: 415 },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name} → ${c.status}${c.field ? ` naming ${c.field}` : ''}`, async () => {
+      const init = { raw: c.raw, contentType: c.contentType };
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, c.path, c.body(), init), postJson(catalog.url, c.path, c.body(), init)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(c.status);
+      expect(fromNode.status, JSON.stringify(fromNode.body)).toBe(c.status);
+      if (c.code) expect(fromEdge.body.error.code).toBe(c.code);
+      if (c.field) {
+        const paths = fromEdge.body.error.issues.map((i: { path: string; message: string }) => (typeof c.field === 'string' ? i.path : `${i.path}: ${i.message}`));
+        expect(paths.some((p: string) => (typeof c.field === 'string' ? p === c.field : c.field!.test(p))), JSON.stringify(fromEdge.body)).toBe(true);
+        expect(fromEdge.body.error.issues[0].path).toBe(fromNode.body.error.issues[0].path);
+      }
+    });
+  }
+});
+
+interface QdrantTarget {
+  name: string;
+  url: string;
+  apiKey?: string;
+  alias: string;
+  local?: LocalQdrantServer;
+}
+
+/** The loopback Qdrant always; a real one too when QDRANT_URL is set. */
+const qdrantTargets: { name: string; real: boolean }[] = [{ name: 'loopback Qdrant REST server', real: false }, ...(process.env.QDRANT_URL ? [{ name: `Qdrant at ${process.env.QDRANT_URL}`, real: true }] : [])];
+
+describe.each(qdrantTargets)('edge over Qdrant REST ($name), filled by the Qdrant VectorStore adapter', ({ real }) => {
+  let target: QdrantTarget;
+  let store: VectorStore;
+  let qdrantEdge: EdgeServer;
+  const created: string[] = [];
+
+  async function index(version: PublishedVersion) {
+    const collection = collectionForVersion(target.alias, version.id);
+    await store.createCollection(collection, { dimension: catalog.embeddingDim, distance: 'cosine' });
+    created.push(collection);
+    const dim = catalog.embeddingDim;
+    await store.upsert(
+      collection,
+      catalog.items.map((item, i) => ({ id: item.id, vector: version.embeddings.subarray(i * dim, (i + 1) * dim), payload: { label: item.label } })),
+    );
+    await store.setAlias(target.alias, collection);
+  }
+
+  beforeAll(async () => {
+    if (real) {
+      target = { name: 'real', url: process.env.QDRANT_URL!, apiKey: process.env.QDRANT_API_KEY, alias: `edgetest${randomBytes(4).toString('hex')}` };
+    } else {
+      const local = await startLocalQdrantServer();
+      target = { name: 'local', url: local.url, alias: 'catalog', local };
+    }
+    store = createQdrantVectorStore({ url: target.url, apiKey: target.apiKey });
+    await index(catalog.live);
+    qdrantEdge = await startEdgeServer({
+      port: 0,
+      bindings: { QDRANT_URL: target.url, LIVE_ALIAS: target.alias, MODEL_BASE_URL: catalog.url, ...(target.apiKey ? { QDRANT_API_KEY: target.apiKey } : {}) },
+    });
+  });
+
+  afterAll(async () => {
+    await qdrantEdge?.close();
+    if (real) for (const collection of created) await store.dropCollection(collection).catch(() => undefined);
+    await target?.local?.close();
+  });
+
+  it('by pixels, by itemId and with a label filter: the Node API answers for the same version', async () => {
+    const version = catalog.live.id;
+    const requests = [
+      { pixels: pixelsField(queries[5]), k: 10 },
+      { pixels: pixelsField(queries[6]), k: 3 },
+      { itemId: catalog.items[7].id, k: 10 },
+      { pixels: pixelsField(queries[8]), k: 6, filter: { label: 'Pullover' } },
+      { itemId: catalog.items[9].id, k: 4, filter: { label: 'Sandal' } },
+    ];
+    for (const request of requests) {
+      const [fromEdge, fromNode] = await Promise.all([postJson(qdrantEdge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromNode.status).toBe(200);
+      expect(fromEdge.body.modelVersion).toBe(version);
+      expect(fromNode.body.modelVersion).toBe(version);
+      expect(answersDiffer(fromEdge.body.results, fromNode.body.results), JSON.stringify(request).slice(0, 80)).toBeUndefined();
+    }
+  });
+
+  it('sends Qdrant the embedding, k and the label filter', async () => {
+    if (!target.local) {
+      // Against a real server only answers can be checked; they were, above.
+      expect(real).toBe(true);
+      return;
+    }
+    const before = target.local.requests.length;
+    const { status } = await postJson(qdrantEdge.url, '/v1/search', { pixels: pixelsField(queries[3]), k: 7, filter: { label: 'Coat' } });
+    expect(status).toBe(200);
+    const searches = target.local.requests.slice(before).filter((r) => r.path.endsWith('/points/search'));
+    expect(searches).toHaveLength(1);
+    expect(searches[0].path).toBe(`/collections/${collectionForVersion('catalog', catalog.live.id)}/points/search`);
+    expect(searches[0].body.limit).toBe(7);
+    expect(searches[0].body.filter).toEqual({ must: [{ key: 'label', match: { value: 'Coat' } }] });
+    const [query] = await catalog.embedReference(catalog.live.id, queries[3]);
+    expect(maxAbsDiff(searches[0].body.vector, query)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('follows the alias to a new version: embeds with it and searches its collection', async () => {
+    const next = await catalog.publishVersion();
+    await index(next);
+    const request = { pixels: pixelsField(queries[10]), k: 10 };
+    const [fromEdge, fromNode] = await Promise.all([postJson(qdrantEdge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+    expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+    expect(fromEdge.body.modelVersion).toBe(next.id);
+    expect(fromNode.body.modelVersion).toBe(next.id);
+    expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+    const itemAnswer = await postJson(qdrantEdge.url, '/v1/search', { itemId: catalog.items[11].id, k: 5 });
+    const nodeItemAnswer = await postJson(catalog.url, '/v1/search', { itemId: catalog.items[11].id, k: 5 });
+    expect(answersDiffer(itemAnswer.body.results, nodeItemAnswer.body.results)).toBeUndefined();
+  });
+
+  it('an alias that points nowhere is a 503 with Retry-After, not a wrong answer', async () => {
+    const lonely = await startEdgeServer({ port: 0, bindings: { QDRANT_URL: target.url, LIVE_ALIAS: `missing${randomBytes(3).toString('hex')}`, MODEL_BASE_URL: catalog.url } });
+    try {
+      const response = await fetch(`${lonely.url}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ itemId: 'x', k: 1 }) });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      await lonely.close();
+    }
+  });
+});
+
+describe('version consistency while the live version is swapped 20 times', () => {
+  it('every answer of the Node API and the edge is computed by the version it names', async () => {
+    const k = 10;
+    const load = queryContinuously(
+      [
+        { name: 'node', url: catalog.url },
+        { name: 'edge', url: edge.url },
+      ],
+      queries,
+      { loops: 2, k },
+    );
+    const published: string[] = [];
+    for (let swap = 0; swap < 20; swap++) {
+      published.push((await catalog.publishVersion()).id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const observations = await load.stop();
+
+    const failures = observations.filter((o) => o.status !== 200);
+    expect(failures.slice(0, 3), `${failures.length} failed requests`).toEqual([]);
+
+    const referenceCache = new Map<string, Float32Array>();
+    async function reference(version: string, query: number): Promise<Float32Array> {
+      const key = `${version}/${query}`;
+      if (!referenceCache.has(key)) referenceCache.set(key, (await catalog.embedReference(version, queries[query]))[0]);
+      return referenceCache.get(key)!;
+    }
+    const mismatches: string[] = [];
+    const versionsSeen: Record<string, Set<string>> = { node: new Set(), edge: new Set() };
+    for (const o of observations) {
+      const version = o.body.modelVersion as string;
+      versionsSeen[o.target].add(version);
+      const want = await reference(version, o.query);
+      if (o.kind === 'embed') {
+        const diff = maxAbsDiff(o.body.embedding, want);
+        if (diff > 1e-4) mismatches.push(`${o.target} embed q${o.query} ${version}: max abs diff ${diff}`);
+      } else {
+        const why = rankingMismatch(o.body.results, catalog.exactSearch(version, want, k), scoreIn(version, want));
+        if (why) mismatches.push(`${o.target} search q${o.query} ${version}: ${why}`);
+      }
+    }
+    // The check separates versions: another version's embedding of the same image is far off.
+    const [a, b] = await Promise.all([reference(published[0], 0), reference(published[1], 0)]);
+    expect(maxAbsDiff(a, b)).toBeGreaterThan(1e-2);
+
+    console.info(
+      `version swaps: ${observations.length} answers (${observations.filter((o) => o.target === 'edge').length} edge), ` +
+        `versions seen node=${versionsSeen.node.size} edge=${versionsSeen.edge.size}, mismatches=${mismatches.length}`,
+    );
+    expect(mismatches.slice(0, 5), `${mismatches.length} mismatches`).toEqual([]);
+    expect(versionsSeen.node.size).toBeGreaterThanOrEqual(10);
+    expect(versionsSeen.edge.size).toBeGreaterThanOrEqual(10);
+    expect(catalog.live.id).toBe(published.at(-1));
+  });
+});
+
+function concat(images: Uint8Array[]): Float32Array {
+  const out = new Float32Array(images.length * 784);
+  images.forEach((image, i) => out.set(image, i * 784));
+  return out;
+}
