@@ -20,6 +20,7 @@ export interface Config {
   trainer: {
     publishEverySteps: number;
     publishEverySeconds: number;
+    feedbackFreshnessSeconds: number;
     keepVersions: number;
     p: number;
     q: number;
@@ -82,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,
       publishEverySeconds: v.PUBLISH_EVERY_SECONDS,
+      feedbackFreshnessSeconds: v.FEEDBACK_FRESHNESS_SECONDS,
       keepVersions: v.KEEP_VERSIONS,
       p: v.P,
       q: v.Q,

@@ -1,7 +1,7 @@
 import type { ModelCatalog, ModelDescription, ModelInputSpec } from '../api/model-catalog';
 import { inputSpecFromInfo, UnknownModelVersionError } from '../api/model-catalog';
 import { versionOfCollection } from '../core/catalog-naming';
-import type { ModelStore } from '../core/model-store';
+import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 import type { VectorStore } from '../core/vector-store';
 import { createOnnxModelRuntime, UnknownModelVersionError as RuntimeUnknownVersion, type ModelRuntimeOptions } from './onnx-model-runtime';
 
@@ -16,9 +16,14 @@ import { createOnnxModelRuntime, UnknownModelVersionError as RuntimeUnknownVersi
 export function createOnnxModelCatalog(deps: { modelStore: ModelStore; vectorStore: VectorStore; liveAlias: string; runtime?: ModelRuntimeOptions }): ModelCatalog & { close(): Promise<void> } {
   const runtime = createOnnxModelRuntime(deps.modelStore, deps.runtime);
 
-  async function info(version: string) {
+  // Versions are immutable once written, so their descriptions can be kept for good.
+  const infos = new Map<string, ModelVersionInfo>();
+  async function info(version: string): Promise<ModelVersionInfo> {
+    const cached = infos.get(version);
+    if (cached) return cached;
     const found = await deps.modelStore.get(version);
     if (!found) throw new UnknownModelVersionError(version);
+    infos.set(version, found);
     return found;
   }
 

@@ -1,0 +1,67 @@
+import { Option, type Command } from 'commander';
+import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
+import { loadDataset, parseClassList } from '../../data';
+import { evaluateEmbeddings, rawPixelBaseline, type RetrievalMetrics } from '../../eval';
+import { createLogger } from '../../log/logger';
+import { embedWithModel } from '../embed-with-model';
+import { readTrainingRecord } from '../model-dir';
+import { printJsonLine } from '../options';
+import { formatTable } from '../print-table';
+
+const log = createLogger('eval');
+
+interface EvalOptions {
+  model?: string;
+  baseline?: 'raw-pixels';
+  data: string;
+  classes?: string;
+  split: 'train' | 'test';
+  distance: 'cosine' | 'euclidean';
+  backend: BackendPreference;
+  json?: boolean;
+}
+
+/** `discern eval`: retrieval metrics of a model (or raw pixels) on held-out classes. */
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('Evaluate retrieval quality on classes disjoint from training (Recall@K, MAP@R, R-precision, NMI, kNN accuracy)')
+    .option('--model <dir|file.onnx>', 'a training directory or an exported ONNX model')
+    .addOption(new Option('--baseline <name>', 'evaluate a baseline instead of a model').choices(['raw-pixels']))
+    .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")
+    .option('--classes <list>', "classes to evaluate, e.g. '5,6,7,8,9' or '5-9' (default: all)")
+    .addOption(new Option('--split <split>', 'which split to evaluate').choices(['train', 'test']).default('test'))
+    .addOption(new Option('--distance <name>', 'distance between embeddings').choices(['cosine', 'euclidean']).default('cosine'))
+    .addOption(new Option('--backend <name>', 'TF.js backend for checkpoints').choices([...backendPreferences]).default('auto'))
+    .option('--json', 'print the metrics as one JSON object on the last line')
+    .action(async (options: EvalOptions) => {
+      const metrics = await runEval(options);
+      if (options.json) printJsonLine(metrics);
+    });
+}
+
+async function runEval(options: EvalOptions): Promise<RetrievalMetrics & { items: number; classes: string; model: string }> {
+  if ((options.model === undefined) === (options.baseline === undefined)) throw new Error('give exactly one of --model or --baseline');
+  const classes = options.classes ? parseClassList(options.classes, '--classes') : undefined;
+  const dataset = await loadDataset({ data: options.data, split: options.split, classes });
+  const record = options.model ? readTrainingRecord(options.model) : undefined;
+  if (record && record.data === options.data) {
+    const overlap = [...new Set(dataset.labels)].filter((c) => record.trainClasses.includes(c));
+    if (overlap.length > 0) throw new Error(`--classes: ${overlap.join(',')} were used in training; evaluate on classes disjoint from training`);
+  }
+  let metrics: RetrievalMetrics;
+  let model: string;
+  if (options.baseline === 'raw-pixels') {
+    metrics = await rawPixelBaseline(dataset.images, dataset.labels, { distance: options.distance });
+    model = 'raw-pixels';
+  } else {
+    await selectBackend(options.backend);
+    const { embeddings, dim, source } = await embedWithModel(options.model!, dataset);
+    metrics = await evaluateEmbeddings(embeddings, dim, dataset.labels, { distance: options.distance });
+    model = `${options.model} (${source})`;
+  }
+  const result = { ...metrics, items: dataset.labels.length, classes: [...new Set(dataset.labels)].sort((a, b) => a - b).join(','), model };
+  log.info(result, 'evaluation done');
+  console.log(formatTable([result]));
+  return result;
+}

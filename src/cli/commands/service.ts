@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { runApiProcess, runEmbeddedService, runTrainerProcess } from '../../service/run';
+
+/** `discern start`, `discern api`, `discern trainer`: the service, whole or in parts. */
+export function registerServiceCommands(program: Command): void {
+  program
+    .command('start')
+    .description('Run API, queue, trainer, model store and vector store in one process on local durable storage')
+    .option('--seed <dataset>', "load a catalog at start so search works at once ('fashion-mnist')")
+    .option('--seed-limit <n>', 'seed at most this many items per split', (v) => Number(v))
+    .action(async (options: { seed?: string; seedLimit?: number }) => {
+      const seed = options.seed ?? process.env.DISCERN_SEED;
+      if (seed !== undefined && seed !== 'fashion-mnist') throw new Error(`--seed: unknown dataset '${seed}' (known: fashion-mnist)`);
+      await runEmbeddedService(loadConfig(), { seed, seedLimit: options.seedLimit });
+    });
+
+  program
+    .command('api')
+    .description('Run the HTTP API alone (against Kafka and the configured vector store)')
+    .action(async () => {
+      await runApiProcess(loadConfig());
+    });
+
+  program
+    .command('trainer')
+    .description('Run the online trainer alone (a consumer of the configured queue)')
+    .action(async () => {
+      await runTrainerProcess(loadConfig());
+    });
+}

@@ -1,0 +1,171 @@
+import { Option, type Command } from 'commander';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OnnxBackbone, parsePreprocessSpec, readOnnxModelInfo, type PreprocessSpec } from '../../backbone';
+import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
+import { itemSize, loadDataset, parseClassList } from '../../data';
+import { lossNames, minerNames } from '../../dml/registry';
+import { saveCheckpoint } from '../../encoder';
+import { featureMlpConfig } from '../../encoder/default-configs';
+import { createLogger } from '../../log/logger';
+import { exportToOnnx } from '../../onnx';
+import { getRecipe, recipeNames } from '../../recipes';
+import type { TrainingRecipe } from '../../recipes/training-recipe';
+import { trainWithRecipe } from '../../recipes/train-with-recipe';
+import { MODEL_ONNX, writeTrainingRecord } from '../model-dir';
+import { nonNegativeInt, positiveInt, positiveNumber, printJsonLine } from '../options';
+import { formatTable } from '../print-table';
+
+const log = createLogger('train');
+
+interface TrainOptions {
+  data: string;
+  classes?: string;
+  out: string;
+  recipe: string;
+  loss?: string;
+  miner?: string;
+  p?: number;
+  q?: number;
+  steps?: number;
+  epochs?: number;
+  maxSeconds?: number;
+  lr?: number;
+  seed: number;
+  backend: BackendPreference;
+  backbone?: string;
+  backbonePreprocess?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+/** `discern train`: trains an encoder offline and writes a checkpoint plus its ONNX export. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('Train an encoder on labelled images; writes DIR/checkpoints, DIR/model.onnx and DIR/training.json')
+    .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")
+    .option('--classes <list>', "classes to train on, e.g. '0,1,2,3,4' or '0-4' (default: all)")
+    .requiredOption('--out <dir>', 'output directory')
+    .addOption(new Option('--recipe <name>', 'training recipe').choices([...recipeNames]).default('default'))
+    .addOption(new Option('--loss <name>', 'metric-learning loss (overrides the recipe)').choices([...lossNames]))
+    .addOption(new Option('--miner <name>', 'pair/triplet miner (overrides the recipe)').choices([...minerNames]))
+    .option('--p <n>', 'classes per batch (P)', positiveInt('--p'))
+    .option('--q <n>', 'items per class in a batch (Q)', positiveInt('--q'))
+    .option('--steps <n>', 'training steps', positiveInt('--steps'))
+    .option('--epochs <n>', 'passes over the training items', positiveNumber('--epochs'))
+    .option('--max-seconds <s>', 'wall-clock training budget in seconds', positiveNumber('--max-seconds'))
+    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'))
+    .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 0)
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices([...backendPreferences]).default('auto'))
+    .option('--backbone <file.onnx>', 'a frozen ONNX image backbone; only an MLP head on its features trains')
+    .option('--backbone-preprocess <json>', 'backbone preprocessing spec as JSON (default: ImageNet mean/std, input size of the model)')
+    .option('--limit <n>', 'use at most this many training items', positiveInt('--limit'))
+    .option('--json', 'print the summary as one JSON object on the last line')
+    .action(async (options: TrainOptions) => {
+      const summary = await runTrain(options);
+      if (options.json) printJsonLine(summary);
+    });
+}
+
+async function runTrain(options: TrainOptions): Promise<Record<string, unknown>> {
+  const backend = await selectBackend(options.backend);
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  const trainClasses = options.classes ? parseClassList(options.classes, '--classes') : undefined;
+  const dataset = await loadDataset({ data: options.data, split: 'train', classes: trainClasses, limit: options.limit });
+  const classes = [...new Set(dataset.labels)].sort((a, b) => a - b);
+  log.info({ data: options.data, items: dataset.labels.length, classes }, 'training data loaded');
+
+  let recipe: TrainingRecipe = structuredClone(getRecipe(options.recipe));
+  if (options.loss) recipe.loss = { name: options.loss };
+  if (options.miner) recipe.miner = options.miner === 'none' ? undefined : { name: options.miner };
+  if (options.p) recipe.classesPerBatch = options.p;
+  if (options.q) recipe.itemsPerClass = options.q;
+  if (options.lr) recipe.learningRate = options.lr;
+
+  let inputs: Float32Array | Uint8Array = dataset.images;
+  let backbone: { path: string; preprocess: PreprocessSpec } | undefined;
+  if (options.backbone) {
+    const extracted = await backboneFeatures(options.backbone, options.backbonePreprocess, dataset, out);
+    inputs = extracted.features;
+    backbone = { path: resolve(options.backbone), preprocess: extracted.preprocess };
+    recipe = { ...recipe, encoder: featureMlpConfig(extracted.dim), augmentation: undefined, instanceDiscrimination: undefined };
+  }
+
+  const started = Date.now();
+  const { encoder, summary } = await trainWithRecipe(recipe, { inputs, labels: dataset.labels }, {
+    steps: options.steps,
+    epochs: options.epochs,
+    maxSeconds: options.maxSeconds,
+    seed: options.seed,
+    log,
+  });
+  const trainingSeconds = (Date.now() - started) / 1000;
+
+  await saveCheckpoint(out, encoder, { step: summary.steps, recipe: recipe.name });
+  const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
+  writeFileSync(join(out, MODEL_ONNX), onnx);
+  const result = {
+    ...summary,
+    out,
+    backend: backend.name,
+    recipe: recipe.name,
+    loss: recipe.loss.name,
+    miner: recipe.miner?.name ?? 'none',
+    classes: classes.join(','),
+    items: dataset.labels.length,
+    trainingSeconds,
+    onnxBytes: onnx.length,
+  };
+  await writeTrainingRecord(out, {
+    recipe,
+    data: options.data,
+    trainClasses: classes,
+    input: { height: dataset.height, width: dataset.width, channels: dataset.channels },
+    backbone,
+    summary: result,
+    finishedAt: new Date().toISOString(),
+  });
+  encoder.dispose();
+  console.log(formatTable([Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v !== 'object'))]));
+  return result;
+}
+
+async function backboneFeatures(path: string, preprocessJson: string | undefined, dataset: Awaited<ReturnType<typeof loadDataset>>, out: string) {
+  const bytes = new Uint8Array(readFileSync(path));
+  const preprocess = parsePreprocessSpec(preprocessJson ? JSON.parse(preprocessJson) : defaultPreprocess(bytes, dataset.channels));
+  const backbone = await OnnxBackbone.load(bytes, { preprocess, cache: { directory: join(out, 'feature-cache') } });
+  try {
+    const size = itemSize(dataset);
+    const items = Array.from(dataset.labels, (_, i) => ({
+      id: dataset.ids?.[i] ?? `item-${i}`,
+      image: { data: dataset.images.subarray(i * size, (i + 1) * size), width: dataset.width, height: dataset.height, channels: dataset.channels as 1 | 3 },
+    }));
+    const rows = await backbone.features(items);
+    const dim = rows[0].length;
+    const features = new Float32Array(rows.length * dim);
+    rows.forEach((row, i) => features.set(row, i * dim));
+    return { features, dim, preprocess };
+  } finally {
+    await backbone.release();
+  }
+}
+
+/** ImageNet normalisation at the backbone's own input size, the convention of torchvision models. */
+export function defaultPreprocess(model: Uint8Array, datasetChannels: number) {
+  const info = readOnnxModelInfo(model);
+  const dims = info.input.dims;
+  const nchw = dims[1] === 1 || dims[1] === 3;
+  const [channels, height, width] = nchw ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  const c = typeof channels === 'number' ? channels : datasetChannels;
+  return {
+    layout: nchw ? 'NCHW' : 'NHWC',
+    height: typeof height === 'number' ? height : 224,
+    width: typeof width === 'number' ? width : 224,
+    channels: c,
+    mean: c === 3 ? [0.485, 0.456, 0.406] : [0.5],
+    std: c === 3 ? [0.229, 0.224, 0.225] : [0.5],
+    scale: 1 / 255,
+  };
+}

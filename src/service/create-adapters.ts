@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import type { Config } from '../config/load-config';
+import type { ModelStore } from '../core/model-store';
+import type { Queue } from '../core/queue';
+import type { VectorStore } from '../core/vector-store';
+import { createQueue } from '../queue';
+import { createModelStore, createVectorStore } from '../store';
+
+export interface Adapters {
+  queue: Queue;
+  vectorStore: VectorStore;
+  modelStore: ModelStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place where configuration picks the Queue, VectorStore and
+ * ModelStore adapters. Everything else sees only the ports.
+ *
+ * @example
+ * const adapters = await createAdapters(loadConfig());
+ */
+export async function createAdapters(config: Config): Promise<Adapters> {
+  const queue =
+    config.queue.kind === 'kafka'
+      ? createQueue({ kind: 'kafka', ...config.queue.kafka })
+      : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue') });
+  const vectorStore =
+    config.vectorStore.kind === 'qdrant'
+      ? await createVectorStore({ kind: 'qdrant', url: config.vectorStore.qdrant.url, apiKey: config.vectorStore.qdrant.apiKey })
+      : await createVectorStore({ kind: 'embedded', dir: join(config.dataDir, 'vectors') });
+  const modelStore = await createModelStore({ kind: 'fs', dir: join(config.dataDir, 'models') });
+  return {
+    queue,
+    vectorStore,
+    modelStore,
+    async close() {
+      await Promise.allSettled([queue.close(), vectorStore.close()]);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLoss, createMiner } from '../dml/registry';
+import { createEncoder } from '../encoder/encoder';
+import { BatchBuilder } from './batch-builder';
+import { CatalogState } from './catalog-state';
+import { FeedbackMemory } from './feedback-memory';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function setup(features = 4) {
+  tf.randomUniform([1]).dispose();
+  const encoder = createEncoder({ kind: 'mlp', input: { features }, hidden: [], dim: 3 });
+  const catalog = new CatalogState({ features });
+  const memory = new FeedbackMemory({ capacity: 100, classesPerBatch: 2, itemsPerClass: 2, seed: 1 });
+  return { encoder, catalog, memory };
+}
+
+function euclid(a: ArrayLike<number>, b: ArrayLike<number>) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+describe('BatchBuilder', () => {
+  it('computes the weighted triplet and contrastive losses of explicit constraints', () => {
+    const { encoder, catalog, memory } = setup();
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const vectors = [
+      [1, 0, 0.5, 2],
+      [0.2, 1, -1, 0],
+      [-1, 0.3, 0.1, 1],
+      [0.5, -0.5, 2, -1],
+      [0, 0, 1, 1],
+    ];
+    ids.forEach((id, i) => catalog.upsert({ id }, Float32Array.from(vectors[i]), 0));
+    memory.rememberConstraint({ kind: 'triplet', anchor: 'a', positive: 'b', negative: 'c', weight: 1, at: 1 });
+    memory.rememberConstraint({ kind: 'triplet', anchor: 'd', positive: 'e', negative: 'a', weight: 3, at: 2 });
+    memory.rememberConstraint({ kind: 'pair', a: 'a', b: 'd', similar: true, weight: 2, at: 3 });
+    memory.rememberConstraint({ kind: 'pair', a: 'b', b: 'e', similar: false, weight: 0.5, at: 4 });
+    // Independent reference: embeddings by inference (the MLP has no BN or dropout), losses in plain JS.
+    const emb = new Map(ids.map((id, i) => [id, encoder.embed(tf.tensor2d([vectors[i]])).dataSync()]));
+    const d = (x: string, y: string) => euclid(emb.get(x)!, emb.get(y)!);
+    const triplet = (1 * Math.max(0, d('a', 'b') - d('a', 'c') + 0.2) + 3 * Math.max(0, d('d', 'e') - d('d', 'a') + 0.2)) / 4;
+    const similar = d('a', 'd');
+    const dissimilar = Math.max(0, 1 - d('b', 'e'));
+    const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('multi-similarity'), optimizer: tf.train.sgd(0.1), constraintsPerBatch: 4 });
+    const before = encoder.allWeights().map((w) => w.dataSync().slice());
+    const result = builder.step()!;
+    expect(result.constraints).toBe(4);
+    expect(result.pqRows).toBe(0);
+    expect(result.rows).toBe(5);
+    expect(result.skipped).toBe(false);
+    expect(result.loss).toBeCloseTo(triplet + similar + dissimilar, 5);
+    const after = encoder.allWeights().map((w) => w.dataSync());
+    expect(after.some((w, i) => w.some((v, j) => v !== before[i][j]))).toBe(true);
+  });
+
+  it('trains on P×Q labelled batches and lowers the loss on them', () => {
+    const { encoder, catalog } = setup(8);
+    // P×Q = 4×10 draws all 40 items each step.
+    const memory = new FeedbackMemory({ capacity: 100, classesPerBatch: 4, itemsPerClass: 10, seed: 2 });
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    for (let i = 0; i < 40; i++) {
+      const label = i % 4;
+      const v = Float32Array.from({ length: 8 }, (_, k) => (k === label * 2 ? 3 : 0) + rand());
+      catalog.upsert({ id: `i${i}`, label: String(label) }, v, i);
+      memory.rememberLabel(`i${i}`, String(label), i);
+    }
+    const builder = new BatchBuilder({
+      encoder,
+      catalog,
+      memory,
+      // Mean over every pair, so the value measures the whole batch rather than the pairs still violating.
+      loss: createLoss('contrastive', { reducer: 'mean' }),
+      miner: createMiner('none'),
+      optimizer: tf.train.adam(0.05),
+    });
+    const first = builder.step()!;
+    let last = first;
+    for (let s = 0; s < 30; s++) last = builder.step()!;
+    expect(first.pqRows).toBe(40);
+    expect(last.loss).toBeLessThan(first.loss * 0.5);
+    expect(builder.steps).toBe(31);
+    expect(builder.skippedSteps).toBe(0);
+  });
+
+  it('skips and counts a step whose loss is not finite, leaving the weights unchanged', () => {
+    const { encoder, catalog, memory } = setup();
+    catalog.upsert({ id: 'ok1', label: 'x' }, Float32Array.from([1, 2, 3, 4]), 0);
+    catalog.upsert({ id: 'ok2', label: 'y' }, Float32Array.from([4, 3, 2, 1]), 0);
+    catalog.upsert({ id: 'bad', label: 'y' }, Float32Array.from([NaN, 0, 0, 0]), 0);
+    memory.rememberLabel('ok1', 'x', 0);
+    memory.rememberLabel('ok2', 'y', 0);
+    memory.rememberLabel('bad', 'y', 0);
+    const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('contrastive'), miner: null, optimizer: tf.train.adam(0.01) });
+    const before = encoder.allWeights().map((w) => w.dataSync().slice());
+    const result = builder.step()!;
+    expect(result.skipped).toBe(true);
+    expect(Number.isFinite(result.loss)).toBe(false);
+    expect(builder.skippedSteps).toBe(1);
+    const after = encoder.allWeights().map((w) => w.dataSync());
+    after.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(before[i])));
+  });
+
+  it('returns undefined when nothing is trainable', () => {
+    const { encoder, catalog, memory } = setup();
+    memory.rememberConstraint({ kind: 'pair', a: 'missing', b: 'other', similar: true, weight: 1, at: 0 });
+    const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('contrastive'), optimizer: tf.train.sgd(0.1) });
+    expect(builder.step()).toBeUndefined();
+  });
+});

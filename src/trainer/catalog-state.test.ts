@@ -1,0 +1,41 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { CatalogState, ImageDecodeError, UnusableInputError } from './catalog-state';
+
+describe('CatalogState', () => {
+  it('decodes raw pixels and PNG images to the model input grid', async () => {
+    const catalog = new CatalogState({ height: 2, width: 2, channels: 1 });
+    const same = await catalog.decode({ pixels: { width: 2, height: 2, channels: 1, data: [0, 50, 100, 255] } });
+    expect(Array.from(same!)).toEqual([0, 50, 100, 255]);
+    // A uniform 4×4 RGB image of grey 128 resizes to a uniform 2×2 grey grid of 128.
+    const png = await sharp(Buffer.alloc(4 * 4 * 3, 128), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer();
+    const decoded = await catalog.decode({ image: png.toString('base64') });
+    expect(Array.from(decoded!)).toEqual([128, 128, 128, 128]);
+    expect(await catalog.decode({})).toBeUndefined();
+    await expect(catalog.decode({ vector: [1, 2] })).rejects.toThrow(UnusableInputError);
+    await expect(catalog.decode({ image: Buffer.concat([png.subarray(0, 8), Buffer.alloc(8)]).toString('base64') })).rejects.toThrow(ImageDecodeError);
+  });
+
+  it('checks feature vectors against the model input', async () => {
+    const catalog = new CatalogState({ features: 3 });
+    expect(Array.from((await catalog.decode({ vector: [1, 2, 3] }))!)).toEqual([1, 2, 3]);
+    await expect(catalog.decode({ vector: [1, 2] })).rejects.toThrow('vector: expected 3 values, got 2');
+    await expect(catalog.decode({ pixels: { width: 1, height: 1, channels: 1, data: [1] } })).rejects.toThrow(/^pixels: this model takes feature vectors/);
+  });
+
+  it('keeps a label from feedback when an upsert carries none, and tracks deletes', () => {
+    const catalog = new CatalogState({ features: 2 });
+    expect(catalog.setLabel('a', 'shoe', 1)).toMatchObject({ labelChanged: true });
+    expect(catalog.get('a')?.input).toBeUndefined();
+    const change = catalog.upsert({ id: 'a', attributes: { colour: 'red' } }, Float32Array.from([1, 2]), 2);
+    expect(change).toMatchObject({ contentChanged: true, labelChanged: false });
+    expect(catalog.payloadOf(catalog.get('a')!)).toEqual({ label: 'shoe', attributes: { colour: 'red' } });
+    expect(catalog.setLabel('a', 'boot', 3)).toMatchObject({ labelChanged: true, previousLabel: 'shoe' });
+    catalog.upsert({ id: 'a', label: 'sandal' }, undefined, 4);
+    expect(catalog.get('a')).toMatchObject({ label: 'sandal', attributes: { colour: 'red' } });
+    expect(Array.from(catalog.get('a')!.input!)).toEqual([1, 2]);
+    expect(catalog.countEmbeddable()).toBe(1);
+    catalog.delete('a');
+    expect(catalog.size).toBe(0);
+  });
+});

@@ -1,0 +1,90 @@
+import { selectBackend } from '../backend/select-backend';
+import type { Config } from '../config/load-config';
+import type { EncoderConfigInput } from '../encoder/config';
+import { thumbnailCnnConfig } from '../encoder/default-configs';
+import { createLogger } from '../log/logger';
+import { createAdapters, type Adapters } from '../service/create-adapters';
+import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
+
+export interface TrainerProcessOptions {
+  /** Encoder for a first start (default: the 28×28 thumbnail CNN with EMBEDDING_DIM outputs). */
+  encoder?: EncoderConfigInput;
+  /** Settings beyond the environment's (cadence, batch sizes, held-out evaluation, …). */
+  overrides?: Partial<OnlineTrainerConfig>;
+  /** Adapters to use instead of building them from `config` (they are then not closed here). */
+  adapters?: Adapters;
+  /** Stop on SIGTERM/SIGINT and exit the process (default true). */
+  handleSignals?: boolean;
+}
+
+export interface RunningTrainer {
+  trainer: OnlineTrainer;
+  /** Stops the trainer (checkpointing what it applied) and closes the adapters it opened. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the online trainer as its own process (`discern trainer`): selects the TF.js backend,
+ * builds the configured queue, vector store and model store, and trains until SIGTERM/SIGINT,
+ * on which it checkpoints and exits 0. A failing loop exits 1, to be restarted from its
+ * checkpoint.
+ *
+ * @example
+ * const { trainer, stop } = await runTrainerProcess(loadConfig());
+ */
+export async function runTrainerProcess(config: Config, options: TrainerProcessOptions = {}): Promise<RunningTrainer> {
+  const log = createLogger('trainer');
+  await selectBackend(config.trainer.backend, { log });
+  const adapters = options.adapters ?? (await createAdapters(config));
+  const t = config.trainer;
+  const trainer = createOnlineTrainer({
+    queue: adapters.queue,
+    vectorStore: adapters.vectorStore,
+    modelStore: adapters.modelStore,
+    log,
+    config: {
+      dataDir: config.dataDir,
+      encoder: options.encoder ?? thumbnailCnnConfig({ head: { hidden: [128], dim: t.embeddingDim } }),
+      loss: { name: t.loss },
+      miner: { name: t.miner },
+      classesPerBatch: t.p,
+      itemsPerClass: t.q,
+      learningRate: t.learningRate,
+      replaySize: t.replaySize,
+      publishEverySteps: t.publishEverySteps,
+      publishEverySeconds: t.publishEverySeconds,
+      feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
+      keepVersions: t.keepVersions,
+      replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
+      ...options.overrides,
+    },
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await trainer.stop();
+      } finally {
+        if (!options.adapters) await adapters.close();
+      }
+    })());
+  await trainer.start();
+  if (options.handleSignals ?? true) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'stopping trainer');
+      stop().then(
+        () => process.exit(0),
+        (error) => {
+          log.error({ err: error }, 'trainer did not stop cleanly');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    trainer.done().catch(() => {
+      void stop().finally(() => process.exit(1));
+    });
+  }
+  return { trainer, stop };
+}

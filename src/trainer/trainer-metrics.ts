@@ -1,0 +1,35 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics of the online trainer, on their own registry (one per trainer, so tests
+ * and embedded runs never collide on metric names); expose `registry.metrics()` or merge it.
+ *
+ * @example
+ * const metrics = createTrainerMetrics();
+ * metrics.eventsConsumed.inc({ topic: 'feedback' });
+ * const text = await metrics.registry.metrics();
+ */
+export function createTrainerMetrics(registry: Registry = new Registry()) {
+  const registers = [registry];
+  return {
+    registry,
+    /** `rate(discern_trainer_events_consumed_total[1m])` gives events/s. */
+    eventsConsumed: new Counter({ name: 'discern_trainer_events_consumed_total', help: 'Records consumed, per topic', labelNames: ['topic'] as const, registers }),
+    deadLetters: new Counter({ name: 'discern_trainer_dead_letters_total', help: 'Records sent to the dead-letter topic, per source topic', labelNames: ['topic'] as const, registers }),
+    lag: new Gauge({ name: 'discern_trainer_lag', help: 'Records not yet committed by the trainer, per topic', labelNames: ['topic'] as const, registers }),
+    loss: new Gauge({ name: 'discern_trainer_loss', help: 'Loss of the last finite training step', registers }),
+    steps: new Counter({ name: 'discern_trainer_steps_total', help: 'Training steps run (including skipped ones)', registers }),
+    skippedSteps: new Counter({ name: 'discern_trainer_skipped_steps_total', help: 'Training steps skipped for a non-finite loss or gradient', registers }),
+    backend: new Gauge({ name: 'discern_trainer_backend_info', help: 'TF.js backend the trainer runs on (value 1)', labelNames: ['backend'] as const, registers }),
+    modelVersion: new Gauge({ name: 'discern_trainer_model_version', help: 'Number of the live model version (v000012 → 12)', registers }),
+    reembedSeconds: new Histogram({
+      name: 'discern_trainer_reembed_seconds',
+      help: 'Time to re-embed the whole catalog for a new model version',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+      registers,
+    }),
+    publications: new Counter({ name: 'discern_trainer_publications_total', help: 'Model versions published', registers }),
+  };
+}
+
+export type TrainerMetrics = ReturnType<typeof createTrainerMetrics>;
