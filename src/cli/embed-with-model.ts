@@ -8,11 +8,13 @@ import { createLogger } from '../log/logger';
 import { createProgress } from '../progress/progress';
 import { embedDatasetWithOnnx } from './embed-dataset';
 import { readTrainingRecord } from './model-dir';
+import { readPreprocessMetadata } from './model-preprocess';
 
 const log = createLogger('embed');
 
 /**
- * Embeds a dataset with what `--model` names: an ONNX file (raw NHWC pixels in), or a training
+ * Embeds a dataset with what `--model` names: an ONNX file (raw NHWC pixels in, or the backbone
+ * preprocessing recorded in a fused model's metadata), or a training
  * directory, whose TF.js checkpoint runs directly (through its backbone when it has one).
  *
  * @example
@@ -21,7 +23,8 @@ const log = createLogger('embed');
 export async function embedWithModel(model: string, dataset: ImageDataset): Promise<{ embeddings: Float32Array; dim: number; source: string }> {
   if (!existsSync(model)) throw new Error(`--model: '${model}' does not exist`);
   if (statSync(model).isFile()) {
-    return { ...(await embedDatasetWithOnnx(new Uint8Array(readFileSync(model)), dataset)), source: 'onnx' };
+    const bytes = new Uint8Array(readFileSync(model));
+    return { ...(await embedDatasetWithOnnx(bytes, dataset, 256, readPreprocessMetadata(bytes))), source: 'onnx' };
   }
   const record = readTrainingRecord(model);
   const { encoder } = await loadCheckpoint(model);

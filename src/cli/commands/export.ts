@@ -1,12 +1,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fuseBackboneWithHead } from '../../backbone';
+import { fuseBackboneWithHead, parsePreprocessSpec } from '../../backbone';
 import { selectBackend } from '../../backend';
 import { loadCheckpoint } from '../../encoder';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
 import { readTrainingRecord } from '../model-dir';
+import { withPreprocessMetadata } from '../model-preprocess';
+import { defaultPreprocess } from './train';
 
 const log = createLogger('export');
 
@@ -21,10 +23,18 @@ export function registerExportCommand(program: Command): void {
     .action(async (options: { model: string; out: string; backbone?: string }) => {
       await selectBackend('cpu');
       const { encoder } = await loadCheckpoint(options.model);
-      const backbonePath = options.backbone ?? readTrainingRecord(options.model)?.backbone?.path;
-      const bytes = backbonePath
-        ? fuseBackboneWithHead(new Uint8Array(readFileSync(backbonePath)), tfl.sequential({ layers: [encoder.featureExtractor, encoder.head] }))
-        : exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
+      const record = readTrainingRecord(options.model);
+      const backbonePath = options.backbone ?? record?.backbone?.path;
+      let bytes: Uint8Array;
+      if (backbonePath) {
+        const backbone = new Uint8Array(readFileSync(backbonePath));
+        const fused = fuseBackboneWithHead(backbone, tfl.sequential({ layers: [encoder.featureExtractor, encoder.head] }));
+        // The fused model takes the backbone's normalised tensor; its metadata says how to make it from pixels.
+        const preprocess = options.backbone === undefined && record?.backbone ? record.backbone.preprocess : parsePreprocessSpec(defaultPreprocess(backbone, record?.input.channels ?? 3));
+        bytes = withPreprocessMetadata(fused, preprocess);
+      } else {
+        bytes = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
+      }
       writeFileSync(options.out, bytes);
       log.info({ out: options.out, bytes: bytes.length, backbone: backbonePath ?? null }, 'model exported');
       encoder.dispose();

@@ -9,7 +9,7 @@ import { saveCheckpoint } from '../../encoder';
 import { featureMlpConfig } from '../../encoder/default-configs';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
-import { getRecipe, recipeNames } from '../../recipes';
+import { getRecipe, recipes } from '../../recipes';
 import type { TrainingRecipe } from '../../recipes/training-recipe';
 import { trainWithRecipe } from '../../recipes/train-with-recipe';
 import { MODEL_ONNX, writeTrainingRecord } from '../model-dir';
@@ -47,7 +47,7 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")
     .option('--classes <list>', "classes to train on, e.g. '0,1,2,3,4' or '0-4' (default: all)")
     .requiredOption('--out <dir>', 'output directory')
-    .addOption(new Option('--recipe <name>', 'training recipe').choices([...recipeNames]).default('default'))
+    .addOption(new Option('--recipe <name>', 'training recipe').choices(Object.keys(recipes)).default('default'))
     .addOption(new Option('--loss <name>', 'metric-learning loss (overrides the recipe)').choices([...lossNames]))
     .addOption(new Option('--miner <name>', 'pair/triplet miner (overrides the recipe)').choices([...minerNames]))
     .option('--p <n>', 'classes per batch (P)', positiveInt('--p'))
