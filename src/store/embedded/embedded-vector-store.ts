@@ -14,12 +14,16 @@ import {
 import { createLogger } from '../../log/logger';
 import { assertIds, assertName, assertPoints, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
 import { readAliasFile, writeAliasFile } from './alias-file';
-import { exactSearch } from './exact-search';
+import { AnnIndex } from './ann-index';
+import { resolveAnnSettings, type AnnOptions, type AnnSettings } from './ann-settings';
+import { exactSearch, hasConditions, type ScoredSlot } from './exact-search';
+import { RecallAudit } from './recall-audit';
 import { createSerialQueue, type SerialQueue } from './serial-queue';
+import { createSlicedJob, type SlicedJob } from './sliced-job';
 import { encodeDelete, encodeUpsert, SegmentLog, syncDirectory } from './segment-log';
 import { VectorTable } from './vector-table';
 
-export interface EmbeddedVectorStoreOptions {
+export interface EmbeddedVectorStoreOptions extends AnnOptions {
   /** Data directory (created if missing). */
   dir: string;
   /**
@@ -29,6 +33,45 @@ export interface EmbeddedVectorStoreOptions {
   compactAfterDeadRecords?: number;
 }
 
+/** Where a collection's approximate index stands. */
+export interface AnnStatus {
+  /**
+   * `off`: no index (below `annThreshold`); `building`: the index lags the points or its recall
+   * audit has not finished, so every search scans exactly; `ready`: unfiltered searches use the
+   * index; `rejected`: the audit measured recall below `annMinRecall` (or indexing failed), so the
+   * collection keeps to exact search.
+   */
+  state: 'off' | 'building' | 'ready' | 'rejected';
+  /** recall@10 the audit measured after the last build, once it has. */
+  recall?: number;
+  /** Points in the index. */
+  indexed: number;
+  /** Points written or deleted but not yet folded into the index. */
+  pending: number;
+  /** Searches the index has answered since it was last (re)built. */
+  served: number;
+}
+
+/** The embedded store, plus a view of its approximate indexes. */
+export interface EmbeddedVectorStore extends VectorStore {
+  /** `collection` may be a collection name or an alias. */
+  annStatus(collection: string): AnnStatus;
+  /** Resolves once the collection's approximate index has caught up (at once when it has none). */
+  annIdle(collection: string): Promise<void>;
+}
+
+interface CollectionAnn {
+  readonly index: AnnIndex;
+  readonly job: SlicedJob;
+  served: number;
+  /** Set once the post-build audit has run and passed. */
+  recall?: number;
+}
+
+/** Stored points the recall audit queries with after each build, and how many per turn. */
+const AUDIT_SAMPLES = 32;
+const AUDIT_QUERIES_PER_TURN = 2;
+
 interface Collection {
   readonly name: string;
   readonly spec: CollectionSpec;
@@ -36,6 +79,9 @@ interface Collection {
   readonly segment: SegmentLog;
   readonly writes: SerialQueue;
   dropped: boolean;
+  ann?: CollectionAnn;
+  /** Set when indexing failed or recall fell short: the collection keeps to exact search. */
+  annRejected?: { recall?: number };
 }
 
 const log = createLogger('vector-store.embedded');
@@ -44,6 +90,9 @@ const log = createLogger('vector-store.embedded');
  * Opens the durable single-process vector store in `options.dir`: one append-only segment
  * file per collection (fsync'd on every write, torn tails dropped on open), all vectors of a
  * collection in memory for exact search, aliases in `aliases.json` replaced atomically.
+ * Collections of at least `annThreshold` points also get an in-memory HNSW index for unfiltered
+ * searches; it is derived data, built in the background after open and kept up to date after
+ * writes, and searches scan exactly whenever it lags.
  *
  * @example
  * const store = await openEmbeddedVectorStore({ dir: '.data/vectors' });
@@ -52,16 +101,16 @@ const log = createLogger('vector-store.embedded');
  * await store.setAlias('catalog', 'catalog_v000001');
  * const hits = await store.search('catalog', query, { k: 10 });
  */
-export async function openEmbeddedVectorStore(options: EmbeddedVectorStoreOptions): Promise<VectorStore> {
+export async function openEmbeddedVectorStore(options: EmbeddedVectorStoreOptions): Promise<EmbeddedVectorStore> {
   if (typeof options?.dir !== 'string' || options.dir.length === 0) {
     throw new VectorStoreError('dir: must be a non-empty path', 'invalid_argument', 'dir');
   }
-  const store = new EmbeddedVectorStore(options.dir, options.compactAfterDeadRecords ?? 10_000);
+  const store = new DurableVectorStore(options.dir, options.compactAfterDeadRecords ?? 10_000, resolveAnnSettings(options));
   await store.load();
   return store;
 }
 
-class EmbeddedVectorStore implements VectorStore {
+class DurableVectorStore implements EmbeddedVectorStore {
   private readonly collections = new Map<string, Collection>();
   /** Replaced wholesale, never mutated, so a reader always sees one consistent mapping. */
   private aliases: Readonly<Record<string, string>> = {};
@@ -71,6 +120,7 @@ class EmbeddedVectorStore implements VectorStore {
   constructor(
     private readonly dir: string,
     private readonly compactAfterDeadRecords: number,
+    private readonly ann: AnnSettings,
   ) {}
 
   private get collectionsDir() {
@@ -113,6 +163,7 @@ class EmbeddedVectorStore implements VectorStore {
     const collection: Collection = { name, spec: { dimension: spec.dimension, distance: spec.distance }, table, segment, writes: createSerialQueue(), dropped: false };
     this.collections.set(name, collection);
     await this.compactIfWasteful(collection);
+    this.trackAnn(collection, []);
   }
 
   async createCollection(name: string, spec: CollectionSpec): Promise<void> {
@@ -143,6 +194,7 @@ class EmbeddedVectorStore implements VectorStore {
       if (collection === undefined) return;
       this.collections.delete(name);
       collection.dropped = true;
+      collection.ann?.job.stop();
       const remaining = Object.fromEntries(Object.entries(this.aliases).filter(([, target]) => target !== name));
       if (Object.keys(remaining).length !== Object.keys(this.aliases).length) {
         await writeAliasFile(this.aliasPath, remaining);
@@ -172,6 +224,7 @@ class EmbeddedVectorStore implements VectorStore {
     const frames = Buffer.concat(prepared.map((p) => encodeUpsert(p.id, p.vector, p.payload)));
     await this.write(collection, frames, prepared.length, () => {
       for (const p of prepared) collection.table.put(p.id, p.vector, p.payload);
+      this.trackAnn(collection, prepared.map((p) => p.id));
     });
   }
 
@@ -184,6 +237,7 @@ class EmbeddedVectorStore implements VectorStore {
     const frames = Buffer.concat(present.map(encodeDelete));
     await this.write(collection, frames, present.length, () => {
       for (const id of present) collection.table.remove(id);
+      this.trackAnn(collection, present);
     });
   }
 
@@ -204,6 +258,57 @@ class EmbeddedVectorStore implements VectorStore {
     const started = performance.now();
     await segment.rewrite(liveFrames(table));
     log.info({ collection: collection.name, live: table.size, dropped: dead, ms: Math.round(performance.now() - started) }, 'compacted segment log');
+    // As many points were replaced or deleted as remain: the graph is mostly removed nodes now.
+    if (collection.ann !== undefined) this.buildAnn(collection);
+  }
+
+  /** Starts an index once a collection is large enough, or queues `ids` into the existing one. */
+  private trackAnn(collection: Collection, ids: Iterable<string>): void {
+    if (collection.ann === undefined) {
+      if (collection.table.size >= this.ann.threshold && collection.table.size > 0 && collection.annRejected === undefined) this.buildAnn(collection);
+      return;
+    }
+    collection.ann.index.touch(ids);
+    collection.ann.job.kick();
+  }
+
+  /** Replaces the collection's index with an empty one and indexes every point in the background. */
+  private buildAnn(collection: Collection): void {
+    collection.ann?.job.stop();
+    const index = new AnnIndex(collection.table, collection.spec.distance, this.ann);
+    index.touch(collection.table.ids);
+    const started = performance.now();
+    const audit = new RecallAudit(collection.table, collection.spec.distance, index, AUDIT_SAMPLES);
+    const reject = (recall?: number) => {
+      if (collection.ann?.index === index) collection.ann = undefined;
+      collection.annRejected = { recall };
+    };
+    const ann: CollectionAnn = {
+      index,
+      served: 0,
+      job: createSlicedJob(
+        () => {
+          if (!index.indexPending(this.ann.sliceMs)) return false;
+          if (ann.recall !== undefined) return true;
+          if (!audit.step(AUDIT_QUERIES_PER_TURN)) return false;
+          const fields = { collection: collection.name, points: index.indexed, recall: Number(audit.recall.toFixed(4)), ms: Math.round(performance.now() - started) };
+          if (audit.recall < this.ann.minRecall) {
+            log.warn({ ...fields, minRecall: this.ann.minRecall }, 'approximate index recall too low; the collection keeps to exact search');
+            reject(audit.recall);
+          } else {
+            ann.recall = audit.recall;
+            log.info(fields, 'approximate index ready');
+          }
+          return true;
+        },
+        (error) => {
+          log.error({ collection: collection.name, err: error }, 'approximate indexing failed; the collection keeps to exact search');
+          reject();
+        },
+      ),
+    };
+    collection.ann = ann;
+    ann.job.kick();
   }
 
   async search(collectionName: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]> {
@@ -214,11 +319,23 @@ class EmbeddedVectorStore implements VectorStore {
     assertSearchOptions(options);
     const query = prepareVector(vector, collection.spec.distance === 'cosine');
     const { table } = collection;
-    return exactSearch(table, query, collection.spec.distance, options.k, options.filter).map(({ slot, score }) => ({
+    const found = this.approximateSearch(collection, query, options.k, options.filter) ?? exactSearch(table, query, collection.spec.distance, options.k, options.filter);
+    return found.map(({ slot, score }) => ({
       id: table.ids[slot],
       score,
       payload: normalisePayload(table.payloads[slot]),
     }));
+  }
+
+  /** The index's answer, or undefined when the exact scan must answer instead. */
+  private approximateSearch(collection: Collection, query: Float32Array, k: number, filter: SearchFilter | undefined): ScoredSlot[] | undefined {
+    const { ann, table } = collection;
+    if (ann === undefined || ann.recall === undefined || !ann.index.current || hasConditions(filter)) return undefined;
+    const hits = ann.index.search(query, k);
+    // A graph search can come back short (a node cut off by removals): the scan is never short.
+    if (hits.length < Math.min(k, table.size)) return undefined;
+    ann.served++;
+    return hits;
   }
 
   async get(collectionName: string, id: string): Promise<VectorPoint | undefined> {
@@ -227,6 +344,20 @@ class EmbeddedVectorStore implements VectorStore {
     const slot = collection.table.slotOf(id);
     if (slot === undefined) return undefined;
     return { id, vector: collection.table.vectorAt(slot), payload: normalisePayload(collection.table.payloads[slot]) };
+  }
+
+  annStatus(collectionName: string): AnnStatus {
+    this.assertOpen();
+    const { ann, annRejected } = this.resolve(collectionName);
+    if (annRejected !== undefined) return { state: 'rejected', indexed: 0, pending: 0, served: 0, ...(annRejected.recall === undefined ? {} : { recall: annRejected.recall }) };
+    if (ann === undefined) return { state: 'off', indexed: 0, pending: 0, served: 0 };
+    const ready = ann.recall !== undefined && ann.index.current;
+    return { state: ready ? 'ready' : 'building', indexed: ann.index.indexed, pending: ann.index.backlog, served: ann.served, ...(ann.recall === undefined ? {} : { recall: ann.recall }) };
+  }
+
+  async annIdle(collectionName: string): Promise<void> {
+    this.assertOpen();
+    await this.resolve(collectionName).ann?.job.idle();
   }
 
   async setAlias(alias: string, collection: string): Promise<void> {
@@ -262,6 +393,7 @@ class EmbeddedVectorStore implements VectorStore {
     this.closed = true;
     await this.catalog.idle();
     for (const collection of this.collections.values()) {
+      collection.ann?.job.stop();
       await collection.writes.run(() => collection.segment.close());
     }
     this.collections.clear();

@@ -1,6 +1,7 @@
 import usearch, { type Matches } from 'usearch';
 import type { SearchFilter, VectorDistance } from '../../core/vector-store';
 import { TopK } from './top-k';
+import { scoreFromUsearch, usearchMetric } from './usearch-metric';
 import type { VectorTable } from './vector-table';
 
 export interface ScoredSlot {
@@ -27,14 +28,10 @@ export function exactSearch(table: VectorTable, query: Float32Array, distance: V
 
 function nativeScan(table: VectorTable, query: Float32Array, distance: VectorDistance, k: number): ScoredSlot[] {
   const d = table.dimension;
-  const metric = distance === 'euclid' ? usearch.MetricKind.L2sq : usearch.MetricKind.IP;
-  const matches = usearch.exactSearch(table.vectors.subarray(0, table.size * d), query, d, k, metric, 1) as Matches;
+  const matches = usearch.exactSearch(table.vectors.subarray(0, table.size * d), query, d, k, usearchMetric(distance), 1) as Matches;
   const hits: ScoredSlot[] = [];
   for (let i = 0; i < matches.keys.length; i++) {
-    const distanceValue = matches.distances[i];
-    // usearch reports 1 - dot for inner product and the squared distance for L2sq.
-    const score = distance === 'euclid' ? -Math.sqrt(Math.max(0, distanceValue)) : 1 - distanceValue;
-    hits.push({ slot: Number(matches.keys[i]), score });
+    hits.push({ slot: Number(matches.keys[i]), score: scoreFromUsearch(distance, matches.distances[i]) });
   }
   return hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
 }
@@ -56,10 +53,20 @@ export function scriptScan(table: VectorTable, query: Float32Array, distance: Ve
 
 export type SlotPredicate = ((slot: number) => boolean) | undefined;
 
+/**
+ * Whether a filter restricts anything (an absent or empty filter does not).
+ *
+ * @example
+ * hasConditions({ attributes: {} }); // false
+ */
+export function hasConditions(filter: SearchFilter | undefined): boolean {
+  return filter?.label !== undefined || Object.keys(filter?.attributes ?? {}).length > 0;
+}
+
 function compileFilter(table: VectorTable, filter: SearchFilter | undefined): SlotPredicate {
+  if (!hasConditions(filter)) return undefined;
   const label = filter?.label;
   const wanted = filter?.attributes ? Object.entries(filter.attributes) : [];
-  if (label === undefined && wanted.length === 0) return undefined;
   const { labels, payloads } = table;
   return (slot) => {
     if (label !== undefined && labels[slot] !== label) return false;

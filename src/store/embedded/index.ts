@@ -1,1 +1,2 @@
-export { openEmbeddedVectorStore, type EmbeddedVectorStoreOptions } from './embedded-vector-store';
+export { openEmbeddedVectorStore, type EmbeddedVectorStore, type EmbeddedVectorStoreOptions, type AnnStatus } from './embedded-vector-store';
+export type { AnnOptions } from './ann-settings';

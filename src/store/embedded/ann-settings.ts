@@ -1,0 +1,78 @@
+import { availableParallelism } from 'node:os';
+import { VectorStoreError } from '../../core/vector-store';
+import type { AnnIndexConfig } from './ann-index';
+
+/** The approximate-index knobs of `openEmbeddedVectorStore`. */
+export interface AnnOptions {
+  /**
+   * Collections with at least this many points get an approximate (HNSW) index for unfiltered
+   * searches (default 20 000; `Infinity` turns it off). Below it the exact scan is cheap enough.
+   */
+  annThreshold?: number;
+  /** HNSW graph degree `M` (default 16). */
+  annConnectivity?: number;
+  /**
+   * HNSW candidate list while inserting, `efConstruction` (default 48: about 75 µs of CPU per
+   * point at 64 dimensions; 64 costs half as much again for +0.001 recall).
+   */
+  annExpansionAdd?: number;
+  /**
+   * HNSW candidate list while searching, `ef` (default 128: recall@10 ≈ 0.99 against the exact
+   * scan on 70 000 projected Fashion-MNIST images at 64 dimensions, at a quarter of its CPU).
+   */
+  annExpansionSearch?: number;
+  /** Threads that insert into the index (default: the machine's available parallelism). */
+  annBuildThreads?: number;
+  /**
+   * Indexing runs in the background in slices of about this many milliseconds, one per event
+   * loop turn, so queries wait at most one slice (default 4).
+   */
+  annBuildSliceMs?: number;
+  /**
+   * After each build the store asks the index for 32 stored points' neighbours and compares with
+   * the exact scan; below this recall@10 the collection keeps to exact search (default 0.95).
+   */
+  annMinRecall?: number;
+}
+
+export interface AnnSettings extends AnnIndexConfig {
+  threshold: number;
+  sliceMs: number;
+  minRecall: number;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new VectorStoreError(`${field}: must be a positive integer (got ${value})`, 'invalid_argument', field);
+  return value;
+}
+
+/**
+ * Fills in defaults and rejects nonsense, naming the offending option.
+ *
+ * @example
+ * resolveAnnSettings({ annThreshold: 50_000 }).expansionSearch; // 128
+ */
+export function resolveAnnSettings(options: AnnOptions): AnnSettings {
+  const threshold = options.annThreshold ?? 20_000;
+  if (typeof threshold !== 'number' || Number.isNaN(threshold) || threshold < 0 || (Number.isFinite(threshold) && !Number.isInteger(threshold))) {
+    throw new VectorStoreError(`annThreshold: must be a non-negative integer or Infinity (got ${threshold})`, 'invalid_argument', 'annThreshold');
+  }
+  const sliceMs = options.annBuildSliceMs ?? 4;
+  if (typeof sliceMs !== 'number' || !Number.isFinite(sliceMs) || sliceMs <= 0) {
+    throw new VectorStoreError(`annBuildSliceMs: must be a positive number (got ${sliceMs})`, 'invalid_argument', 'annBuildSliceMs');
+  }
+  const minRecall = options.annMinRecall ?? 0.95;
+  if (typeof minRecall !== 'number' || !(minRecall >= 0 && minRecall <= 1)) {
+    throw new VectorStoreError(`annMinRecall: must be a number from 0 to 1 (got ${minRecall})`, 'invalid_argument', 'annMinRecall');
+  }
+  return {
+    threshold,
+    sliceMs,
+    minRecall,
+    connectivity: positiveInteger(options.annConnectivity, 16, 'annConnectivity'),
+    expansionAdd: positiveInteger(options.annExpansionAdd, 48, 'annExpansionAdd'),
+    expansionSearch: positiveInteger(options.annExpansionSearch, 128, 'annExpansionSearch'),
+    threads: positiveInteger(options.annBuildThreads, availableParallelism(), 'annBuildThreads'),
+  };
+}
