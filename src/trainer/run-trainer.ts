@@ -1,13 +1,13 @@
 import { selectBackend } from '../backend/select-backend';
 import type { Config } from '../config/load-config';
 import type { EncoderConfigInput } from '../encoder/config';
-import { thumbnailCnnConfig } from '../encoder/default-configs';
+import { defaultRecipe } from '../recipes/default';
 import { createLogger } from '../log/logger';
 import { createAdapters, type Adapters } from '../service/create-adapters';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
 
 export interface TrainerProcessOptions {
-  /** Encoder for a first start (default: the 28×28 thumbnail CNN with EMBEDDING_DIM outputs). */
+  /** Encoder for a first start (default: the default recipe's thumbnail CNN with EMBEDDING_DIM outputs). */
   encoder?: EncoderConfigInput;
   /** Settings beyond the environment's (cadence, batch sizes, held-out evaluation, …). */
   overrides?: Partial<OnlineTrainerConfig>;
@@ -44,7 +44,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     log,
     config: {
       dataDir: config.dataDir,
-      encoder: options.encoder ?? thumbnailCnnConfig({ head: { hidden: [128], dim: t.embeddingDim } }),
+      encoder: options.encoder ?? defaultEncoder(t.embeddingDim),
       loss: { name: t.loss },
       miner: { name: t.miner },
       classesPerBatch: t.p,
@@ -80,11 +80,19 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
         },
       );
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    // `on`, not `once`: signal-exit (loaded by write-file-atomic during each write) re-raises a
+    // signal it believes nobody else handles, which would kill the process mid-shutdown.
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     trainer.done().catch(() => {
       void stop().finally(() => process.exit(1));
     });
   }
   return { trainer, stop };
+}
+
+/** The default recipe's encoder, with the configured embedding size. */
+function defaultEncoder(dim: number): EncoderConfigInput {
+  const encoder = defaultRecipe.encoder;
+  return encoder.kind === 'cnn' ? { ...encoder, head: { ...encoder.head, dim } } : { ...encoder, dim };
 }
