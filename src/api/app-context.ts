@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Config } from '../config/load-config';
+import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { Logger } from '../log/logger';
@@ -15,6 +16,8 @@ export interface RouteContext {
   queue: Queue;
   vectorStore: VectorStore;
   models: ModelCatalog;
+  /** Model files for readers that load a version themselves (the edge); optional. */
+  modelStore?: ModelStore;
   config: Pick<Config, 'apiKey' | 'api'>;
   metrics: HttpMetrics;
   logger: Logger;

@@ -151,7 +151,21 @@ describe('HTTP API over the embedded queue and vector store', () => {
     expect(model.live).toEqual({ alias: 'catalog', collection: 'catalog_v000001', modelVersion: 'v000001' });
 
     const doc = (await (await fetch(`${f.url}/openapi.json`)).json()) as Record<string, any>;
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/embed', '/v1/feedback', '/v1/items', '/v1/items/{id}', '/v1/model', '/v1/search']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/readyz',
+      '/v1/collections/{collection}/points/{id}',
+      '/v1/collections/{collection}/search',
+      '/v1/embed',
+      '/v1/feedback',
+      '/v1/items',
+      '/v1/items/{id}',
+      '/v1/live',
+      '/v1/model',
+      '/v1/models/{version}',
+      '/v1/models/{version}/model.onnx',
+      '/v1/search',
+    ]);
     expect(doc.components.schemas.Item.properties.pixels).toBeDefined();
     expect(doc.components.schemas.Feedback.oneOf).toHaveLength(3);
     expect(doc.paths['/v1/items'].post.responses['503']).toBeDefined();

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/load-config';
 import { DEFAULT_LIVE_ALIAS } from '../core/catalog-naming';
+import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
@@ -13,6 +14,7 @@ import type { AppEnv, DiscernApp, RouteContext } from './app-context';
 import { httpMetrics } from './http-metrics';
 import { accessLog } from './middleware/access-log';
 import type { ModelCatalog } from './model-catalog';
+import { registerCatalogRoutes } from './routes/catalog';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
 import { registerSearchRoutes } from './routes/search';
@@ -23,6 +25,8 @@ export interface AppDeps {
   queue: Queue;
   vectorStore: VectorStore;
   models: ModelCatalog;
+  /** Serves model files at `/v1/models/{version}/model.onnx` when given. */
+  modelStore?: ModelStore;
   config: Pick<Config, 'apiKey' | 'api'>;
   /** Prometheus registry the API's metrics are registered on and `/metrics` serves. */
   metrics: Registry;
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): DiscernApp {
     queue: deps.queue,
     vectorStore: deps.vectorStore,
     models: deps.models,
+    modelStore: deps.modelStore,
     config: deps.config,
     metrics: httpMetrics(deps.metrics),
     logger,
@@ -64,6 +69,7 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerItemRoutes(app, context);
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
+  registerCatalogRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
