@@ -65,7 +65,9 @@ function onceAsync(fn: () => Promise<void>): () => Promise<void> {
 
 function exitOnSignals(stop: () => Promise<void>): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: signal-exit (loaded by write-file-atomic during each write) re-raises a
+    // signal it believes nobody else handles, which would kill the process mid-shutdown.
+    process.on(signal, () => {
       log.info({ signal }, 'shutting down');
       stop().then(
         () => process.exit(0),

@@ -193,6 +193,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let checkpointOffsets = new Map<string, number>();
   /** Next offset per partition after what has been applied in this process. */
   const positions = new Map<string, number>();
+  /** Items whose live vector or payload is to be refreshed once the replay has caught up. */
+  const pendingTouched = new Set<string>();
   let applier: RecordApplier;
   let liveVersion: string | undefined;
   let initialPublishPending = false;
@@ -275,7 +277,6 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
   async function applyRecords(records: ConsumedRecord[]): Promise<void> {
     const deadLetters: OutgoingRecord[] = [];
-    const touched = new Set<string>();
     let newSignal = 0;
     for (const record of records) {
       const topic = record.topic as ConsumedTopic;
@@ -307,12 +308,19 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.applied[topic]++;
         if (isNew) {
           if (outcome.signal) newSignal++;
-          for (const id of outcome.touched) touched.add(id);
+          for (const id of outcome.touched) pendingTouched.add(id);
         }
       }
     }
     if (deadLetters.length > 0) await queue.publish('dead-letters', deadLetters);
-    if (touched.size > 0) await updateLiveCollection([...touched]);
+    // While replaying, the catalog lacks records not yet re-read: an item seen so far only in new
+    // feedback (its content lies below the checkpoint, on another topic) would look content-less
+    // and be removed from the live collection for good.
+    if (pendingTouched.size > 0 && replayCaughtUp()) {
+      const ids = [...pendingTouched];
+      pendingTouched.clear();
+      await updateLiveCollection(ids);
+    }
     if (newSignal > 0) {
       trainingBudget = Math.max(trainingBudget, stepsAfterSignal);
       firstUnpublishedSignalAt ??= Date.now();
