@@ -15,7 +15,11 @@ import type { TrainingRecipe } from './training-recipe';
  * embeddings) *lowered* unseen-class MAP@R below its value at initialisation within the first
  * ~20 steps: five classes teach directions that separate those five and collapse the unseen
  * ones (three kinds of footwear) onto each other. Anchoring to the pixels' own geometry is the
- * one change that kept improving unseen-class MAP@R as training went on (see `measured`).
+ * one change that kept improving unseen-class MAP@R as training went on (see `measured`):
+ * the full budget reaches MAP@R 0.49 on unseen classes 5–9, above raw pixels (0.471) and well
+ * above the softmax embedding of the same network, but short of a 25% gain over raw pixels.
+ * The global average pooling of this trunk limits it: a flattened trunk with the same
+ * objective scored 0.446 after 150 steps where the pooled one scored 0.413.
  *
  * @example
  * const { encoder, summary } = await trainWithRecipe(defaultRecipe, { inputs: train.images, labels: train.labels });
@@ -43,6 +47,13 @@ export const defaultRecipe: TrainingRecipe = {
   itemsPerClass: 32,
   learningRate: 1e-3,
   schedule: { kind: 'cosine' },
-  inputSimilarity: { weight: 30, pool: 4 },
+  inputSimilarity: { weight: 100, pool: 4 },
   maxSeconds: 540,
+  measured: [
+    // Fashion-MNIST, TRAIN split of the training classes → TEST split of the unseen classes;
+    // wasm backend, one core of a shared 2-core machine (≈335 examples/s).
+    { split: 'train 0-4 → test 5-9', mapAtR: 0.49, recallAt1: 0.906, rawPixelMapAtR: 0.471, softmaxMapAtR: 0.309, trainingSeconds: 540 },
+    // A shortened budget; the softmax embedding had the same 200 s.
+    { split: 'train 5-9 → test 0-4', mapAtR: 0.302, recallAt1: 0.759, rawPixelMapAtR: 0.4, softmaxMapAtR: 0.232, trainingSeconds: 200 },
+  ],
 };
