@@ -6,7 +6,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Reads a JSON body under a size cap: 415 unless the content type is JSON, 413 above
- * `maxBytes`, 400 when it does not parse. The parsed body stays cached on the request, so the
+ * `maxBytes`, 400 when it does not parse. The parsed body is kept on the request, so the
  * schema validator that follows does not parse it again.
  *
  * @example
@@ -31,6 +31,9 @@ export function jsonBody(options: { maxBytes: number; maxBatch?: { field: string
       if (error instanceof ApiError) throw error;
       throw new ApiError(400, 'invalid_json', `request body is not valid JSON (${(error as Error).message})`);
     }
+    // HonoRequest caches the body's text, not its parsed value: without this the validator
+    // would parse the whole body a second time.
+    c.req.json = <T>() => Promise.resolve(body as T);
     const batch = options.maxBatch;
     if (batch && body !== null && typeof body === 'object') {
       const list = (body as Record<string, unknown>)[batch.field];

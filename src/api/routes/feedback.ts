@@ -51,20 +51,28 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
       const receivedAt = Date.now();
       const ids = new Array<string>(events.length);
       const records: OutgoingRecord[] = [];
-      const inBatch = new Set<string>();
+      const written: string[] = [];
+      const clientIds = new Set<string>();
       for (let i = 0; i < events.length; i++) {
         // The validated objects are this request's own copies: stamping them in place is
         // cheaper than spreading each into a new record object.
         const record = events[i] as FeedbackRecord;
-        record.eventId ??= randomUUID();
+        if (record.eventId === undefined) {
+          // A fresh UUID cannot repeat an earlier id, so only the client's own ids are looked up.
+          record.eventId = randomUUID();
+        } else if (recent.has(record.eventId) || clientIds.has(record.eventId)) {
+          ids[i] = record.eventId;
+          continue;
+        } else {
+          clientIds.add(record.eventId);
+        }
         record.receivedAt = receivedAt;
         ids[i] = record.eventId;
-        if (recent.has(record.eventId) || inBatch.has(record.eventId)) continue;
-        inBatch.add(record.eventId);
+        written.push(record.eventId);
         records.push({ key: feedbackKey(record), value: JSON.stringify(record) });
       }
       if (records.length > 0) await publishDurably(queue, 'feedback', records, metrics, logger);
-      for (const record of inBatch) recent.add(record);
+      for (const id of written) recent.add(id);
       return c.json({ accepted: events.length, ids, duplicates: events.length - records.length }, 202);
     },
   );

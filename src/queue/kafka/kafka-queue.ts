@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, type Admin, type Producer, type TopicMessages } from 'kafkajs';
+import { Kafka, type Admin, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName } from '../../core/queue';
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
@@ -6,6 +6,7 @@ import { createGroupCommit } from '../group-commit';
 import { TOPIC_NAMES, assertOutgoingRecords, assertTopicName } from '../topics';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
+import { murmur2Partitioner } from './murmur2-partitioner';
 
 export interface KafkaQueueOptions {
   /** Bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
@@ -88,7 +89,8 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        // Same placement as kafkajs's DefaultPartitioner (and the Java client), at a fraction of its CPU.
+        createPartitioner: murmur2Partitioner,
         retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
       });
       await p.connect();

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createApp } from '../../src/api';
+import { feedbackBatchSchema } from '../../src/api/request-schemas';
+import { createInMemoryQueue } from '../../src/api/testing/in-memory-queue';
+import { createProjectionModelCatalog } from '../../src/api/testing/projection-model-catalog';
+import { loadConfig } from '../../src/config/load-config';
+import type { OutgoingRecord } from '../../src/core/queue';
+import { loadFashionMnist } from '../../src/data';
+import { feedbackKey, type FeedbackRecord } from '../../src/events/feedback';
+import { createAdapters, type Adapters } from '../../src/service/create-adapters';
+import { startApi } from '../../src/service/start-api';
+import { openEmbeddedVectorStore } from '../../src/store/embedded';
+import { startKafka } from '../../test/support/kafka';
+import { benchLog } from '../common/bench-log';
+import { feedbackBodies, itemBodies } from '../common/fashion-bodies';
+import { runJsonChild } from '../common/json-child';
+import { pidListeningOn, processCpuSeconds } from '../common/process-stats';
+import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
+import type { ClosedLoopResult, ClosedLoopStep } from './closed-loop-load';
+
+const log = benchLog('bench-ingest');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+/** Accepted events per second for batched feedback, on 2 cores. */
+const GOAL_EVENTS_PER_S = 20_000;
+const GOAL_CORES = 2;
+
+interface Scenario {
+  name: string;
+  path: '/v1/feedback' | '/v1/items';
+  batch: number;
+  bodies: string[];
+}
+
+interface StepResult extends ClosedLoopResult {
+  scenario: string;
+  queue: 'kafka' | 'embedded';
+  batch: number;
+  /** CPU seconds of the API process (HTTP server, validation, queue client) during the step. */
+  apiCpuS: number;
+  apiCpuUsPerEvent: number;
+  /** CPU seconds of the Kafka broker process during the step (when it runs on this machine). */
+  brokerCpuS?: number;
+  brokerCpuUsPerEvent?: number;
+  /** Events per second the API and broker would sustain on `GOAL_CORES` dedicated cores, from their CPU time. */
+  cpuBoundEventsPerSecond: number;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'discern-bench-ingest-'));
+const train = await loadFashionMnist({ split: 'train', limit: 400 });
+const scenarios: Scenario[] = [
+  { name: 'feedback ×1', path: '/v1/feedback', batch: 1, bodies: feedbackBodies(1, 300) },
+  { name: 'feedback ×100', path: '/v1/feedback', batch: 100, bodies: feedbackBodies(100, 30) },
+  { name: 'feedback ×1000', path: '/v1/feedback', batch: 1000, bodies: feedbackBodies(1000, 6) },
+  { name: 'items ×100 (28×28 pixels)', path: '/v1/items', batch: 100, bodies: [...itemBodies(train, 'train', 100, { labelled: true })].map((b) => b.body) },
+];
+const bodyFiles = new Map<Scenario, string>();
+scenarios.forEach((s, i) => {
+  const file = join(dir, `bodies-${i}.json`);
+  writeFileSync(file, JSON.stringify(s.bodies));
+  bodyFiles.set(s, file);
+});
+
+async function startService(queue: 'kafka' | 'embedded', brokers?: string) {
+  const dataDir = join(dir, `data-${queue}`);
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DISCERN_DATA_DIR: dataDir,
+    DISCERN_QUEUE: queue,
+    ...(brokers ? { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `bench-ingest-${Date.now()}`, KAFKA_CLIENT_ID: 'bench-ingest' } : {}),
+  });
+  const adapters = await createAdapters(config);
+  await adapters.queue.init();
+  const api = await startApi(config, adapters);
+  return { config, adapters, api };
+}
+
+async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid: number | undefined): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const scenario of scenarios) {
+    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections: CONNECTIONS, maxRequests: 1_000_000, durationS });
+    // Warms the JIT, the connections and the producer, so the measured step is steady state.
+    await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
+    log.info({ queue, scenario: scenario.name, seconds: SECONDS, connections: CONNECTIONS }, 'load step');
+    const cpuBefore = process.cpuUsage();
+    const brokerBefore = brokerPid ? processCpuSeconds(brokerPid) : undefined;
+    const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+    const cpu = process.cpuUsage(cpuBefore);
+    const brokerAfter = brokerPid ? processCpuSeconds(brokerPid) : undefined;
+    const apiCpuS = (cpu.user + cpu.system) / 1e6;
+    const brokerCpuS = brokerBefore !== undefined && brokerAfter !== undefined ? brokerAfter - brokerBefore : undefined;
+    const perEvent = (s: number) => (load.acceptedEvents > 0 ? round((s / load.acceptedEvents) * 1e6) : NaN);
+    const result: StepResult = {
+      scenario: scenario.name,
+      queue,
+      batch: scenario.batch,
+      ...load,
+      apiCpuS: round(apiCpuS, 3),
+      apiCpuUsPerEvent: perEvent(apiCpuS),
+      ...(brokerCpuS !== undefined ? { brokerCpuS: round(brokerCpuS, 3), brokerCpuUsPerEvent: perEvent(brokerCpuS) } : {}),
+      cpuBoundEventsPerSecond: load.acceptedEvents > 0 ? Math.round((GOAL_CORES * load.acceptedEvents) / (apiCpuS + (brokerCpuS ?? 0))) : 0,
+    };
+    log.info(result, 'load step done');
+    results.push(result);
+  }
+  return results;
+}
+
+/** Median CPU milliseconds of `run` over `n` calls (awaited one at a time). */
+async function cpuMs(n: number, run: (i: number) => unknown | Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = process.cpuUsage();
+    await run(i);
+    const used = process.cpuUsage(before);
+    times.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return round(times[Math.floor(times.length / 2)], 3);
+}
+
+/** Where one 1000-event feedback request's CPU time goes, stage by stage, in this process. */
+async function breakdown(adapters: Adapters) {
+  const bodies = feedbackBodies(1000, 6);
+  const schema = feedbackBatchSchema(1000);
+  const parsed = () => bodies.map((b) => JSON.parse(b) as unknown);
+  const validated = () => parsed().map((p) => schema.parse(p).events as FeedbackRecord[]);
+  const toRecords = (events: FeedbackRecord[]): OutgoingRecord[] =>
+    events.map((record) => {
+      record.eventId = randomUUID();
+      record.receivedAt = Date.now();
+      return { key: feedbackKey(record), value: JSON.stringify(record) };
+    });
+  const inputs = { parsed: parsed(), validated: [] as FeedbackRecord[][], records: [] as OutgoingRecord[][] };
+  for (let i = 0; i < 40; i++) inputs.validated.push(...validated());
+  inputs.records = validated().map(toRecords);
+
+  const memoryApp = createApp({
+    queue: createInMemoryQueue(),
+    vectorStore: await openEmbeddedVectorStore({ dir: join(dir, 'breakdown-vectors') }),
+    models: createProjectionModelCatalog({}),
+    config: loadConfig({ MAX_BATCH_ITEMS: '1000' }),
+    metrics: new Registry(),
+    logger: pino({ level: 'silent' }),
+  });
+  const stages = {
+    jsonParseMs: await cpuMs(60, (i) => JSON.parse(bodies[i % bodies.length])),
+    zodValidateMs: await cpuMs(60, (i) => schema.safeParse(inputs.parsed[i % inputs.parsed.length])),
+    recordsStringifyMs: await cpuMs(40, (i) => toRecords(inputs.validated[i])),
+    kafkaPublishMs: await cpuMs(30, (i) => adapters.queue.publish('feedback', inputs.records[i % inputs.records.length])),
+    wholeRequestInMemoryQueueMs: await cpuMs(60, async (i) => {
+      const res = await memoryApp.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i % bodies.length] });
+      if (res.status !== 202) throw new Error(`in-process request answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }),
+  };
+  return stages;
+}
+
+const started = performance.now();
+log.info({ brokers: process.env.KAFKA_BROKERS ?? 'a new local broker' }, 'starting Kafka');
+const kafka = await startKafka();
+const kafkaStartS = round((performance.now() - started) / 1000);
+const brokerPort = Number(kafka.brokers.split(',')[0].split(':').at(-1));
+const brokerPid = pidListeningOn(brokerPort);
+log.info({ brokers: kafka.brokers, brokerPid, kafkaStartS }, 'Kafka is up');
+
+let kafkaResults: StepResult[] = [];
+let embeddedResults: StepResult[] = [];
+let stages: Awaited<ReturnType<typeof breakdown>>;
+try {
+  const kafkaService = await startService('kafka', kafka.brokers);
+  try {
+    kafkaResults = await runScenarios('kafka', kafkaService.api.url, brokerPid);
+    log.info('measuring the CPU cost of each stage of a 1000-event request');
+    stages = await breakdown(kafkaService.adapters);
+    log.info(stages, 'per-request CPU by stage');
+  } finally {
+    await kafkaService.api.close();
+    await kafkaService.adapters.close();
+  }
+  const embeddedService = await startService('embedded');
+  try {
+    embeddedResults = await runScenarios('embedded', embeddedService.api.url, undefined);
+  } finally {
+    await embeddedService.api.close();
+    await embeddedService.adapters.close();
+  }
+} finally {
+  await kafka.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+const batchedKafka = kafkaResults.filter((r) => r.scenario.startsWith('feedback') && r.batch >= 100);
+const best = batchedKafka.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
+const wallMet = best.eventsPerSecond >= GOAL_EVENTS_PER_S;
+const cpuMet = best.cpuBoundEventsPerSecond >= GOAL_EVENTS_PER_S;
+const describe = (r: StepResult) => {
+  const rejected = Object.entries(r.rejected).map(([status, n]) => `${n}×${status}`).join(', ') || 'none';
+  return `${r.eventsPerSecond} events/s (${r.requestsPerSecond} req/s), p50 ${r.p50Ms} / p99 ${r.p99Ms} ms, non-202: ${rejected}`;
+};
+const cpuText = (r: StepResult) =>
+  `API ${r.apiCpuUsPerEvent} µs/event${r.brokerCpuUsPerEvent !== undefined ? `, broker ${r.brokerCpuUsPerEvent} µs/event` : ''}, load generator ${round(r.generatorCpuS, 2)} CPU-s`;
+const rows: ResultRow[] = [
+  ['Kafka broker start', `${kafkaStartS} s`, '—', ''],
+  ...kafkaResults.map((r): ResultRow => [`Kafka ${r.scenario}`, describe(r), r === best ? `≥ ${GOAL_EVENTS_PER_S} events/s` : '—', r === best ? verdict(wallMet) : '']),
+  ...kafkaResults.map((r): ResultRow => [`  CPU, Kafka ${r.scenario}`, cpuText(r), '—', '']),
+  [
+    `Kafka ${best.scenario}: capacity on ${GOAL_CORES} dedicated cores from CPU time (API + broker)`,
+    `${best.cpuBoundEventsPerSecond} events/s`,
+    `≥ ${GOAL_EVENTS_PER_S} events/s`,
+    verdict(cpuMet),
+  ],
+  ...embeddedResults.map((r): ResultRow => [`embedded ${r.scenario}`, describe(r), '—', '']),
+  ...embeddedResults.map((r): ResultRow => [`  CPU, embedded ${r.scenario}`, cpuText(r), '—', '']),
+  ...Object.entries(stages!).map(([name, ms]): ResultRow => [`in process, 1000 events: ${name.replace(/Ms$/, '')} (median CPU)`, `${ms} ms`, '—', '']),
+];
+printResultsTable(rows);
+console.log(
+  JSON.stringify({
+    kafkaStartS,
+    kafka: kafkaResults,
+    embedded: embeddedResults,
+    perRequestCpuMs: stages!,
+    goals: {
+      batchedEventsPerSecond: GOAL_EVENTS_PER_S,
+      cores: GOAL_CORES,
+      measuredOn: best.scenario,
+      wallClockMet: wallMet,
+      cpuBoundMet: cpuMet,
+    },
+    loadSeconds: SECONDS,
+    connections: CONNECTIONS,
+    cpus: cpus().length,
+    loadAverage: loadavg().map((v) => round(v)),
+  }),
+);
