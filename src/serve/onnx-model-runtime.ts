@@ -11,6 +11,8 @@ export interface ModelRuntimeOptions {
   maxCachedVersions?: number;
   /** Rows per inference call when embedding large batches. */
   batchSize?: number;
+  /** onnxruntime intra-op threads per session (default `ORT_THREADS`, else 1: serving favours many small calls). */
+  threads?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
     const info = await store.get(version);
     if (!info) throw new UnknownModelVersionError(version);
     const session = await ort.InferenceSession.create(await store.onnx(version), {
-      intraOpNumThreads: Number(process.env.ORT_THREADS ?? 1),
+      intraOpNumThreads: options.threads ?? Number(process.env.ORT_THREADS ?? 1),
       graphOptimizationLevel: 'all',
     });
     return { info, session };

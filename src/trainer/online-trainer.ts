@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
@@ -45,13 +46,13 @@ export interface OnlineTrainerConfig {
   /** PUBLISH_EVERY_SECONDS (default 300). */
   publishEverySeconds?: number;
   /**
-   * New feedback is published at most this many seconds after it arrives (default 20), even
+   * New feedback is published at most this many seconds after it arrives (default 15), even
    * when the step or time cadence is further away, so feedback shows in search within a minute.
    */
   feedbackFreshnessSeconds?: number;
   /** KEEP_VERSIONS (default 5). */
   keepVersions?: number;
-  /** Training steps granted by each arrival of new feedback (default 100). */
+  /** Training steps granted by each arrival of new feedback (default 60). */
   stepsAfterSignal?: number;
   /** Checkpoint at most this often while anything changed (default 5 s). */
   checkpointEverySeconds?: number;
@@ -143,13 +144,14 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const group = config.group ?? 'discern-trainer';
   const publishEverySteps = config.publishEverySteps ?? 500;
   const publishEveryMs = (config.publishEverySeconds ?? 300) * 1000;
-  const freshnessMs = (config.feedbackFreshnessSeconds ?? 20) * 1000;
+  const freshnessMs = (config.feedbackFreshnessSeconds ?? 15) * 1000;
   const checkpointEveryMs = (config.checkpointEverySeconds ?? 5) * 1000;
-  const stepsAfterSignal = config.stepsAfterSignal ?? 100;
+  const stepsAfterSignal = config.stepsAfterSignal ?? 60;
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore);
+  // Re-embedding the whole catalog is one big batch job: give it every core.
+  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const statusPath = join(config.dataDir, 'trainer-status.json');
   const publisher = createPublisher({
