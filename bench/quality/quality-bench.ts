@@ -1,0 +1,176 @@
+import { Command } from 'commander';
+import { selectBackend, backendPreferences, type BackendPreference } from '../../src/backend';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../../src/cli/options';
+import { formatTable } from '../../src/cli/print-table';
+import { loadDataset, parseClassList } from '../../src/data';
+import { lossNames, type LossName } from '../../src/dml/registry';
+import { evaluateEmbeddings, rawPixelBaseline, type RetrievalMetrics } from '../../src/eval';
+import { createLogger } from '../../src/log/logger';
+import { getRecipe, trainSoftmaxWithRecipe, trainWithRecipe, type TrainingRecipe } from '../../src/recipes';
+import type { TrainedEncoder } from '../../src/train/train-encoder';
+import type { StepReport } from '../../src/train/training-loop';
+import { embedWithEncoder } from './embed-with-encoder';
+import { lossLineup } from './loss-lineup';
+
+const log = createLogger('bench-quality');
+
+interface QualityOptions {
+  trainClasses: string;
+  evalClasses: string;
+  recipe: string;
+  seconds?: number;
+  lossSeconds: number;
+  losses: string;
+  trainLimit?: number;
+  evalPerClass?: number;
+  withoutAnchor?: boolean;
+  seed: number;
+  backend: BackendPreference;
+  quick?: boolean;
+}
+
+const options = new Command()
+  .name('bench-quality')
+  .description('Retrieval quality on classes unseen in training: raw pixels, softmax, the default recipe and every registry loss')
+  .option('--train-classes <list>', 'classes trained on (TRAIN split)', '0-4')
+  .option('--eval-classes <list>', 'classes evaluated (TEST split), disjoint from the training classes', '5-9')
+  .option('--recipe <name>', 'recipe whose network and settings every run uses', 'default')
+  .option('--seconds <s>', "budget of the recipe and softmax runs (default: the recipe's own)", positiveNumber('--seconds'))
+  .option('--loss-seconds <s>', 'budget of each per-loss run', positiveNumber('--loss-seconds'), 90)
+  .option('--losses <list>', 'registry losses to run, comma-separated', lossNames.join(','))
+  .option('--train-limit <n>', 'train on at most this many items', positiveInt('--train-limit'))
+  .option('--eval-per-class <n>', 'evaluate on at most this many items per class', positiveInt('--eval-per-class'))
+  .option('--without-anchor', "drop the recipe's input-similarity term from the per-loss runs (the recipe row keeps it)")
+  .option('--seed <n>', 'random seed of every run', nonNegativeInt('--seed'), 0)
+  .option('--backend <name>', `TF.js backend (${backendPreferences.join(', ')})`, 'auto')
+  .option('--quick', 'smoke test: 3 s recipe/softmax runs, 1 s per loss, 2000 training items, 100 eval items per class')
+  .parse(process.argv)
+  .opts<QualityOptions>();
+
+if (!(backendPreferences as readonly string[]).includes(options.backend)) throw new Error(`--backend must be one of ${backendPreferences.join(', ')}, got '${options.backend}'`);
+const trainClasses = parseClassList(options.trainClasses, '--train-classes');
+const evalClasses = parseClassList(options.evalClasses, '--eval-classes');
+const shared = evalClasses.filter((c) => trainClasses.includes(c));
+if (shared.length > 0) throw new Error(`--eval-classes: class(es) ${shared.join(', ')} are also in --train-classes; evaluation classes must be unseen in training`);
+const losses = options.losses.split(',').map((l) => l.trim()) as LossName[];
+for (const l of losses) if (!(lossNames as string[]).includes(l)) throw new Error(`--losses: unknown loss '${l}'; expected some of ${lossNames.join(', ')}`);
+const recipe = getRecipe(options.recipe);
+const recipeSeconds = options.seconds ?? (options.quick ? 3 : recipe.maxSeconds);
+const lossSeconds = options.quick && options.lossSeconds === 90 ? 1 : options.lossSeconds;
+const trainLimit = options.trainLimit ?? (options.quick ? 2000 : undefined);
+const evalPerClass = options.evalPerClass ?? (options.quick ? 100 : undefined);
+
+const backend = await selectBackend(options.backend, { log });
+const train = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: trainClasses, limit: trainLimit });
+const test = await loadDataset({ data: 'fashion-mnist', split: 'test', classes: evalClasses, perClassLimit: evalPerClass });
+const data = { inputs: train.images, labels: train.labels };
+const plannedSeconds = 2 * recipeSeconds + losses.length * lossSeconds;
+progress(`backend ${backend.name}; train ${train.labels.length} items of classes ${trainClasses.join(',')} (TRAIN), evaluate ${test.labels.length} items of classes ${evalClasses.join(',')} (TEST); about ${Math.round(plannedSeconds)} s of training planned`);
+
+interface Row {
+  method: string;
+  loss: string;
+  miner: string;
+  metrics: RetrievalMetrics;
+  trainingSeconds: number;
+  steps?: number;
+  samplesPerSecond?: number;
+}
+const rows: Row[] = [];
+const started = Date.now();
+
+rows.push({ method: 'raw pixels', loss: '-', miner: '-', metrics: await rawPixelBaseline(test.images, test.labels), trainingSeconds: 0 });
+progress(`raw pixels: MAP@R ${rows[0].metrics.mapAtR.toFixed(4)}`);
+
+rows.push(await run('softmax (same network and budget)', 'softmax cross-entropy', '-', recipeSeconds, (onStep) => trainSoftmaxWithRecipe(recipe, data, { maxSeconds: recipeSeconds, seed: options.seed, onStep, log })));
+rows.push(
+  await run(`recipe '${recipe.name}'`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeSeconds, (onStep) => trainWithRecipe(recipe, data, { maxSeconds: recipeSeconds, seed: options.seed, onStep, log })),
+);
+for (const loss of losses) {
+  const miner = lossLineup[loss];
+  const variant: TrainingRecipe = {
+    ...recipe,
+    name: `${recipe.name}/${loss}`,
+    loss: { name: loss },
+    miner: miner === 'none' ? undefined : { name: miner },
+    inputSimilarity: options.withoutAnchor ? undefined : recipe.inputSimilarity,
+  };
+  rows.push(await run(`loss ${loss}`, loss, miner, lossSeconds, (onStep) => trainWithRecipe(variant, data, { maxSeconds: lossSeconds, seed: options.seed, onStep, log })));
+}
+
+const raw = rows[0].metrics.mapAtR;
+const softmax = rows[1].metrics.mapAtR;
+const recipeMap = rows[2].metrics.mapAtR;
+const goals = {
+  recipeOverRawPixels: { goal: '≥ 1.25 × raw-pixel MAP@R', value: recipeMap / raw, met: recipeMap >= 1.25 * raw },
+  recipeOverSoftmax: { goal: '> softmax MAP@R', value: recipeMap - softmax, met: recipeMap > softmax },
+};
+const anchorNote = recipe.inputSimilarity && !options.withoutAnchor ? ", input-similarity anchor kept" : '';
+console.log(`\nRetrieval on unseen classes: train ${trainClasses.join(',')} (TRAIN split, ${train.labels.length} items) → evaluate ${evalClasses.join(',')} (TEST split, ${test.labels.length} items); backend ${backend.name}`);
+console.log(`Recipe and softmax: ${recipeSeconds} s each; per-loss rows: ${lossSeconds} s each, recipe '${recipe.name}' network and settings with the loss and miner swapped${anchorNote}.\n`);
+console.log(
+  formatTable(
+    rows.map((r) => ({
+      method: r.method,
+      loss: r.loss,
+      miner: r.miner,
+      'MAP@R': r.metrics.mapAtR,
+      'R@1': r.metrics.recallAt1,
+      NMI: r.metrics.nmi,
+      'train s': r.trainingSeconds,
+      steps: r.steps,
+      'MAP@R vs raw': `${(r.metrics.mapAtR / raw).toFixed(2)}×`,
+    })),
+  ),
+);
+console.log('');
+console.log(
+  formatTable([
+    { check: `recipe '${recipe.name}' MAP@R vs raw pixels`, figure: `${recipeMap.toFixed(4)} / ${raw.toFixed(4)} = ${goals.recipeOverRawPixels.value.toFixed(3)}×`, goal: goals.recipeOverRawPixels.goal, verdict: goals.recipeOverRawPixels.met ? 'met' : 'missed' },
+    { check: `recipe '${recipe.name}' MAP@R vs softmax`, figure: `${recipeMap.toFixed(4)} vs ${softmax.toFixed(4)}`, goal: goals.recipeOverSoftmax.goal, verdict: goals.recipeOverSoftmax.met ? 'met' : 'missed' },
+  ]),
+);
+console.log(`\nbench time ${((Date.now() - started) / 1000).toFixed(0)} s${options.quick ? ' (--quick: smoke-test budgets, figures not meaningful)' : ''}\n`);
+console.log(
+  JSON.stringify({
+    bench: 'quality',
+    quick: Boolean(options.quick),
+    backend: backend.name,
+    recipe: recipe.name,
+    trainClasses,
+    evalClasses,
+    trainItems: train.labels.length,
+    evalItems: test.labels.length,
+    recipeSeconds,
+    lossSeconds,
+    rows: rows.map((r) => ({ method: r.method, loss: r.loss, miner: r.miner, ...r.metrics, trainingSeconds: r.trainingSeconds, steps: r.steps, samplesPerSecond: r.samplesPerSecond, relativeMapAtR: r.metrics.mapAtR / raw })),
+    goals,
+  }),
+);
+
+async function run(method: string, loss: string, miner: string, seconds: number, trainFn: (onStep: (r: StepReport) => void) => Promise<TrainedEncoder>): Promise<Row> {
+  progress(`${method}: training for ${seconds} s (${Math.round((Date.now() - started) / 1000)} s into the bench)`);
+  let lastReport = Date.now();
+  const onStep = (r: StepReport) => {
+    if (Date.now() - lastReport < 30_000) return;
+    lastReport = Date.now();
+    progress(`${method}: step ${r.step}, ${r.elapsedSeconds.toFixed(0)}/${seconds} s, loss ${r.loss.toFixed(4)}`);
+  };
+  const { encoder, summary } = await trainFn(onStep);
+  try {
+    const embeddings = embedWithEncoder(encoder, test.images, test.labels.length);
+    const metrics = await evaluateEmbeddings(embeddings, encoder.dim, test.labels);
+    progress(`${method}: MAP@R ${metrics.mapAtR.toFixed(4)}, R@1 ${metrics.recallAt1.toFixed(4)} after ${summary.steps} steps`);
+    return { method, loss, miner, metrics, trainingSeconds: summary.seconds, steps: summary.steps, samplesPerSecond: summary.samplesPerSecond };
+  } finally {
+    encoder.dispose();
+  }
+}
+
+function describeLoss(r: TrainingRecipe): string {
+  return r.inputSimilarity && r.inputSimilarity.weight > 0 ? `${r.loss.name} + input similarity` : r.loss.name;
+}
+
+function progress(message: string): void {
+  process.stderr.write(`bench:quality ${message}\n`);
+}

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Command } from 'commander';
+import { availableParallelism, loadavg } from 'node:os';
+import { selectBackend, type BackendPreference } from '../../src/backend';
+import { positiveInt, positiveNumber } from '../../src/cli/options';
+import { formatTable } from '../../src/cli/print-table';
+import { loadDataset } from '../../src/data';
+import { createEncoder, featureMlpConfig, type Encoder } from '../../src/encoder';
+import { createLogger } from '../../src/log/logger';
+import { getRecipe } from '../../src/recipes';
+import type { TrainingRecipe } from '../../src/recipes/training-recipe';
+import { trainWithRecipe } from '../../src/recipes/train-with-recipe';
+import type { TrainingSet } from '../../src/train/training-set';
+import { probeTransposedMatMul, type MatMulProbe } from './matmul-probe';
+import { profileTrainingStep, type StepProfile } from './step-profile';
+import { syntheticFeatures } from './synthetic-features';
+
+const log = createLogger('bench-train');
+const allBackends = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+type Backend = (typeof allBackends)[number];
+
+const options = new Command()
+  .name('bench-train')
+  .description('Training throughput per TF.js backend: the default CNN end to end, and an MLP head on cached features')
+  .option('--seconds <s>', 'measured training time of each CNN run (the cpu backend gets at most half)', positiveNumber('--seconds'), 20)
+  .option('--head-seconds <s>', 'measured training time of each head-only run', positiveNumber('--head-seconds'), 6)
+  .option('--features <n>', 'feature length the head trains on (a backbone output)', positiveInt('--features'), 512)
+  .option('--head-goal <n>', 'head-only samples/s to reach', positiveNumber('--head-goal'), 1000)
+  .option('--backends <list>', 'backends to try, comma-separated', allBackends.join(','))
+  .parse(process.argv)
+  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string }>();
+
+const backends = options.backends.split(',').map((b) => b.trim());
+for (const b of backends) if (!(allBackends as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend '${b}'; expected some of ${allBackends.join(', ')}`);
+
+interface Measurement {
+  backend: string;
+  workload: string;
+  status: string;
+  batch?: number;
+  params?: number;
+  trainableParams?: number;
+  steps?: number;
+  seconds?: number;
+  samplesPerSecond?: number;
+  msPerStep?: number;
+  profile?: StepProfile;
+  goal?: string;
+  verdict?: string;
+  note?: string;
+}
+
+const defaultRecipe = getRecipe('default');
+const images = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: [0, 1, 2, 3, 4], limit: 10_000 });
+const imageData: TrainingSet = { inputs: images.images, labels: images.labels };
+const features = syntheticFeatures({ items: 5_000, classes: 10, dim: options.features });
+const headRecipe: TrainingRecipe = { ...defaultRecipe, encoder: featureMlpConfig(options.features), augmentation: undefined, instanceDiscrimination: undefined };
+
+const loadAtStart = loadavg()[0];
+const measurements: Measurement[] = [];
+const matMulProbes: Record<string, MatMulProbe[]> = {};
+const benchStarted = Date.now();
+for (const backend of backends as Backend[]) {
+  const available = await activate(backend);
+  if (available !== true) {
+    measurements.push({ backend, workload: 'all', status: available });
+    continue;
+  }
+  matMulProbes[backend] = probeTransposedMatMul(headRecipe.classesPerBatch * headRecipe.itemsPerClass, options.features, 256);
+  const slowBackend = backend === 'cpu';
+  // The pure-JS cpu backend needs seconds per default-size CNN step: a small batch and a
+  // short run still give its rate without dominating the bench.
+  const cnnRecipe: TrainingRecipe = slowBackend ? { ...defaultRecipe, classesPerBatch: 4, itemsPerClass: 2 } : defaultRecipe;
+  measurements.push(
+    await measure(backend, 'CNN 28×28, trainable all', cnnRecipe, imageData, slowBackend ? options.seconds / 2 : options.seconds, slowBackend ? 'small batch (P=4, Q=2) and a short run: this backend is slow' : undefined),
+  );
+  // The recipe's own batch, and a quarter of it to show how the rate scales with batch size.
+  for (const itemsPerClass of [Math.max(1, headRecipe.itemsPerClass >> 2), headRecipe.itemsPerClass]) {
+    const recipe = { ...headRecipe, itemsPerClass };
+    const m = await measure(backend, `head only: ${options.features}→[256]→128 MLP`, recipe, features, options.headSeconds, 'synthetic cached features');
+    m.goal = `≥ ${options.headGoal} samples/s`;
+    m.verdict = (m.samplesPerSecond ?? 0) >= options.headGoal ? 'met' : 'missed';
+    measurements.push(m);
+  }
+}
+
+const table = measurements.map((m) => ({
+  backend: m.backend,
+  workload: m.workload,
+  batch: m.batch,
+  params: m.params,
+  trainable: m.trainableParams,
+  steps: m.steps,
+  'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond),
+  'ms/step': m.msPerStep,
+  'fwd/bwd/opt ms': m.profile && Number.isFinite(m.profile.stepMs) ? `${m.profile.forwardMs.toFixed(1)}/${m.profile.backwardMs.toFixed(1)}/${m.profile.optimizerMs.toFixed(1)}` : undefined,
+  goal: m.goal ?? '(report)',
+  verdict: m.verdict ?? '',
+}));
+console.log('\nTraining throughput (samples/s counts every example through the network, augmented views included)\n');
+console.log(formatTable(table));
+console.log('\nWhat limits each run: phase medians per step and the kernels taking most of one profiled step\n');
+for (const m of measurements.filter((x) => x.profile)) {
+  const p = m.profile!;
+  const phases = Number.isFinite(p.stepMs) ? `batch prep ${p.batchMs.toFixed(1)} ms, forward ${p.forwardMs.toFixed(1)} ms, backward ${p.backwardMs.toFixed(1)} ms, optimizer ${p.optimizerMs.toFixed(1)} ms` : 'phases not timed';
+  const kernels = p.topKernels.map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}% (${k.ms.toFixed(1)} ms, ${k.calls}×)`).join(', ');
+  console.log(`${m.backend} / ${m.workload} / batch ${m.batch}: ${phases}; top kernels: ${kernels}${m.note ? `  [${m.note}]` : ''}`);
+}
+console.log('\nDense-layer backward products, transpose folded into matMul vs explicit transpose first (ms per product)\n');
+console.log(formatTable(Object.entries(matMulProbes).flatMap(([backend, probes]) => probes.map((p) => ({ backend, product: p.shape, 'folded ms': p.foldedMs, 'explicit ms': p.explicitMs, ratio: p.foldedMs / p.explicitMs })))));
+const heads = measurements.filter((m) => m.workload.startsWith('head') && m.samplesPerSecond !== undefined);
+const bestHead = heads.reduce<Measurement | undefined>((best, m) => (best === undefined || m.samplesPerSecond! > best.samplesPerSecond! ? m : best), undefined);
+console.log(
+  `\nGoal: head-only training at ≥ ${options.headGoal} samples/s on this machine's cores — best ${bestHead ? `${Math.round(bestHead.samplesPerSecond!)} samples/s (${bestHead.backend}, batch ${bestHead.batch})` : 'none measured'}: ${bestHead && bestHead.samplesPerSecond! >= options.headGoal ? 'met' : 'missed'}`,
+);
+// Other processes on the same cores slow every figure; the load average says how much.
+console.log(`bench time ${((Date.now() - benchStarted) / 1000).toFixed(0)} s; ${availableParallelism()} cores; 1-min load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
+console.log(
+  JSON.stringify({
+    bench: 'train',
+    recipe: defaultRecipe.name,
+    headGoalSamplesPerSecond: options.headGoal,
+    bestHeadSamplesPerSecond: bestHead?.samplesPerSecond ?? null,
+    headGoalMet: Boolean(bestHead && bestHead.samplesPerSecond! >= options.headGoal),
+    cores: availableParallelism(),
+    loadAverage: { start: loadAtStart, end: loadavg()[0] },
+    measurements,
+    matMulProbes,
+  }),
+);
+
+async function activate(backend: Backend): Promise<true | string> {
+  try {
+    await selectBackend(backend as BackendPreference, { log, env: {} });
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    return /is not installed/.test(message) ? 'not installed' : `unavailable: ${message}`;
+  }
+}
+
+async function measure(backend: string, workload: string, recipe: TrainingRecipe, data: TrainingSet, seconds: number, note?: string): Promise<Measurement> {
+  const encoder = createEncoder(recipe.encoder);
+  const views = recipe.instanceDiscrimination && recipe.instanceDiscrimination.weight > 0 ? 2 : 1;
+  const batch = recipe.classesPerBatch * recipe.itemsPerClass * views;
+  process.stderr.write(`bench:train ${backend} / ${workload} / batch ${batch}: training for ${seconds} s, then profiling a few steps\n`);
+  try {
+    const slow = backend === 'cpu' && encoder.inputShape.length === 3;
+    // Untimed first steps: kernel set-up and optimizer slots are one-off costs.
+    await trainWithRecipe(recipe, data, { encoder, steps: slow ? 1 : 3, log });
+    const { summary } = await trainWithRecipe(recipe, data, { encoder, maxSeconds: seconds, log });
+    // On a slow backend one profiled step (kernel times only) must do.
+    const profile = await profileTrainingStep(recipe, encoder, data, { repeats: slow ? 0 : 3, warmUp: !slow });
+    return {
+      backend,
+      workload,
+      status: 'ok',
+      batch,
+      ...parameterCounts(encoder),
+      steps: summary.steps,
+      seconds: summary.seconds,
+      samplesPerSecond: summary.samplesPerSecond,
+      msPerStep: summary.steps > 0 ? (1000 * summary.seconds) / summary.steps : undefined,
+      profile,
+      note,
+    };
+  } catch (error) {
+    return { backend, workload, status: `failed: ${(error as Error).message}`, batch, note };
+  } finally {
+    encoder.dispose();
+    tf.disposeVariables();
+  }
+}
+
+function parameterCounts(encoder: Encoder): { params: number; trainableParams: number } {
+  return {
+    params: encoder.featureExtractor.countParams() + encoder.head.countParams(),
+    trainableParams: encoder.trainableVariables().reduce((sum, v) => sum + v.size, 0),
+  };
+}
