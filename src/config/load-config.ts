@@ -17,6 +17,8 @@ export interface Config {
     qdrant: { url: string; apiKey?: string };
   };
   api: { maxBodyBytes: number; maxBatchItems: number };
+  /** Port of a standalone trainer's metrics endpoint, if any. */
+  trainerMetricsPort?: number;
   trainer: {
     publishEverySteps: number;
     publishEverySeconds: number;
@@ -80,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
+    trainerMetricsPort: v.TRAINER_METRICS_PORT,
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,
       publishEverySeconds: v.PUBLISH_EVERY_SECONDS,

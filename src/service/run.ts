@@ -1,3 +1,4 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config/load-config';
 import { createLogger } from '../log/logger';
 import { runTrainerProcess } from '../trainer/run-trainer';
@@ -25,8 +26,12 @@ export interface EmbeddedServiceOptions {
 export async function runEmbeddedService(config: Config, options: EmbeddedServiceOptions = {}) {
   const adapters = await createAdapters(config);
   await adapters.queue.init();
-  const trainer = await runTrainerProcess(config, { adapters, handleSignals: false });
-  const api = await startApi(config, adapters);
+  const trainer = await runTrainerProcess(config, { adapters, handleSignals: false, serveMetrics: false });
+  // One /metrics for the whole process: the API's and the trainer's series together.
+  const processMetrics = new Registry();
+  collectDefaultMetrics({ register: processMetrics });
+  const metrics = Registry.merge([processMetrics, trainer.trainer.registry]);
+  const api = await startApi(config, adapters, { metrics });
   log.info({ url: api.url, queue: config.queue.kind, vectorStore: config.vectorStore.kind, dataDir: config.dataDir }, 'discern is running');
   const stop = onceAsync(async () => {
     await api.close();

@@ -4,6 +4,7 @@ import type { EncoderConfigInput } from '../encoder/config';
 import { defaultRecipe } from '../recipes/default';
 import { createLogger } from '../log/logger';
 import { createAdapters, type Adapters } from '../service/create-adapters';
+import { startMetricsServer } from './metrics-server';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
 
 export interface TrainerProcessOptions {
@@ -15,6 +16,8 @@ export interface TrainerProcessOptions {
   adapters?: Adapters;
   /** Stop on SIGTERM/SIGINT and exit the process (default true). */
   handleSignals?: boolean;
+  /** Serve `/metrics` and `/healthz` on `TRAINER_METRICS_PORT` when it is set (default true). */
+  serveMetrics?: boolean;
 }
 
 export interface RunningTrainer {
@@ -63,12 +66,16 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
   const stop = () =>
     (stopped ??= (async () => {
       try {
+        await metricsServer?.close();
         await trainer.stop();
       } finally {
         if (!options.adapters) await adapters.close();
       }
     })());
   await trainer.start();
+  const metricsPort = (options.serveMetrics ?? true) ? config.trainerMetricsPort : undefined;
+  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer(trainer.registry, metricsPort);
+  if (metricsServer) log.info({ port: metricsServer.port }, 'trainer metrics listening');
   if (options.handleSignals ?? true) {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'stopping trainer');
