@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' bundle registers them all on import.
 import '@tensorflow/tfjs-layers';
+import { batchMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { fusedMatMulConfig } from './fused-mat-mul';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -13,19 +15,21 @@ export const missingWasmKernelConfigs: readonly tf.KernelConfig[] = [conv2DBackp
 const replacements: Record<string, (original: tf.KernelConfig | undefined) => tf.KernelConfig> = {
   [tf.Conv2DBackpropInput]: conv2DBackpropInputConfig,
   [tf.Tile]: tileConfig,
+  [tf.BatchMatMul]: batchMatMulConfig,
+  [tf._FusedMatMul]: fusedMatMulConfig,
 };
 
 const installed = new Set<tf.KernelFunc>();
 
 export interface RegisterWasmTrainingKernelsOptions {
-  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile) by faster ones. Default true. */
+  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, transposed BatchMatMul/_FusedMatMul) by faster ones. Default true. */
   replaceSlowKernels?: boolean;
 }
 
 /**
  * Makes the wasm backend able to train: registers the gradient kernels missing from
  * `@tensorflow/tfjs-backend-wasm` (Conv2DBackpropFilter, UnsortedSegmentSum) and, unless
- * disabled, swaps stock kernels that dominate a conv-net training step for faster ones.
+ * disabled, swaps stock kernels that dominate a training step (conv-net and dense) for faster ones.
  * Also loads the gradient functions (via tfjs-layers). Idempotent.
  *
  * @returns the kernel names registered or replaced by this call.
