@@ -23,6 +23,7 @@ export interface Config {
     publishEverySteps: number;
     publishEverySeconds: number;
     feedbackFreshnessSeconds: number;
+    feedbackTrainingSteps: number;
     keepVersions: number;
     p: number;
     q: number;
@@ -87,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publishEverySteps: v.PUBLISH_EVERY_STEPS,
       publishEverySeconds: v.PUBLISH_EVERY_SECONDS,
       feedbackFreshnessSeconds: v.FEEDBACK_FRESHNESS_SECONDS,
+      feedbackTrainingSteps: v.FEEDBACK_TRAINING_STEPS,
       keepVersions: v.KEEP_VERSIONS,
       p: v.P,
       q: v.Q,

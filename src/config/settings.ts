@@ -41,6 +41,7 @@ export const SETTINGS = [
   { name: 'PUBLISH_EVERY_STEPS', default: '500', description: 'Trainer publishes a model version every N training steps', schema: int(1) },
   { name: 'PUBLISH_EVERY_SECONDS', default: '300', description: '…or every N seconds, whichever comes first', schema: positive },
   { name: 'FEEDBACK_FRESHNESS_SECONDS', default: '15', description: 'New feedback reaches search (a published version) at most this many seconds after the trainer reads it', schema: positive },
+  { name: 'FEEDBACK_TRAINING_STEPS', default: '60', description: 'Training steps each arrival of new feedback grants the trainer before it publishes', schema: int(1) },
   { name: 'TRAINER_METRICS_PORT', default: undefined, description: 'When set, `discern trainer` serves `/metrics` and `/healthz` on this port', schema: int(0, 65535).optional() },
   { name: 'KEEP_VERSIONS', default: '5', description: 'Model versions (and their collections) kept before older ones are deleted', schema: int(1) },
   { name: 'P', default: '8', description: 'Classes per training batch (P×Q sampling)', schema: int(2) },

@@ -1,11 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { CnnEncoderConfig } from './config';
+import { cnnFeatureCount, type CnnEncoderConfig } from './config';
 import { InputNormalization } from './layers/input-normalization';
 import { buildProjectionHead } from './build-head';
 
 /**
  * Builds the conv trunk of a CNN encoder: raw pixels → InputNormalization → [conv → BN → ReLU →
- * pool] blocks → global pooling, whose output is the feature vector the head projects.
+ * pool] blocks → global pooling (or flattening, which keeps where each feature was), whose
+ * output is the feature vector the head projects.
  * Convolutions skip their bias when BatchNormalization follows, since BN's beta replaces it.
  *
  * @example
@@ -34,7 +35,7 @@ export function buildCnnTrunk(config: CnnEncoderConfig): tfl.Sequential {
     if (block.pool === 'max') layers.push(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: `${prefix}_maxpool` }));
     if (block.pool === 'avg') layers.push(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: `${prefix}_avgpool` }));
   });
-  layers.push(config.globalPool === 'avg' ? tfl.layers.globalAveragePooling2d({ name: 'global_avg_pool' }) : tfl.layers.globalMaxPooling2d({ name: 'global_max_pool' }));
+  layers.push(trunkOutputLayer(config.globalPool));
   return tfl.sequential({ layers, name: 'feature_extractor' });
 }
 
@@ -46,7 +47,13 @@ export function buildCnnTrunk(config: CnnEncoderConfig): tfl.Sequential {
  */
 export function buildCnnEncoderModels(config: CnnEncoderConfig): { featureExtractor: tfl.Sequential; head: tfl.Sequential } {
   const featureExtractor = buildCnnTrunk(config);
-  const features = config.blocks[config.blocks.length - 1].filters;
+  const features = cnnFeatureCount(config);
   const head = buildProjectionHead({ features, hidden: config.head.hidden, dim: config.head.dim, batchNorm: false, dropout: config.dropout });
   return { featureExtractor, head };
+}
+
+function trunkOutputLayer(globalPool: CnnEncoderConfig['globalPool']): tfl.layers.Layer {
+  if (globalPool === 'flatten') return tfl.layers.flatten({ name: 'flatten' });
+  if (globalPool === 'max') return tfl.layers.globalMaxPooling2d({ name: 'global_max_pool' });
+  return tfl.layers.globalAveragePooling2d({ name: 'global_avg_pool' });
 }

@@ -30,7 +30,8 @@ export const cnnEncoderConfigSchema = z
     normalization: normalizationSchema,
     blocks: z.array(convBlockSchema).min(1),
     batchNorm: z.boolean().default(true),
-    globalPool: z.enum(['avg', 'max']).default('avg'),
+    /** `avg`/`max`: pool each channel over the whole map; `flatten`: keep the spatial layout (H'×W'×C features). */
+    globalPool: z.enum(['avg', 'max', 'flatten']).default('avg'),
     head: headSchema,
     /** `head`: only the projection head learns, the conv trunk is frozen; `all`: everything learns. */
     trainable: z.enum(['head', 'all']).default('all'),
@@ -54,6 +55,35 @@ export const cnnEncoderConfigSchema = z
       }
     });
   });
+
+/**
+ * Length of the feature vector a CNN trunk hands to its head: the last block's filters after
+ * global pooling, or height × width × filters of the last feature map when flattened.
+ *
+ * @example
+ * cnnFeatureCount(parseEncoderConfig({ ...thumbnailCnnConfig(), globalPool: 'flatten' }) as CnnEncoderConfig); // 7 * 7 * 64
+ */
+export function cnnFeatureCount(config: CnnEncoderConfig): number {
+  const filters = config.blocks[config.blocks.length - 1].filters;
+  if (config.globalPool !== 'flatten') return filters;
+  const { height, width } = cnnFeatureMapSize(config);
+  return height * width * filters;
+}
+
+/** Spatial size of the last block's output: 'same' convolutions divide by their stride, 2×2 pools halve (rounding down). */
+function cnnFeatureMapSize(config: Pick<CnnEncoderConfig, 'input' | 'blocks'>): { height: number; width: number } {
+  let height = config.input.height;
+  let width = config.input.width;
+  for (const block of config.blocks) {
+    height = Math.ceil(height / block.stride);
+    width = Math.ceil(width / block.stride);
+    if (block.pool) {
+      height = Math.floor(height / 2);
+      width = Math.floor(width / 2);
+    }
+  }
+  return { height, width };
+}
 
 export const mlpEncoderConfigSchema = z
   .object({

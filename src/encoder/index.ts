@@ -1,5 +1,5 @@
 export { Encoder, createEncoder } from './encoder';
-export { parseEncoderConfig, encoderConfigSchema, cnnEncoderConfigSchema, mlpEncoderConfigSchema } from './config';
+export { parseEncoderConfig, encoderConfigSchema, cnnEncoderConfigSchema, mlpEncoderConfigSchema, cnnFeatureCount } from './config';
 export type { EncoderConfig, EncoderConfigInput, CnnEncoderConfig, MlpEncoderConfig } from './config';
 export { thumbnailCnnConfig, photoCnnConfig, featureMlpConfig } from './default-configs';
 export { buildCnnTrunk, buildCnnEncoderModels } from './build-cnn';

@@ -57,6 +57,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       publishEverySteps: t.publishEverySteps,
       publishEverySeconds: t.publishEverySeconds,
       feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
+      stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
@@ -98,8 +99,12 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
   return { trainer, stop };
 }
 
-/** The default recipe's encoder, with the configured embedding size. */
+/**
+ * The default recipe's encoder with the configured embedding size. The service pools the last
+ * feature map instead of flattening it: every publication re-embeds the whole catalog, and the
+ * pooled head is ten times smaller and faster to run.
+ */
 function defaultEncoder(dim: number): EncoderConfigInput {
   const encoder = defaultRecipe.encoder;
-  return encoder.kind === 'cnn' ? { ...encoder, head: { ...encoder.head, dim } } : { ...encoder, dim };
+  return encoder.kind === 'cnn' ? { ...encoder, globalPool: 'avg', head: { ...encoder.head, dim } } : { ...encoder, dim };
 }

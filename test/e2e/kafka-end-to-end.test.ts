@@ -58,6 +58,7 @@ describe('discern start on Kafka: items and feedback over HTTP improve search on
         PUBLISH_EVERY_STEPS: '100000',
         PUBLISH_EVERY_SECONDS: '3600',
         FEEDBACK_FRESHNESS_SECONDS: '300',
+        FEEDBACK_TRAINING_STEPS: '120',
       },
     });
     const url = await service.url();
