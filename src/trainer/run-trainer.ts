@@ -1,14 +1,14 @@
 import { selectBackend } from '../backend/select-backend';
 import type { Config } from '../config/load-config';
 import type { EncoderConfigInput } from '../encoder/config';
-import { defaultRecipe } from '../recipes/default';
+import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
 import { createAdapters, type Adapters } from '../service/create-adapters';
 import { startMetricsServer } from './metrics-server';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
 
 export interface TrainerProcessOptions {
-  /** Encoder for a first start (default: the default recipe's thumbnail CNN with EMBEDDING_DIM outputs). */
+  /** Encoder for a first start (default: the thumbnail CNN with EMBEDDING_DIM outputs). */
   encoder?: EncoderConfigInput;
   /** Settings beyond the environment's (cadence, batch sizes, held-out evaluation, …). */
   overrides?: Partial<OnlineTrainerConfig>;
@@ -100,11 +100,10 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
 }
 
 /**
- * The default recipe's encoder with the configured embedding size. The service pools the last
- * feature map instead of flattening it: every publication re-embeds the whole catalog, and the
- * pooled head is ten times smaller and faster to run.
+ * The thumbnail CNN with BatchNorm and a pooled trunk, at the configured embedding size: online,
+ * it learns new classes from a few dozen feedback steps faster than the offline recipe's
+ * encoder, and every publication re-embeds the whole catalog, which a pooled trunk keeps cheap.
  */
 function defaultEncoder(dim: number): EncoderConfigInput {
-  const encoder = defaultRecipe.encoder;
-  return encoder.kind === 'cnn' ? { ...encoder, globalPool: 'avg', head: { ...encoder.head, dim } } : { ...encoder, dim };
+  return thumbnailCnnConfig({ head: { hidden: [128], dim } });
 }
