@@ -30,8 +30,11 @@ describe('profileTrainingStep', () => {
     const encoder = createEncoder(recipe.encoder);
     const before = encoder.trainableVariables().map((v) => v.dataSync().slice());
     const profile = await profileTrainingStep(recipe, encoder, data, { repeats: 2 });
-    for (const phase of ['batchMs', 'forwardMs', 'backwardMs', 'optimizerMs', 'stepMs'] as const) expect(profile[phase], phase).toBeGreaterThanOrEqual(0);
-    expect(profile.stepMs).toBeGreaterThan(profile.forwardMs);
+    // Phases are timed in separate runs, so only their presence is checked, not how they compare.
+    for (const phase of ['batchMs', 'forwardMs', 'backwardMs', 'optimizerMs', 'stepMs'] as const) {
+      expect(Number.isFinite(profile[phase]), phase).toBe(true);
+      expect(profile[phase], phase).toBeGreaterThanOrEqual(0);
+    }
     // The profiled steps are real optimisation steps.
     const after = encoder.trainableVariables().map((v) => v.dataSync());
     expect(after.some((values, i) => values.some((x, j) => x !== before[i][j]))).toBe(true);
