@@ -6,21 +6,10 @@ import { exportToOnnx } from '../onnx/export-to-onnx';
 import { FASHION_MNIST_TEST_IMAGES, readIdxImages } from '../onnx/testing/fashion-mnist';
 import { maxAbsDiff, randomInput, randomizeBatchNorm, runOrt, runTfChain } from '../onnx/testing/parity';
 import { cnnFeatureCount, parseEncoderConfig, type CnnEncoderConfig, type EncoderConfigInput } from './config';
+import { thumbnailCnnConfig } from './default-configs';
 import { createEncoder } from './encoder';
 
-const thumbnailFlatten: EncoderConfigInput = {
-  kind: 'cnn',
-  input: { height: 28, width: 28, channels: 1 },
-  normalization: { mean: [72.94], std: [90.02] },
-  blocks: [
-    { filters: 16, kernelSize: 3, pool: 'max' },
-    { filters: 32, kernelSize: 3, pool: 'max' },
-    { filters: 64, kernelSize: 3, pool: null },
-  ],
-  batchNorm: false,
-  globalPool: 'flatten',
-  head: { hidden: [128], dim: 64 },
-};
+const thumbnailFlatten: EncoderConfigInput = thumbnailCnnConfig({ batchNorm: false, globalPool: 'flatten' });
 
 const oddSizeFlatten: EncoderConfigInput = {
   kind: 'cnn',

@@ -1,3 +1,4 @@
+import { thumbnailCnnConfig } from '../encoder/default-configs';
 import type { TrainingRecipe } from './training-recipe';
 
 /**
@@ -30,20 +31,7 @@ import type { TrainingRecipe } from './training-recipe';
 export const defaultRecipe: TrainingRecipe = {
   name: 'default',
   description: 'no-BN thumbnail CNN with flattened trunk, multi-similarity loss + miner, input-similarity anchor (pooled pixels), Adam 1e-3 cosine, ~9 min on one core',
-  encoder: {
-    kind: 'cnn',
-    input: { height: 28, width: 28, channels: 1 },
-    normalization: { mean: [72.94], std: [90.02] },
-    blocks: [
-      { filters: 16, kernelSize: 3, pool: 'max' },
-      { filters: 32, kernelSize: 3, pool: 'max' },
-      { filters: 64, kernelSize: 3, pool: null },
-    ],
-    batchNorm: false,
-    globalPool: 'flatten',
-    head: { hidden: [128], dim: 64 },
-    trainable: 'all',
-  },
+  encoder: thumbnailCnnConfig({ batchNorm: false, globalPool: 'flatten' }),
   loss: { name: 'multi-similarity', options: { alpha: 2, beta: 50, base: 0.5 } },
   miner: { name: 'multi-similarity', options: { epsilon: 0.1 } },
   classesPerBatch: 8,
