@@ -37,7 +37,7 @@ function rawPixelRecallAt1(images: Uint8Array, labels: Int32Array): number {
 
 describe('bench:quality --quick', () => {
   it('trains every method on the unseen-class split and reports each figure, the verdicts and a JSON last line', async () => {
-    const run = await bench('--quick', '--train-classes', '5-9', '--eval-classes', '0-4');
+    const run = await bench('--quick', '--train-classes', '5-9', '--eval-classes', '0-4', '--steps', '4', '--loss-steps', '2');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/MAP@R vs raw/);
     const lines = run.stdout.trim().split('\n');
@@ -48,10 +48,19 @@ describe('bench:quality --quick', () => {
     const methods = result.rows.map((r: { method: string }) => r.method);
     expect(methods.slice(0, 3)).toEqual(['raw pixels', 'softmax (same network and budget)', "recipe 'default'"]);
     expect(methods.slice(3)).toEqual(lossNames.map((l) => `loss ${l}`));
+    expect(result.seenItems).toBe(500);
     for (const row of result.rows) {
-      for (const key of ['mapAtR', 'recallAt1', 'nmi', 'relativeMapAtR']) expect(Number.isFinite(row[key]), `${row.method} ${key}`).toBe(true);
-      if (row.method !== 'raw pixels') expect(row.steps, row.method).toBeGreaterThan(0);
+      for (const key of ['mapAtR', 'recallAt1', 'nmi', 'relativeMapAtR', 'seenMapAtR', 'seenRelativeMapAtR']) expect(Number.isFinite(row[key]), `${row.method} ${key}`).toBe(true);
+      expect(Object.keys(row.mapAtRByClass), row.method).toEqual(['0', '1', '2', '3', '4']);
     }
+    // Fixed step budgets: 4 for softmax and the recipe, 2 per loss.
+    expect(result.rows.slice(1).map((r: { steps: number }) => r.steps)).toEqual([4, 4, ...lossNames.map(() => 2)]);
+    // The ceiling reference trains on the evaluation classes and is kept out of the rows.
+    expect(result.ceiling.method).toBe('ceiling: recipe trained on 0,1,2,3,4');
+    expect(result.ceiling.steps).toBe(4);
+    expect(result.ceiling.seenMapAtR).toBeUndefined();
+    expect(run.stdout).toMatch(/MAP@R per unseen class/);
+    expect(run.stdout).toMatch(/^0 T-shirt\/top\s+\d\.\d{3}/m);
     expect(result.goals.recipeOverRawPixels.met).toBe(result.rows[2].mapAtR >= 1.25 * result.rows[0].mapAtR);
     expect(result.goals.recipeOverSoftmax.met).toBe(result.rows[2].mapAtR > result.rows[1].mapAtR);
 

@@ -19,7 +19,10 @@ interface QualityOptions {
   evalClasses: string;
   recipe: string;
   seconds?: number;
+  steps?: number;
   lossSeconds: number;
+  lossSteps?: number;
+  ceiling: boolean;
   losses: string;
   trainLimit?: number;
   evalPerClass?: number;
@@ -36,14 +39,17 @@ const options = new Command()
   .option('--eval-classes <list>', 'classes evaluated (TEST split), disjoint from the training classes', '5-9')
   .option('--recipe <name>', 'recipe whose network and settings every run uses', 'default')
   .option('--seconds <s>', "budget of the recipe and softmax runs (default: the recipe's own)", positiveNumber('--seconds'))
+  .option('--steps <n>', 'fixed step budget of the recipe, softmax and ceiling runs instead of seconds (machine-independent)', positiveInt('--steps'))
   .option('--loss-seconds <s>', 'budget of each per-loss run', positiveNumber('--loss-seconds'), 90)
+  .option('--loss-steps <n>', 'fixed step budget of each per-loss run instead of seconds', positiveInt('--loss-steps'))
+  .option('--no-ceiling', 'skip the reference run trained on the evaluation classes themselves')
   .option('--losses <list>', 'registry losses to run, comma-separated', lossNames.join(','))
   .option('--train-limit <n>', 'train on at most this many items', positiveInt('--train-limit'))
   .option('--eval-per-class <n>', 'evaluate on at most this many items per class', positiveInt('--eval-per-class'))
   .option('--without-anchor', "drop the recipe's input-similarity term from the per-loss runs (the recipe row keeps it)")
   .option('--seed <n>', 'random seed of every run', nonNegativeInt('--seed'), 0)
   .option('--backend <name>', `TF.js backend (${backendPreferences.join(', ')})`, 'auto')
-  .option('--quick', 'smoke test: 3 s recipe/softmax runs, 1 s per loss, 2000 training items, 100 eval items per class')
+  .option('--quick', 'smoke test: 3 s recipe/softmax/ceiling runs, 1 s per loss, 2000 training items, 100 eval items per class')
   .parse(process.argv)
   .opts<QualityOptions>();
 
@@ -63,15 +69,23 @@ const evalPerClass = options.evalPerClass ?? (options.quick ? 100 : undefined);
 const backend = await selectBackend(options.backend, { log });
 const train = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: trainClasses, limit: trainLimit });
 const test = await loadDataset({ data: 'fashion-mnist', split: 'test', classes: evalClasses, perClassLimit: evalPerClass });
+const seenTest = await loadDataset({ data: 'fashion-mnist', split: 'test', classes: trainClasses, perClassLimit: evalPerClass });
 const data = { inputs: train.images, labels: train.labels };
-const plannedSeconds = 2 * recipeSeconds + losses.length * lossSeconds;
-progress(`backend ${backend.name}; train ${train.labels.length} items of classes ${trainClasses.join(',')} (TRAIN), evaluate ${test.labels.length} items of classes ${evalClasses.join(',')} (TEST); about ${Math.round(plannedSeconds)} s of training planned`);
+const recipeBudget: Budget = options.steps ? { steps: options.steps } : { maxSeconds: recipeSeconds };
+const lossBudget: Budget = options.lossSteps ? { steps: options.lossSteps } : { maxSeconds: lossSeconds };
+const plannedRuns = `${options.ceiling ? 3 : 2} × ${describeBudget(recipeBudget)} + ${losses.length} × ${describeBudget(lossBudget)}`;
+progress(`backend ${backend.name}; train ${train.labels.length} items of classes ${trainClasses.join(',')} (TRAIN), evaluate ${test.labels.length} items of classes ${evalClasses.join(',')} (TEST); training planned: ${plannedRuns}`);
+
+type Budget = { steps: number } | { maxSeconds: number };
 
 interface Row {
   method: string;
   loss: string;
   miner: string;
+  /** On the unseen evaluation classes. */
   metrics: RetrievalMetrics;
+  /** On held-out (TEST split) items of the training classes. */
+  seen?: RetrievalMetrics;
   trainingSeconds: number;
   steps?: number;
   samplesPerSecond?: number;
@@ -79,13 +93,12 @@ interface Row {
 const rows: Row[] = [];
 const started = Date.now();
 
-rows.push({ method: 'raw pixels', loss: '-', miner: '-', metrics: await rawPixelBaseline(test.images, test.labels), trainingSeconds: 0 });
+rows.push({ method: 'raw pixels', loss: '-', miner: '-', metrics: await rawPixelBaseline(test.images, test.labels), seen: await rawPixelBaseline(seenTest.images, seenTest.labels), trainingSeconds: 0 });
 progress(`raw pixels: MAP@R ${rows[0].metrics.mapAtR.toFixed(4)}`);
 
-rows.push(await run('softmax (same network and budget)', 'softmax cross-entropy', '-', recipeSeconds, (onStep) => trainSoftmaxWithRecipe(recipe, data, { maxSeconds: recipeSeconds, seed: options.seed, onStep, log })));
-rows.push(
-  await run(`recipe '${recipe.name}'`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeSeconds, (onStep) => trainWithRecipe(recipe, data, { maxSeconds: recipeSeconds, seed: options.seed, onStep, log })),
-);
+const seed = options.seed;
+rows.push(await run('softmax (same network and budget)', 'softmax cross-entropy', '-', recipeBudget, (onStep) => trainSoftmaxWithRecipe(recipe, data, { ...recipeBudget, seed, onStep, log })));
+rows.push(await run(`recipe '${recipe.name}'`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeBudget, (onStep) => trainWithRecipe(recipe, data, { ...recipeBudget, seed, onStep, log })));
 for (const loss of losses) {
   const miner = lossLineup[loss];
   const variant: TrainingRecipe = {
@@ -95,7 +108,17 @@ for (const loss of losses) {
     miner: miner === 'none' ? undefined : { name: miner },
     inputSimilarity: options.withoutAnchor ? undefined : recipe.inputSimilarity,
   };
-  rows.push(await run(`loss ${loss}`, loss, miner, lossSeconds, (onStep) => trainWithRecipe(variant, data, { maxSeconds: lossSeconds, seed: options.seed, onStep, log })));
+  rows.push(await run(`loss ${loss}`, loss, miner, lossBudget, (onStep) => trainWithRecipe(variant, data, { ...lossBudget, seed, onStep, log })));
+}
+// Not a result on unseen classes: the recipe given the evaluation classes' own labels (their TRAIN
+// split), which bounds what the network could reach on them and shows how far transfer falls short.
+let ceiling: Row | undefined;
+if (options.ceiling) {
+  const own = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: evalClasses, limit: trainLimit });
+  ceiling = await run(`ceiling: recipe trained on ${evalClasses.join(',')}`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeBudget, (onStep) =>
+    trainWithRecipe(recipe, { inputs: own.images, labels: own.labels }, { ...recipeBudget, seed, onStep, log }),
+    { seen: false },
+  );
 }
 
 const raw = rows[0].metrics.mapAtR;
@@ -107,19 +130,33 @@ const goals = {
 };
 const anchorNote = recipe.inputSimilarity && !options.withoutAnchor ? ", input-similarity anchor kept" : '';
 console.log(`\nRetrieval on unseen classes: train ${trainClasses.join(',')} (TRAIN split, ${train.labels.length} items) → evaluate ${evalClasses.join(',')} (TEST split, ${test.labels.length} items); backend ${backend.name}`);
-console.log(`Recipe and softmax: ${recipeSeconds} s each; per-loss rows: ${lossSeconds} s each, recipe '${recipe.name}' network and settings with the loss and miner swapped${anchorNote}.\n`);
+console.log(`Recipe and softmax: ${describeBudget(recipeBudget)} each; per-loss rows: ${describeBudget(lossBudget)} each, recipe '${recipe.name}' network and settings with the loss and miner swapped${anchorNote}.`);
+console.log(`'seen' columns: the same model on held-out TEST items of the training classes ${trainClasses.join(',')} (${seenTest.labels.length} items).\n`);
+const seenRaw = rows[0].seen!.mapAtR;
 console.log(
   formatTable(
-    rows.map((r) => ({
+    [...rows, ...(ceiling ? [ceiling] : [])].map((r) => ({
       method: r.method,
       loss: r.loss,
       miner: r.miner,
       'MAP@R': r.metrics.mapAtR,
       'R@1': r.metrics.recallAt1,
       NMI: r.metrics.nmi,
+      'MAP@R vs raw': `${(r.metrics.mapAtR / raw).toFixed(2)}×`,
+      'seen MAP@R': r.seen?.mapAtR,
+      'seen vs raw': r.seen ? `${(r.seen.mapAtR / seenRaw).toFixed(2)}×` : '',
       'train s': r.trainingSeconds,
       steps: r.steps,
-      'MAP@R vs raw': `${(r.metrics.mapAtR / raw).toFixed(2)}×`,
+    })),
+  ),
+);
+console.log(`\nMAP@R per unseen class (TEST split)${ceiling ? '; the ceiling row was trained on these classes and is a reference, not a result' : ''}:\n`);
+const perClassRows = [rows[0], rows[1], rows[2], ...(ceiling ? [ceiling] : [])];
+console.log(
+  formatTable(
+    evalClasses.map((c) => ({
+      class: `${c} ${test.classNames[c] ?? ''}`.trim(),
+      ...Object.fromEntries(perClassRows.map((r) => [r.method.replace(/ \(.*\)$/, '').replace(/^ceiling:.*/, 'ceiling'), r.metrics.mapAtRByClass[c]])),
     })),
   ),
 );
@@ -141,30 +178,60 @@ console.log(
     evalClasses,
     trainItems: train.labels.length,
     evalItems: test.labels.length,
-    recipeSeconds,
-    lossSeconds,
-    rows: rows.map((r) => ({ method: r.method, loss: r.loss, miner: r.miner, ...r.metrics, trainingSeconds: r.trainingSeconds, steps: r.steps, samplesPerSecond: r.samplesPerSecond, relativeMapAtR: r.metrics.mapAtR / raw })),
+    seenItems: seenTest.labels.length,
+    recipeBudget,
+    lossBudget,
+    rows: rows.map((r) => jsonRow(r)),
+    ceiling: ceiling ? jsonRow(ceiling) : undefined,
     goals,
   }),
 );
 
-async function run(method: string, loss: string, miner: string, seconds: number, trainFn: (onStep: (r: StepReport) => void) => Promise<TrainedEncoder>): Promise<Row> {
-  progress(`${method}: training for ${seconds} s (${Math.round((Date.now() - started) / 1000)} s into the bench)`);
+async function run(
+  method: string,
+  loss: string,
+  miner: string,
+  budget: Budget,
+  trainFn: (onStep: (r: StepReport) => void) => Promise<TrainedEncoder>,
+  { seen = true } = {},
+): Promise<Row> {
+  progress(`${method}: training for ${describeBudget(budget)} (${Math.round((Date.now() - started) / 1000)} s into the bench)`);
   let lastReport = Date.now();
   const onStep = (r: StepReport) => {
     if (Date.now() - lastReport < 30_000) return;
     lastReport = Date.now();
-    progress(`${method}: step ${r.step}, ${r.elapsedSeconds.toFixed(0)}/${seconds} s, loss ${r.loss.toFixed(4)}`);
+    const of = 'steps' in budget ? `step ${r.step}/${budget.steps}, ${r.elapsedSeconds.toFixed(0)} s` : `step ${r.step}, ${r.elapsedSeconds.toFixed(0)}/${budget.maxSeconds} s`;
+    progress(`${method}: ${of}, loss ${r.loss.toFixed(4)}`);
   };
   const { encoder, summary } = await trainFn(onStep);
   try {
-    const embeddings = embedWithEncoder(encoder, test.images, test.labels.length);
-    const metrics = await evaluateEmbeddings(embeddings, encoder.dim, test.labels);
-    progress(`${method}: MAP@R ${metrics.mapAtR.toFixed(4)}, R@1 ${metrics.recallAt1.toFixed(4)} after ${summary.steps} steps`);
-    return { method, loss, miner, metrics, trainingSeconds: summary.seconds, steps: summary.steps, samplesPerSecond: summary.samplesPerSecond };
+    const metrics = await evaluateEmbeddings(embedWithEncoder(encoder, test.images, test.labels.length), encoder.dim, test.labels);
+    const seenMetrics = seen ? await evaluateEmbeddings(embedWithEncoder(encoder, seenTest.images, seenTest.labels.length), encoder.dim, seenTest.labels) : undefined;
+    progress(`${method}: MAP@R ${metrics.mapAtR.toFixed(4)}, R@1 ${metrics.recallAt1.toFixed(4)}${seenMetrics ? `, seen-class MAP@R ${seenMetrics.mapAtR.toFixed(4)}` : ''} after ${summary.steps} steps`);
+    return { method, loss, miner, metrics, seen: seenMetrics, trainingSeconds: summary.seconds, steps: summary.steps, samplesPerSecond: summary.samplesPerSecond };
   } finally {
     encoder.dispose();
   }
+}
+
+function jsonRow(r: Row) {
+  return {
+    method: r.method,
+    loss: r.loss,
+    miner: r.miner,
+    ...r.metrics,
+    relativeMapAtR: r.metrics.mapAtR / raw,
+    seenMapAtR: r.seen?.mapAtR,
+    seenRecallAt1: r.seen?.recallAt1,
+    seenRelativeMapAtR: r.seen ? r.seen.mapAtR / seenRaw : undefined,
+    trainingSeconds: r.trainingSeconds,
+    steps: r.steps,
+    samplesPerSecond: r.samplesPerSecond,
+  };
+}
+
+function describeBudget(budget: Budget): string {
+  return 'steps' in budget ? `${budget.steps} steps` : `${budget.maxSeconds} s`;
 }
 
 function describeLoss(r: TrainingRecipe): string {

@@ -66,7 +66,7 @@ function referenceMetrics(x: Float32Array, dim: number, labels: Int32Array, dist
 }
 
 function expectRetrievalClose(actual: RetrievalMetrics, expected: Partial<RetrievalMetrics>) {
-  for (const [key, value] of Object.entries(expected)) expect(actual[key as keyof RetrievalMetrics], key).toBeCloseTo(value, 9);
+  for (const [key, value] of Object.entries(expected)) if (typeof value === 'number') expect(actual[key as keyof RetrievalMetrics], key).toBeCloseTo(value, 9);
 }
 
 describe('evaluateEmbeddings', () => {
@@ -88,6 +88,10 @@ describe('evaluateEmbeddings', () => {
       // 3-NN votes: a B, b B, c A, d A, e B, f B -> only f is right
       knnAccuracy: 1 / 6,
     });
+    // Per class: A = (a 1/2 + b 1/2 + e 0) / 3, B = (c 0 + d 1/4 + f 1/4) / 3.
+    expect(Object.keys(metrics.mapAtRByClass)).toEqual(['0', '1']);
+    expect(metrics.mapAtRByClass[0]).toBeCloseTo(1 / 3, 12);
+    expect(metrics.mapAtRByClass[1]).toBeCloseTo(1 / 6, 12);
     expect(metrics.nmi).toBeGreaterThanOrEqual(0);
     expect(metrics.nmi).toBeLessThanOrEqual(1);
   });
@@ -99,7 +103,7 @@ describe('evaluateEmbeddings', () => {
     const labels = new Int32Array([0, 0, 1, 1]);
     // k = 1: with one same-class item among three, a larger k would be outvoted by design.
     const cosine = await evaluateEmbeddings(x, 2, labels, { knnK: 1 });
-    expect(cosine).toEqual({ recallAt1: 1, recallAt2: 1, recallAt4: 1, recallAt8: 1, precisionAt1: 1, mapAtR: 1, rPrecision: 1, nmi: 1, knnAccuracy: 1 });
+    expect(cosine).toEqual({ recallAt1: 1, recallAt2: 1, recallAt4: 1, recallAt8: 1, precisionAt1: 1, mapAtR: 1, rPrecision: 1, nmi: 1, knnAccuracy: 1, mapAtRByClass: { 0: 1, 1: 1 } });
     // Euclidean: item 2 (length 0.1) is nearest to item 0, so retrieval is no longer perfect.
     const euclidean = await evaluateEmbeddings(x, 2, labels, { distance: 'euclidean' });
     expect(euclidean.recallAt1).toBeLessThan(1);
@@ -116,6 +120,11 @@ describe('evaluateEmbeddings', () => {
     for (const distance of ['cosine', 'euclidean'] as const) {
       const metrics = await evaluateEmbeddings(x, dim, labels, { distance, knnK: 5 });
       expectRetrievalClose(metrics, referenceMetrics(x, dim, labels, distance, 5));
+      // The lone item asks no query, and the per-class figures average back to the overall one.
+      expect(Object.keys(metrics.mapAtRByClass)).not.toContain('42');
+      const queries = (c: number) => labels.filter((l) => l === c).length;
+      const weighted = Object.entries(metrics.mapAtRByClass).reduce((sum, [c, v]) => sum + v * queries(Number(c)), 0);
+      expect(weighted / (n - 1)).toBeCloseTo(metrics.mapAtR, 12);
     }
   });
 
@@ -130,7 +139,9 @@ describe('evaluateEmbeddings', () => {
       return (k % dim === c ? 10 : 0) + 0.01 * random();
     });
     const metrics = await evaluateEmbeddings(x, dim, labels);
-    for (const [key, value] of Object.entries(metrics)) expect(value, key).toBeCloseTo(1, 9);
+    const { mapAtRByClass, ...overall } = metrics;
+    for (const [key, value] of Object.entries(overall)) expect(value, key).toBeCloseTo(1, 9);
+    expect(Object.values(mapAtRByClass)).toEqual(Array(classes).fill(1));
   });
 
   it('scores random embeddings at chance level', async () => {

@@ -1,7 +1,7 @@
 import { clusteringNmi } from './clustering-nmi';
 import { EMBEDDING_DISTANCES, type EmbeddingDistance } from './embedding-distance';
 import { knnAccuracy } from './knn-accuracy';
-import { meanAveragePrecisionAtR } from './map-at-r';
+import { mapAtRByClass, meanAveragePrecisionAtR } from './map-at-r';
 import { findNeighbourLists } from './neighbour-lists';
 import { precisionAtOne } from './precision-at-one';
 import { rPrecision } from './r-precision';
@@ -18,6 +18,8 @@ export interface RetrievalMetrics {
   rPrecision: number;
   nmi: number;
   knnAccuracy: number;
+  /** MAP@R of each class's queries, keyed by label. */
+  mapAtRByClass: Record<number, number>;
 }
 
 export interface EvaluationOptions {
@@ -35,7 +37,7 @@ export interface EvaluationOptions {
 
 /**
  * Retrieval quality of embeddings, each item querying all the others (leave-one-out): Recall@1/2/4/8,
- * precision@1, R-precision, MAP@R, kNN accuracy and k-means NMI. Items alone in their class are
+ * precision@1, R-precision, MAP@R (overall and per class), kNN accuracy and k-means NMI. Items alone in their class are
  * not used as queries (they remain retrievable). Neighbour search is exact.
  *
  * @example
@@ -73,6 +75,7 @@ export async function evaluateEmbeddings(
       threads: options.threads,
     }),
     knnAccuracy: knnAccuracy(lists, labels, knnK),
+    mapAtRByClass: mapAtRByClass(lists, labels),
   };
 }
 

@@ -13,14 +13,50 @@ import { sameClassCounts } from './same-class-counts';
  * meanAveragePrecisionAtR(lists, labels);
  */
 export function meanAveragePrecisionAtR(lists: NeighbourLists, labels: ArrayLike<number>): number {
-  const relevant = sameClassCounts(labels);
+  const precisions = averagePrecisionsAtR(lists, labels);
   let queries = 0;
   let total = 0;
+  for (const p of precisions) {
+    if (Number.isNaN(p)) continue;
+    queries++;
+    total += p;
+  }
+  return queries === 0 ? 0 : total / queries;
+}
+
+/**
+ * MAP@R of each class's queries: where the embedding fails, class by class. Classes whose items
+ * are all alone (no query) are left out. Keys are the labels.
+ *
+ * @example
+ * mapAtRByClass(lists, labels); // { 5: 0.05, 7: 0.58, ... }
+ */
+export function mapAtRByClass(lists: NeighbourLists, labels: ArrayLike<number>): Record<number, number> {
+  const precisions = averagePrecisionsAtR(lists, labels);
+  const sums = new Map<number, { total: number; queries: number }>();
+  for (let q = 0; q < precisions.length; q++) {
+    if (Number.isNaN(precisions[q])) continue;
+    const entry = sums.get(labels[q]) ?? { total: 0, queries: 0 };
+    entry.total += precisions[q];
+    entry.queries++;
+    sums.set(labels[q], entry);
+  }
+  const byClass: Record<number, number> = {};
+  for (const label of [...sums.keys()].sort((a, b) => a - b)) byClass[label] = sums.get(label)!.total / sums.get(label)!.queries;
+  return byClass;
+}
+
+/** Each query's average precision at R; NaN for queries alone in their class. */
+function averagePrecisionsAtR(lists: NeighbourLists, labels: ArrayLike<number>): Float64Array {
+  const relevant = sameClassCounts(labels);
+  const precisions = new Float64Array(lists.count);
   for (let q = 0; q < lists.count; q++) {
     const r = relevant[q];
-    if (r === 0) continue;
+    if (r === 0) {
+      precisions[q] = Number.NaN;
+      continue;
+    }
     if (r > lists.width) throw new Error(`MAP@R needs ${r} neighbours for query ${q}, lists have ${lists.width}`);
-    queries++;
     const base = q * lists.width;
     let hits = 0;
     let sum = 0;
@@ -30,7 +66,7 @@ export function meanAveragePrecisionAtR(lists: NeighbourLists, labels: ArrayLike
         sum += hits / (i + 1);
       }
     }
-    total += sum / r;
+    precisions[q] = sum / r;
   }
-  return queries === 0 ? 0 : total / queries;
+  return precisions;
 }

@@ -59,6 +59,10 @@ describe('publisher', () => {
     const info = (await modelStore.get('v000003'))!;
     expect(info).toMatchObject({ step: 20, embeddingDim: 4, input: { features: 6 } });
     expect(info.metrics!.recallAt1).toBeGreaterThanOrEqual(0);
+    // Per-class MAP@R of the held-out set (4 queries per class) averages back to the overall figure.
+    const perClass = [0, 1, 2].map((c) => info.metrics![`mapAtR.class${c}`]);
+    perClass.forEach((v) => expect(v).toBeGreaterThanOrEqual(0));
+    expect(perClass.reduce((a, b) => a + b, 0) / 3).toBeCloseTo(info.metrics!.mapAtR, 12);
     // Stored vectors equal the TF.js encoder's own embeddings (ONNX export parity).
     for (const id of ['x0', 'x11', 'x22']) {
       const point = (await vectorStore.get('catalog', id))!;

@@ -103,8 +103,9 @@ export function createPublisher(options: PublisherOptions) {
       out.set(e.dataSync(), start * encoder.dim);
       tf.dispose([x, e]);
     }
-    const m = await evaluateEmbeddings(out, encoder.dim, held.labels);
-    return { ...m };
+    const { mapAtRByClass, ...overall } = await evaluateEmbeddings(out, encoder.dim, held.labels);
+    const perClass = Object.entries(mapAtRByClass).map(([label, value]) => [`mapAtR.class${label}`, value] as const);
+    return { ...overall, ...Object.fromEntries(perClass) };
   }
 
   async function reembed(version: string, collection: string, catalog: CatalogState): Promise<{ items: number; skipped: number }> {

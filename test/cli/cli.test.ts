@@ -118,8 +118,15 @@ describe('discern CLI, end to end as child processes', () => {
   });
 
   it('raw-pixel baseline on classes 5-9 reaches its known figures', async () => {
-    const metrics = lastJsonLine(await discern('eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--classes', '5-9', '--json'));
+    const run = await discern('eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--classes', '5-9', '--json');
+    const metrics = lastJsonLine(run);
     expect(metrics.items).toBe(5000);
+    // Per class, pixels find shirts (0.708) but almost never sandals (0.048).
+    const byClass = (metrics as unknown as { mapAtRByClass: Record<string, number> }).mapAtRByClass;
+    expect(Object.keys(byClass)).toEqual(['5', '6', '7', '8', '9']);
+    expect(Math.abs(byClass['5'] - 0.048)).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(byClass['6'] - 0.708)).toBeLessThanOrEqual(0.005);
+    expect(run.stdout).toMatch(/5 Sandal\s+1000\s+0\.048/);
     expect(Math.abs(metrics.recallAt1 - 0.908)).toBeLessThanOrEqual(0.005);
     expect(Math.abs(metrics.mapAtR - 0.471)).toBeLessThanOrEqual(0.005);
   });

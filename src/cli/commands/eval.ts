@@ -62,6 +62,16 @@ async function runEval(options: EvalOptions): Promise<RetrievalMetrics & { items
   }
   const result = { ...metrics, items: dataset.labels.length, classes: [...new Set(dataset.labels)].sort((a, b) => a - b).join(','), model };
   log.info(result, 'evaluation done');
-  console.log(formatTable([result]));
+  const { mapAtRByClass, ...overall } = result;
+  console.log(formatTable([overall]));
+  console.log(formatTable(perClassRows(mapAtRByClass, dataset.labels, dataset.classNames)));
   return result;
+}
+
+function perClassRows(byClass: Record<number, number>, labels: Int32Array, classNames: readonly string[]) {
+  return Object.entries(byClass).map(([label, mapAtR]) => ({
+    class: `${label} ${classNames[Number(label)] ?? ''}`.trim(),
+    items: labels.filter((l) => l === Number(label)).length,
+    'MAP@R': mapAtR,
+  }));
 }
