@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createRoute } from '@hono/zod-openapi';
 import type { OutgoingRecord } from '../../core/queue';
 import { feedbackKey, type FeedbackRecord } from '../../events/feedback';
 import type { DiscernApp, RouteContext } from '../app-context';
-import { requireApiKey } from '../middleware/api-key';
-import { jsonBody } from '../middleware/json-body';
 import { publishDurably } from '../publish';
 import { RecentIds } from '../recent-ids';
-import { AcceptedSchema, feedbackBatchSchema } from '../request-schemas';
-import { errorResponses } from './responses';
+import { feedbackBatchSchema } from '../request-schemas';
+import { batchPublishRoute } from './batch-publish-route';
 
 const RECENT_EVENT_IDS = 200_000;
-const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
 
 /**
  * `POST /v1/feedback`: publishes label, pair and triplet events to the `feedback` topic, keyed
@@ -26,25 +22,15 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
   const recent = new RecentIds(RECENT_EVENT_IDS);
 
   app.openapi(
-    createRoute({
-      method: 'post',
+    batchPublishRoute(ctx, {
       path: '/v1/feedback',
+      field: 'events',
+      schema: feedbackBatchSchema(maxEvents),
       summary: 'Send feedback events',
       description:
         `Label, pair and triplet events. 202 only once the queue has durably written them. Each event gets an \`eventId\` ` +
         `(the client's, or one assigned here), returned in \`ids\`; an eventId accepted recently is not written again. ` +
         `At most ${maxEvents} events per request (more: 413).`,
-      security,
-      middleware: [requireApiKey(config.apiKey), ...jsonBody({ maxBytes: config.api.maxBodyBytes, maxBatch: { field: 'events', max: maxEvents } })],
-      request: { body: { required: true, content: { 'application/json': { schema: feedbackBatchSchema(maxEvents) } } } },
-      responses: {
-        202: { description: 'Durably accepted', content: { 'application/json': { schema: AcceptedSchema } } },
-        ...errorResponses.badRequest,
-        ...errorResponses.unauthorized,
-        ...errorResponses.tooLarge,
-        ...errorResponses.mediaType,
-        ...errorResponses.unavailable,
-      },
     }),
     async (c) => {
       const { events } = c.req.valid('json');

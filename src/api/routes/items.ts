@@ -5,10 +5,10 @@ import type { ItemDeleteRecord, ItemUpsertRecord } from '../../events/item';
 import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { resolveLiveCollection, storeCall } from '../live-collection';
-import { jsonBody } from '../middleware/json-body';
 import { requireApiKey } from '../middleware/api-key';
 import { publishDurably } from '../publish';
 import { AcceptedSchema, ItemIdParamsSchema, StoredItemSchema, itemBatchSchema } from '../request-schemas';
+import { batchPublishRoute } from './batch-publish-route';
 import { errorResponses } from './responses';
 
 const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
@@ -26,22 +26,12 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
   const maxItems = config.api.maxBatchItems;
 
   app.openapi(
-    createRoute({
-      method: 'post',
+    batchPublishRoute(ctx, {
       path: '/v1/items',
+      field: 'items',
+      schema: itemBatchSchema(maxItems),
       summary: 'Add or update items',
       description: `Publishes each item to the \`items\` topic (keyed by its id). 202 only once the queue has durably written them. At most ${maxItems} items per request (more: 413).`,
-      security,
-      middleware: [apiKey, ...jsonBody({ maxBytes: config.api.maxBodyBytes, maxBatch: { field: 'items', max: maxItems } })],
-      request: { body: { required: true, content: { 'application/json': { schema: itemBatchSchema(maxItems) } } } },
-      responses: {
-        202: { description: 'Durably accepted', content: { 'application/json': { schema: AcceptedSchema } } },
-        ...errorResponses.badRequest,
-        ...errorResponses.unauthorized,
-        ...errorResponses.tooLarge,
-        ...errorResponses.mediaType,
-        ...errorResponses.unavailable,
-      },
     }),
     async (c) => {
       const { items } = c.req.valid('json');
