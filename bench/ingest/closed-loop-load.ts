@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { createJsonPoster, percentile, readBodies } from '../common/json-poster';
 
 /** One load step, passed as JSON in argv[2]. */
 export interface ClosedLoopStep {
@@ -47,9 +46,8 @@ export interface ClosedLoopResult {
  * const result = await runClosedLoop({ url: 'http://127.0.0.1:8080/v1/feedback', bodiesFile, connections: 4, maxRequests: 2000, durationS: 5 });
  */
 export async function runClosedLoop(step: ClosedLoopStep): Promise<ClosedLoopResult> {
-  const bodies = (JSON.parse(readFileSync(step.bodiesFile, 'utf8')) as string[]).map((b) => Buffer.from(b));
-  const target = new URL(step.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: step.connections });
+  const bodies = readBodies(step.bodiesFile);
+  const poster = createJsonPoster(step.url, step.connections);
   const latencies: number[] = [];
   const rejected: Record<string, number> = {};
   let accepted = 0;
@@ -57,32 +55,23 @@ export async function runClosedLoop(step: ClosedLoopStep): Promise<ClosedLoopRes
   let sent = 0;
   let firstError: string | undefined;
 
-  const post = (body: Buffer) =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      const fail = (status: string, detail: string) => {
-        rejected[status] = (rejected[status] ?? 0) + 1;
-        firstError ??= detail;
-        resolve();
-      };
-      const req = request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            latencies.push(performance.now() - started);
-            const text = Buffer.concat(chunks).toString();
-            if (res.statusCode !== 202) return fail(String(res.statusCode), `HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
-            accepted++;
-            acceptedEvents += (JSON.parse(text) as { accepted: number }).accepted;
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => fail('error', e.message));
-      req.end(body);
-    });
+  const post = async (body: Buffer) => {
+    const started = performance.now();
+    const { status, text } = await poster.post(body);
+    if (status === 0) {
+      rejected.error = (rejected.error ?? 0) + 1;
+      firstError ??= text;
+      return;
+    }
+    latencies.push(performance.now() - started);
+    if (status !== 202) {
+      rejected[String(status)] = (rejected[String(status)] ?? 0) + 1;
+      firstError ??= `HTTP ${status}: ${text.slice(0, 300)}`;
+      return;
+    }
+    accepted++;
+    acceptedEvents += (JSON.parse(text) as { accepted: number }).accepted;
+  };
 
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -94,10 +83,10 @@ export async function runClosedLoop(step: ClosedLoopStep): Promise<ClosedLoopRes
   );
   const elapsedS = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  agent.destroy();
+  poster.close();
 
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] : NaN);
+  const at = (p: number) => percentile(latencies, p);
   const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
   return {
     requests: sent,

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { createJsonPoster, percentile, readBodies } from '../common/json-poster';
 
 /** One load step, passed as JSON in argv[2]. */
 export interface LoadStep {
@@ -37,9 +36,8 @@ export interface LoadResult {
  * const result = await runOpenLoop({ url: 'http://127.0.0.1:8080/v1/search', bodiesFile, qps: 200, durationS: 5, maxInFlight: 512 });
  */
 export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
-  const bodies = (JSON.parse(readFileSync(step.bodiesFile, 'utf8')) as string[]).map((b) => Buffer.from(b));
-  const target = new URL(step.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: step.maxInFlight });
+  const bodies = readBodies(step.bodiesFile);
+  const poster = createJsonPoster(step.url, step.maxInFlight);
   const total = Math.max(1, Math.round(step.qps * step.durationS));
   const intervalMs = 1000 / step.qps;
   const latencies: number[] = [];
@@ -49,30 +47,17 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
   let firstError: string | undefined;
   let lastDone = 0;
 
-  const send = (body: Buffer, dueAt: number) =>
-    new Promise<void>((resolve) => {
-      inFlight++;
-      const finish = (error?: string) => {
-        inFlight--;
-        lastDone = performance.now();
-        if (error === undefined) latencies.push(lastDone - dueAt);
-        else {
-          errors++;
-          firstError ??= error;
-        }
-        resolve();
-      };
-      const req = request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => finish(res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`));
-        },
-      );
-      req.on('error', (e) => finish(e.message));
-      req.end(body);
-    });
+  const send = async (body: Buffer, dueAt: number) => {
+    inFlight++;
+    const { status, text } = await poster.post(body);
+    inFlight--;
+    lastDone = performance.now();
+    if (status === 200) latencies.push(lastDone - dueAt);
+    else {
+      errors++;
+      firstError ??= status === 0 ? text : `HTTP ${status}: ${text.slice(0, 200)}`;
+    }
+  };
 
   const pending: Promise<void>[] = [];
   const start = performance.now();
@@ -89,10 +74,10 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
     else await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(pending);
-  agent.destroy();
+  poster.close();
 
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] : NaN);
+  const at = (p: number) => percentile(latencies, p);
   const round = (v: number) => Math.round(v * 100) / 100;
   return {
     offeredQps: step.qps,
