@@ -7,7 +7,7 @@ import { loadFashionMnist } from '../src/data';
 import { createQdrantVectorStore } from '../src/store/qdrant';
 import { queryContinuously } from '../test/edge/continuous-queries';
 import { maxAbsDiff, pixelsField, postJson } from '../test/edge/http-json';
-import { startLocalQdrantServer, type LocalQdrantServer } from '../test/edge/local-qdrant-server';
+import { startLocalQdrantServer, type LocalQdrantServer } from '../test/support/local-qdrant-server';
 import { answersDiffer, rankingMismatch } from '../test/edge/ranking';
 import { startPublishedCatalog, type PublishedCatalog, type PublishedVersion } from '../test/support/published-catalog';
 import { startEdgeServer } from './serve';

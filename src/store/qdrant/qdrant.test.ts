@@ -1,10 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VectorStoreError, type VectorStore } from '../../core/vector-store';
 import { registerVectorStoreContract } from '../vector-store.contract';
 import { switchAliasActions } from './alias-actions';
 import { toQdrantFilter } from './payload-mapping';
-import { startRecordingQdrantServer, type RecordingQdrantServer } from './recording-qdrant-server';
+import { startLocalQdrantServer, type LocalQdrantServer } from '../../../test/support/local-qdrant-server';
 import { createQdrantVectorStore, toQdrantPointId } from './index';
+
+let loopback: Promise<LocalQdrantServer> | undefined;
+const loopbackUrl = async () => (await (loopback ??= startLocalQdrantServer())).url;
+registerVectorStoreContract('qdrant over the loopback Qdrant REST server', {
+  open: async () => createQdrantVectorStore({ url: await loopbackUrl() }),
+  reopen: async (store) => {
+    await store.close();
+    return createQdrantVectorStore({ url: await loopbackUrl() });
+  },
+});
+afterAll(async () => (await loopback)?.close());
 
 const qdrantUrl = process.env.QDRANT_URL;
 if (qdrantUrl) {
@@ -54,12 +65,12 @@ describe('toQdrantFilter and switchAliasActions', () => {
   });
 });
 
-describe('Qdrant adapter requests (recording HTTP server)', () => {
-  let server: RecordingQdrantServer;
+describe('Qdrant adapter over the loopback Qdrant REST server', () => {
+  let server: LocalQdrantServer;
   let store: VectorStore;
 
   beforeEach(async () => {
-    server = await startRecordingQdrantServer();
+    server = await startLocalQdrantServer();
     store = createQdrantVectorStore({ url: server.url, retry: { attempts: 4, baseDelayMs: 5 } });
   });
   afterEach(async () => {
@@ -73,7 +84,22 @@ describe('Qdrant adapter requests (recording HTTP server)', () => {
     expect(create.body).toMatchObject({ vectors: { size: 4, distance: 'Cosine' }, hnsw_config: { m: 16, ef_construct: 100 } });
     const [index] = server.find('PUT', '/collections/catalog_v000001/index');
     expect(index.body).toMatchObject({ field_name: 'label', field_schema: 'keyword' });
-    await expect(store.createCollection('catalog_v000001', { dimension: 4, distance: 'cosine' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(store.createCollection('catalog_v000001', { dimension: 4, distance: 'cosine' })).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    expect(server.find('PUT', '/collections/catalog_v000001')).toHaveLength(1);
+    // An alias's name is taken as well: Qdrant reports it as existing and refuses a collection by that name.
+    await store.setAlias('catalog', 'catalog_v000001');
+    await expect(store.createCollection('catalog', { dimension: 4, distance: 'cosine' })).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+  });
+
+  it('reports a collection created meanwhile by another process as a conflict', async () => {
+    const other = createQdrantVectorStore({ url: server.url });
+    const spec = { dimension: 2, distance: 'dot' } as const;
+    const outcomes = await Promise.all([store.createCollection('race', spec), other.createCollection('race', spec)].map((p) => p.then(() => 'created', (e: unknown) => e)));
+    await other.close();
+    // Both saw no collection and both asked to create it; Qdrant's 409 decided the loser.
+    expect(server.find('PUT', '/collections/race')).toHaveLength(2);
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(outcomes.find((o) => o !== 'created')).toMatchObject({ code: 'conflict', field: 'name' });
   });
 
   it('upserts in batches of 256 with UUID ids, the original id in the payload, and one index per attribute', async () => {
@@ -121,28 +147,56 @@ describe('Qdrant adapter requests (recording HTTP server)', () => {
     expect(server.find('PUT', '/collections/c/points')).toHaveLength(3 + 4 + 1);
   });
 
-  it('searches with translated filters, maps ids back and negates Euclidean distances', async () => {
+  it('searches with translated filters, ranks by distance, maps ids back and negates Euclidean distances', async () => {
     await store.createCollection('e', { dimension: 2, distance: 'euclid' });
-    await store.upsert('e', [
-      { id: 'first', vector: [1, 0], payload: { label: 'x', attributes: { color: 'red' } } },
-      { id: 'second', vector: [0, 1], payload: { label: 'y' } },
-    ]);
-    const hits = await store.search('e', new Float32Array([0.5, 0.5]), { k: 2, filter: { label: 'x', attributes: { color: 'red' } } });
-    const [query] = server.find('POST', '/collections/e/points/query');
-    expect(query.body).toMatchObject({
-      query: [0.5, 0.5],
-      limit: 2,
+    const points = [
+      { id: 'far', vector: [3, -1], payload: { label: 'x', attributes: { color: 'red' } } },
+      { id: 'near', vector: [0.4, 0.7], payload: { label: 'x', attributes: { color: 'red' } } },
+      { id: 'middle', vector: [1, 0], payload: { label: 'x', attributes: { color: 'blue' } } },
+      { id: 'same', vector: [0.5, 0.5], payload: { label: 'y' } },
+    ];
+    await store.upsert('e', points);
+    const query = [0.5, 0.5];
+    const distanceTo = (id: string) => {
+      const v = points.find((p) => p.id === id)!.vector;
+      return Math.hypot(v[0] - query[0], v[1] - query[1]);
+    };
+
+    const hits = await store.search('e', new Float32Array(query), { k: 3, filter: { label: 'x', attributes: { color: 'red' } } });
+    const [request] = server.find('POST', '/collections/e/points/query');
+    expect(request.body).toMatchObject({
+      query,
+      limit: 3,
       with_payload: true,
       filter: { must: [{ key: 'label', match: { value: 'x' } }, { key: 'attributes.color', match: { value: 'red' } }] },
     });
-    // The recording server scores its i-th point 1 - i/10; Euclid scores are distances.
-    expect(hits).toEqual([
-      { id: 'first', score: -1, payload: { label: 'x', attributes: { color: 'red' } } },
-      { id: 'second', score: -0.9, payload: { label: 'y' } },
-    ]);
-    const got = await store.get('e', 'second');
-    expect(server.find('POST', '/collections/e/points').at(-1)?.body).toMatchObject({ ids: [toQdrantPointId('second')], with_vector: true });
-    expect(got).toEqual({ id: 'second', vector: new Float32Array([0, 1]), payload: { label: 'y' } });
+    // Only the two red x points match; the later-inserted one is closer, so it comes first.
+    expect(hits.map((h) => h.id)).toEqual(['near', 'far']);
+    for (const hit of hits) expect(hit.score).toBeCloseTo(-distanceTo(hit.id), 6);
+    expect(hits[0].payload).toEqual({ label: 'x', attributes: { color: 'red' } });
+
+    const unfiltered = await store.search('e', query, { k: 3 });
+    expect(unfiltered.map((h) => h.id)).toEqual(['same', 'near', 'middle']);
+    expect(unfiltered.map((h) => h.score)).toEqual([...unfiltered.map((h) => h.score)].sort((a, b) => b - a));
+
+    const got = await store.get('e', 'near');
+    expect(server.find('POST', '/collections/e/points').at(-1)?.body).toMatchObject({ ids: [toQdrantPointId('near')], with_vector: true });
+    expect(got).toEqual({ id: 'near', vector: new Float32Array([0.4, 0.7]), payload: { label: 'x', attributes: { color: 'red' } } });
+    expect(await store.get('e', 'absent')).toBeUndefined();
+  });
+
+  it('scores a cosine collection by cosine similarity, whatever the vectors\' lengths', async () => {
+    await store.createCollection('c', { dimension: 3, distance: 'cosine' });
+    const vectors: Record<string, number[]> = { long: [10, 0, 0.5], short: [0.1, 0.2, 0], opposite: [-2, -1, 0] };
+    await store.upsert('c', Object.entries(vectors).map(([id, vector]) => ({ id, vector, payload: {} })));
+    const query = [1, 1, 0];
+    const cosine = (v: number[]) => (v[0] * query[0] + v[1] * query[1] + v[2] * query[2]) / (Math.hypot(...v) * Math.hypot(...query));
+    const hits = await store.search('c', query, { k: 3 });
+    expect(hits.map((h) => h.id)).toEqual(['short', 'long', 'opposite']);
+    for (const hit of hits) expect(hit.score).toBeCloseTo(cosine(vectors[hit.id]), 6);
+    // Qdrant keeps cosine vectors normalised, so that is what reading one back gives.
+    const norm = Math.hypot(...vectors.long);
+    expect(Array.from((await store.get('c', 'long'))!.vector)).toEqual(vectors.long.map((v) => Math.fround(v / norm)));
   });
 
   it('deletes by mapped ids and counts points through listCollections', async () => {
@@ -191,6 +245,6 @@ describe('Qdrant adapter requests (recording HTTP server)', () => {
     const health = await store.health();
     expect(health.ok).toBe(false);
     expect(health.detail).toContain('unreachable');
-    server = await startRecordingQdrantServer();
+    server = await startLocalQdrantServer();
   });
 });

@@ -53,6 +53,17 @@ export function storedVector(collection: QdrantCollection, vector: unknown): num
   return vector.map((v) => v / norm);
 }
 
+export interface RankOptions {
+  limit: number;
+  /** Best hits to skip first. */
+  offset?: number;
+  filter?: QdrantFilter;
+  /** Worst score kept: a least similarity, or for Euclid a greatest distance. */
+  scoreThreshold?: number;
+  withPayload: boolean;
+  withVector: boolean;
+}
+
 /**
  * The exact top `limit` points matching `filter`: highest dot product first, or for Euclid the
  * smallest distance first, its score being that distance.
@@ -60,21 +71,21 @@ export function storedVector(collection: QdrantCollection, vector: unknown): num
  * @example
  * rankPoints(collection, storedQuery, { limit: 10, withPayload: true, withVector: false });
  */
-export function rankPoints(
-  collection: QdrantCollection,
-  query: number[],
-  options: { limit: number; filter?: QdrantFilter; withPayload: boolean; withVector: boolean },
-): ScoredPoint[] {
+export function rankPoints(collection: QdrantCollection, query: number[], options: RankOptions): ScoredPoint[] {
   const euclid = collection.distance === 'Euclid';
   const scored: { point: StoredPoint; score: number }[] = [];
   for (const point of collection.points.values()) {
     if (!matchesFilter(point.payload, options.filter)) continue;
     let score = 0;
     for (let j = 0; j < query.length; j++) score += euclid ? (query[j] - point.vector[j]) ** 2 : query[j] * point.vector[j];
-    scored.push({ point, score: euclid ? Math.sqrt(score) : score });
+    if (euclid) score = Math.sqrt(score);
+    const threshold = options.scoreThreshold;
+    if (threshold !== undefined && (euclid ? score > threshold : score < threshold)) continue;
+    scored.push({ point, score });
   }
   scored.sort((a, b) => (euclid ? a.score - b.score : b.score - a.score));
-  return scored.slice(0, options.limit).map(({ point, score }) => ({
+  const offset = options.offset ?? 0;
+  return scored.slice(offset, offset + options.limit).map(({ point, score }) => ({
     id: point.id,
     version: 0,
     score,
@@ -91,8 +102,11 @@ export function rankPoints(
  * scrollOrder(collection, { must: [{ key: 'id', match: { value: 'item-7' } }] });
  */
 export function scrollOrder(collection: QdrantCollection, filter: QdrantFilter | undefined): StoredPoint[] {
-  const rank = (id: QdrantPointId) => (typeof id === 'number' ? 0 : 1);
-  return [...collection.points.values()]
-    .filter((point) => matchesFilter(point.payload, filter))
-    .sort((a, b) => rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...collection.points.values()].filter((point) => matchesFilter(point.payload, filter)).sort((a, b) => compareIds(a.id, b.id));
+}
+
+/** Qdrant's order of point ids: integers before UUIDs, each ascending. */
+export function compareIds(a: QdrantPointId, b: QdrantPointId): number {
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
