@@ -2,6 +2,7 @@ export { Encoder, createEncoder } from './encoder';
 export { parseEncoderConfig, encoderConfigSchema, cnnEncoderConfigSchema, mlpEncoderConfigSchema, cnnFeatureCount } from './config';
 export type { EncoderConfig, EncoderConfigInput, CnnEncoderConfig, MlpEncoderConfig } from './config';
 export { thumbnailCnnConfig, photoCnnConfig, featureMlpConfig } from './default-configs';
+export { fitEncoderToImages, channelStatistics, type ImageShape } from './fit-encoder-to-images';
 export { buildCnnTrunk, buildCnnEncoderModels } from './build-cnn';
 export { buildMlpEncoderModels } from './build-mlp';
 export { buildProjectionHead } from './build-head';

@@ -1,38 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyResNetOnnx } from '../../src/backbone/testing/tiny-resnet-onnx';
 import { loadDataset } from '../../src/data';
+import { discern, lastJsonLine } from '../support/discern-cli';
 
-const root = resolve(import.meta.dirname, '../..');
 const metricKeys = ['recallAt1', 'recallAt2', 'recallAt4', 'recallAt8', 'mapAtR', 'rPrecision', 'nmi', 'knnAccuracy'] as const;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real executable as a user would, one process per command. */
-function discern(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(root, 'bin/discern.js'), ...args],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', DISCERN_BACKEND: '' }, maxBuffer: 64 << 20, timeout: 120_000 },
-      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-function lastJsonLine(run: Run): Record<string, number> {
-  expect(run.code, run.stderr).toBe(0);
-  const lines = run.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]);
-}
 
 function expectSameMetrics(a: Record<string, number>, b: Record<string, number>): void {
   for (const key of metricKeys) expect(Math.abs(a[key] - b[key]), key).toBeLessThanOrEqual(1e-3);

@@ -5,7 +5,7 @@ import { OnnxBackbone, parsePreprocessSpec, readOnnxModelInfo, type PreprocessSp
 import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
 import { itemSize, loadDataset, parseClassList } from '../../data';
 import { lossNames, minerNames } from '../../dml/registry';
-import { saveCheckpoint } from '../../encoder';
+import { fitEncoderToImages, saveCheckpoint } from '../../encoder';
 import { featureMlpConfig } from '../../encoder/default-configs';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
@@ -86,6 +86,12 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
 
   let inputs: Float32Array | Uint8Array = dataset.images;
   let backbone: { path: string; preprocess: PreprocessSpec } | undefined;
+  const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  const fitted = fitEncoderToImages(recipe.encoder, shape, dataset.images);
+  if (fitted !== recipe.encoder) {
+    log.info({ input: shape, encoder: fitted }, 'encoder fitted to the image size and statistics');
+    recipe = { ...recipe, encoder: fitted };
+  }
   if (options.backbone) {
     const extracted = await backboneFeatures(options.backbone, options.backbonePreprocess, dataset, out);
     inputs = extracted.features;
