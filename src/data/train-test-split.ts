@@ -1,4 +1,5 @@
 import { selectItems, type ImageDataset } from './image-dataset';
+import { createRandom } from '../dml/random';
 
 export interface TrainTestSplitOptions {
   /** Share of each class that goes to `test`, in (0, 1) (default 0.2). */
@@ -18,7 +19,7 @@ export interface TrainTestSplitOptions {
 export function trainTestSplit(dataset: ImageDataset, options: TrainTestSplitOptions = {}): { train: ImageDataset; test: ImageDataset } {
   const testFraction = options.testFraction ?? 0.2;
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`testFraction must be in (0, 1), got ${testFraction}`);
-  const random = createRandom(options.seed ?? 0);
+  const random = createRandom(options.seed ?? 0).next;
   const byClass = new Map<number, number[]>();
   dataset.labels.forEach((label, i) => {
     const members = byClass.get(label) ?? [];
@@ -40,16 +41,4 @@ export function trainTestSplit(dataset: ImageDataset, options: TrainTestSplitOpt
   const test: number[] = [];
   isTest.forEach((flag, i) => (flag ? test : train).push(i));
   return { train: selectItems(dataset, train), test: selectItems(dataset, test) };
-}
-
-/** mulberry32: a tiny seeded generator. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

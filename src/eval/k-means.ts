@@ -1,5 +1,6 @@
 import { multiplyTransposed } from './gemm';
 import { squaredRowNorms } from './embedding-distance';
+import { createRandom } from '../dml/random';
 
 export interface KMeansOptions {
   /** Seed of the k-means++ sampling (default 0). */
@@ -35,7 +36,7 @@ export async function kMeans(points: Float32Array, dim: number, k: number, optio
   const maxIterations = options.maxIterations ?? 25;
   const threads = options.threads ?? 1;
   const norms = squaredRowNorms(points, dim);
-  const centers = await seedCenters(points, dim, k, norms, createRandom(options.seed ?? 0), threads);
+  const centers = await seedCenters(points, dim, k, norms, createRandom(options.seed ?? 0).next, threads);
 
   const assignments = new Int32Array(n).fill(-1);
   let iterations = 0;
@@ -147,16 +148,4 @@ function moveCenters(points: Float32Array, dim: number, assignments: Int32Array,
     if (sizes[c] === 0) continue;
     for (let j = 0; j < dim; j++) centers[c * dim + j] = sums[c * dim + j] / sizes[c];
   }
-}
-
-/** mulberry32: a tiny seeded generator, so clusterings are reproducible run to run. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
