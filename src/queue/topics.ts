@@ -1,4 +1,4 @@
-import type { OutgoingRecord, TopicName, TopicPartitionOffset } from '../core/queue';
+import type { OutgoingRecord, QueueConsumer, QueueConsumerOptions, TopicName, TopicPartitionOffset } from '../core/queue';
 
 /** Every logical topic, in a stable order. */
 export const TOPIC_NAMES: readonly TopicName[] = ['items', 'feedback', 'dead-letters'];
@@ -55,4 +55,33 @@ export function parseOffset(entry: TopicPartitionOffset, field: string): number 
     throw new TypeError(`${field}.offset: expected a non-negative decimal string, got ${JSON.stringify(entry.offset)}`);
   }
   return offset;
+}
+
+/**
+ * Validates a consumer's options, naming the offending field.
+ *
+ * @example
+ * assertConsumerOptions({ group: 'trainer', topics: ['items', 'feedback'] });
+ */
+export function assertConsumerOptions(options: QueueConsumerOptions): void {
+  if (typeof options?.group !== 'string' || options.group === '') throw new TypeError('group: expected a non-empty string');
+  if (!Array.isArray(options.topics) || options.topics.length === 0) throw new TypeError('topics: expected a non-empty array');
+  options.topics.forEach((t, i) => assertTopicName(t, `topics[${i}]`));
+}
+
+/**
+ * Adds `consumer` to `open` and makes its `close` remove it again, so a queue can close the
+ * consumers still open when it closes itself.
+ *
+ * @example
+ * return trackOpenConsumer(consumers, await EmbeddedConsumer.open(store, options));
+ */
+export function trackOpenConsumer<C extends QueueConsumer>(open: Set<C>, consumer: C): C {
+  open.add(consumer);
+  const close = consumer.close.bind(consumer);
+  consumer.close = async () => {
+    open.delete(consumer);
+    await close();
+  };
+  return consumer;
 }

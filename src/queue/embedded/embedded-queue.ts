@@ -1,7 +1,7 @@
 import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName } from '../../core/queue';
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
-import { assertOutgoingRecords, assertTopicName } from '../topics';
+import { assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { EmbeddedConsumer } from './embedded-consumer';
 import { EmbeddedStore } from './embedded-store';
 import { partitionForKey } from './partition-for-key';
@@ -68,17 +68,8 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
     },
 
     async consumer(consumerOptions: QueueConsumerOptions) {
-      if (typeof consumerOptions?.group !== 'string' || consumerOptions.group === '') throw new TypeError('group: expected a non-empty string');
-      if (!Array.isArray(consumerOptions.topics) || consumerOptions.topics.length === 0) throw new TypeError('topics: expected a non-empty array');
-      consumerOptions.topics.forEach((t, i) => assertTopicName(t, `topics[${i}]`));
-      const consumer = await EmbeddedConsumer.open(await opened(), consumerOptions);
-      consumers.add(consumer);
-      const close = consumer.close.bind(consumer);
-      consumer.close = async () => {
-        consumers.delete(consumer);
-        await close();
-      };
-      return consumer;
+      assertConsumerOptions(consumerOptions);
+      return trackOpenConsumer(consumers, await EmbeddedConsumer.open(await opened(), consumerOptions));
     },
 
     async health(): Promise<QueueHealth> {

@@ -3,7 +3,7 @@ import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueH
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
 import { createGroupCommit } from '../group-commit';
-import { TOPIC_NAMES, assertOutgoingRecords, assertTopicName } from '../topics';
+import { TOPIC_NAMES, assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
 import { murmur2Partitioner } from './murmur2-partitioner';
@@ -154,17 +154,8 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     },
 
     async consumer(consumerOptions: QueueConsumerOptions) {
-      if (typeof consumerOptions?.group !== 'string' || consumerOptions.group === '') throw new TypeError('group: expected a non-empty string');
-      if (!Array.isArray(consumerOptions.topics) || consumerOptions.topics.length === 0) throw new TypeError('topics: expected a non-empty array');
-      consumerOptions.topics.forEach((t, i) => assertTopicName(t, `topics[${i}]`));
-      const consumer = await KafkaPullConsumer.start({ ...consumerOptions, kafka, admin: await connectedAdmin(), topicOf, log });
-      consumers.add(consumer);
-      const close = consumer.close.bind(consumer);
-      consumer.close = async () => {
-        consumers.delete(consumer);
-        await close();
-      };
-      return consumer;
+      assertConsumerOptions(consumerOptions);
+      return trackOpenConsumer(consumers, await KafkaPullConsumer.start({ ...consumerOptions, kafka, admin: await connectedAdmin(), topicOf, log }));
     },
 
     async health(): Promise<QueueHealth> {
