@@ -38,7 +38,7 @@ const options = new Command()
   .option('--train-classes <list>', 'classes trained on (TRAIN split)', '0-4')
   .option('--eval-classes <list>', 'classes evaluated (TEST split), disjoint from the training classes', '5-9')
   .option('--recipe <name>', 'recipe whose network and settings every run uses', 'default')
-  .option('--seconds <s>', "budget of the recipe and softmax runs (default: the recipe's own)", positiveNumber('--seconds'))
+  .option('--seconds <s>', "time budget of the recipe, softmax and ceiling runs (default: the recipe's own budget)", positiveNumber('--seconds'))
   .option('--steps <n>', 'fixed step budget of the recipe, softmax and ceiling runs instead of seconds (machine-independent)', positiveInt('--steps'))
   .option('--loss-seconds <s>', 'budget of each per-loss run', positiveNumber('--loss-seconds'), 90)
   .option('--loss-steps <n>', 'fixed step budget of each per-loss run instead of seconds', positiveInt('--loss-steps'))
@@ -61,7 +61,6 @@ if (shared.length > 0) throw new Error(`--eval-classes: class(es) ${shared.join(
 const losses = options.losses.split(',').map((l) => l.trim()) as LossName[];
 for (const l of losses) if (!(lossNames as string[]).includes(l)) throw new Error(`--losses: unknown loss '${l}'; expected some of ${lossNames.join(', ')}`);
 const recipe = getRecipe(options.recipe);
-const recipeSeconds = options.seconds ?? (options.quick ? 3 : recipe.maxSeconds);
 const lossSeconds = options.quick && options.lossSeconds === 90 ? 1 : options.lossSeconds;
 const trainLimit = options.trainLimit ?? (options.quick ? 2000 : undefined);
 const evalPerClass = options.evalPerClass ?? (options.quick ? 100 : undefined);
@@ -71,12 +70,17 @@ const train = await loadDataset({ data: 'fashion-mnist', split: 'train', classes
 const test = await loadDataset({ data: 'fashion-mnist', split: 'test', classes: evalClasses, perClassLimit: evalPerClass });
 const seenTest = await loadDataset({ data: 'fashion-mnist', split: 'test', classes: trainClasses, perClassLimit: evalPerClass });
 const data = { inputs: train.images, labels: train.labels };
-const recipeBudget: Budget = options.steps ? { steps: options.steps } : { maxSeconds: recipeSeconds };
+// The recipe's own budget unless one is given; --quick shrinks it to a smoke test.
+const recipeBudget: Budget = options.steps
+  ? { steps: options.steps }
+  : options.seconds !== undefined || options.quick
+    ? { maxSeconds: options.seconds ?? 3 }
+    : { steps: recipe.steps, maxSeconds: recipe.maxSeconds };
 const lossBudget: Budget = options.lossSteps ? { steps: options.lossSteps } : { maxSeconds: lossSeconds };
 const plannedRuns = `${options.ceiling ? 3 : 2} × ${describeBudget(recipeBudget)} + ${losses.length} × ${describeBudget(lossBudget)}`;
 progress(`backend ${backend.name}; train ${train.labels.length} items of classes ${trainClasses.join(',')} (TRAIN), evaluate ${test.labels.length} items of classes ${evalClasses.join(',')} (TEST); training planned: ${plannedRuns}`);
 
-type Budget = { steps: number } | { maxSeconds: number };
+type Budget = { steps?: number; maxSeconds?: number };
 
 interface Row {
   method: string;
@@ -111,7 +115,7 @@ for (const loss of losses) {
   rows.push(await run(`loss ${loss}`, loss, miner, lossBudget, (onStep) => trainWithRecipe(variant, data, { ...lossBudget, seed, onStep, log })));
 }
 // Not a result on unseen classes: the recipe given the evaluation classes' own labels (their TRAIN
-// split), which bounds what the network could reach on them and shows how far transfer falls short.
+// split), what its objective reaches on them when nothing has to transfer.
 let ceiling: Row | undefined;
 if (options.ceiling) {
   const own = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: evalClasses, limit: trainLimit });
@@ -200,7 +204,7 @@ async function run(
   const onStep = (r: StepReport) => {
     if (Date.now() - lastReport < 30_000) return;
     lastReport = Date.now();
-    const of = 'steps' in budget ? `step ${r.step}/${budget.steps}, ${r.elapsedSeconds.toFixed(0)} s` : `step ${r.step}, ${r.elapsedSeconds.toFixed(0)}/${budget.maxSeconds} s`;
+    const of = `step ${r.step}${budget.steps ? `/${budget.steps}` : ''}, ${r.elapsedSeconds.toFixed(0)}${budget.maxSeconds ? `/${budget.maxSeconds}` : ''} s`;
     progress(`${method}: ${of}, loss ${r.loss.toFixed(4)}`);
   };
   const { encoder, summary } = await trainFn(onStep);
@@ -231,7 +235,8 @@ function jsonRow(r: Row) {
 }
 
 function describeBudget(budget: Budget): string {
-  return 'steps' in budget ? `${budget.steps} steps` : `${budget.maxSeconds} s`;
+  const parts = [budget.steps ? `${budget.steps} steps` : '', budget.maxSeconds ? `${budget.maxSeconds} s` : ''].filter(Boolean);
+  return parts.join(' or ') || 'no limit';
 }
 
 function describeLoss(r: TrainingRecipe): string {
