@@ -27,6 +27,15 @@ export function positiveNumber(name: string) {
   };
 }
 
+/** Parses a non-negative number option (e.g. a weight that 0 switches off). */
+export function nonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got '${value}'`);
+    return n;
+  };
+}
+
 /** Prints one JSON object as the last line of output (for `--json`). */
 export function printJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);

@@ -128,6 +128,7 @@ describe('discern CLI, end to end as child processes', () => {
     [['eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--classes', 'x'], /--classes/],
     [['train', '--data', 'fashion-mnist', '--classes', '0,1', '--out', 'unused', '--p', '0'], /--p must be a positive integer, got '0'/],
     [['train', '--data', 'fashion-mnist', '--out', 'unused', '--steps', 'many'], /--steps must be a positive integer/],
+    [['train', '--data', 'fashion-mnist', '--out', 'unused', '--input-similarity', '-1'], /--input-similarity must be a non-negative number, got '-1'/],
     [['train', '--data', 'fashion-mnist', '--out', 'unused', '--loss', 'hinge'], /--loss/],
   ])('rejects bad options with a message naming them: %j', async (args, message) => {
     const run = await discern(...args);

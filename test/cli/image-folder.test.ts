@@ -43,15 +43,15 @@ describe('discern CLI on a folder of RGB images (--data DIR)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const { width, height, network, globalPool, stem } of [
-    { width: 48, height: 40, network: 'the recipe network', globalPool: 'flatten', stem: 1 },
-    { width: 80, height: 64, network: 'the photo network', globalPool: 'avg', stem: 2 },
+  for (const { width, height, network, globalPool, stem, anchor, anchorWeight } of [
+    { width: 48, height: 40, network: 'the recipe network', globalPool: 'flatten', stem: 1, anchor: [] as string[], anchorWeight: 100 },
+    { width: 80, height: 64, network: 'the photo network', globalPool: 'avg', stem: 2, anchor: ['--input-similarity', '0'], anchorWeight: undefined },
   ]) {
     it(`trains on ${width}×${height} images with ${network} fitted to them, and evaluates unseen classes from checkpoint and ONNX alike`, async () => {
       const data = join(dir, `${width}x${height}`);
       await writeImageFolder(data, width, height, 12);
       const model = join(dir, `model-${width}`);
-      const summary = lastJsonLine(await discern('train', '--data', data, '--classes', '0,1,2', '--steps', '3', '--p', '3', '--q', '4', '--out', model, '--json'));
+      const summary = lastJsonLine(await discern('train', '--data', data, '--classes', '0,1,2', '--steps', '3', '--p', '3', '--q', '4', '--out', model, ...anchor, '--json'));
       expect(summary.steps).toBe(3);
       expect(summary.items).toBe(36);
 
@@ -60,6 +60,7 @@ describe('discern CLI on a folder of RGB images (--data DIR)', () => {
       expect(record.recipe.encoder.input).toEqual({ height, width, channels: 3 });
       expect(record.recipe.encoder).toMatchObject({ globalPool });
       expect(record.recipe.encoder.blocks[0].stride).toBe(stem);
+      expect(record.recipe.inputSimilarity?.weight).toBe(anchorWeight);
       const session = await ort.InferenceSession.create(readFileSync(join(model, 'model.onnx')));
       const output = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(2 * height * width * 3).fill(100), [2, height, width, 3]) });
       expect(output[session.outputNames[0]].dims[0]).toBe(2);

@@ -13,7 +13,7 @@ import { getRecipe, recipes } from '../../recipes';
 import type { TrainingRecipe } from '../../recipes/training-recipe';
 import { trainWithRecipe } from '../../recipes/train-with-recipe';
 import { MODEL_ONNX, writeTrainingRecord } from '../model-dir';
-import { nonNegativeInt, positiveInt, positiveNumber, printJsonLine } from '../options';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, printJsonLine } from '../options';
 import { formatTable } from '../print-table';
 
 const log = createLogger('train');
@@ -31,6 +31,7 @@ interface TrainOptions {
   epochs?: number;
   maxSeconds?: number;
   lr?: number;
+  inputSimilarity?: number;
   seed: number;
   backend: BackendPreference;
   backbone?: string;
@@ -56,6 +57,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--epochs <n>', 'passes over the training items', positiveNumber('--epochs'))
     .option('--max-seconds <s>', 'wall-clock training budget in seconds', positiveNumber('--max-seconds'))
     .option('--lr <rate>', 'learning rate', positiveNumber('--lr'))
+    .option('--input-similarity <weight>', "weight of the recipe's input-similarity anchor; 0 trains on the labels alone (best for the labelled classes themselves)", nonNegativeNumber('--input-similarity'))
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 0)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices([...backendPreferences]).default('auto'))
     .option('--backbone <file.onnx>', 'a frozen ONNX image backbone; only an MLP head on its features trains')
@@ -83,6 +85,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
   if (options.p) recipe.classesPerBatch = options.p;
   if (options.q) recipe.itemsPerClass = options.q;
   if (options.lr) recipe.learningRate = options.lr;
+  if (options.inputSimilarity !== undefined) recipe.inputSimilarity = options.inputSimilarity > 0 ? { ...recipe.inputSimilarity, weight: options.inputSimilarity } : undefined;
 
   let inputs: Float32Array | Uint8Array = dataset.images;
   let backbone: { path: string; preprocess: PreprocessSpec } | undefined;
