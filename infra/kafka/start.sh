@@ -107,8 +107,12 @@ jvm=(java "${jvm_opts[@]}" -Djava.awt.headless=true
      "-Dlog4j.configuration=file:$dir/log4j.properties" "-Dkafka.logs.dir=$dir" -cp "$classpath")
 
 if [[ ! -f "$dir/data/meta.properties" ]]; then
-  # A base64url-encoded random 128-bit UUID, the form Kafka expects for a cluster id.
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # A base64url-encoded random 128-bit UUID, the form Kafka expects for a cluster id. Like
+  # Kafka's own generator, redraw ids starting with '-': the tool would read one as an option.
+  cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
   "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >> "$dir/broker.log" 2>&1 \
     || { echo "start.sh: formatting storage failed; see $dir/broker.log" >&2; exit 1; }
 fi
