@@ -36,6 +36,17 @@ describe('recipes', () => {
     expect(recipes.default.maxSeconds).toBeLessThanOrEqual(600);
   });
 
+  it("keeps the recipe's own budget when a caller passes budget options left undefined", async () => {
+    const recipe = { ...getRecipe('fast'), itemsPerClass: 4, steps: 2, maxSeconds: 30 };
+    const unset = { steps: undefined, epochs: undefined, maxSeconds: undefined };
+    const metric = await trainWithRecipe(recipe, data, { ...unset, seed: 1, progressIntervalMs: 60_000 });
+    expect(metric.summary.steps).toBe(2);
+    metric.encoder.dispose();
+    const softmax = await trainSoftmaxWithRecipe(recipe, data, { ...unset, seed: 1, progressIntervalMs: 60_000 });
+    expect(softmax.summary.steps).toBe(2);
+    softmax.encoder.dispose();
+  });
+
   it('trains by a recipe and its softmax counterpart on the same batches per step', async () => {
     const recipe = { ...getRecipe('fast'), itemsPerClass: 4 };
     const metric = await trainWithRecipe(recipe, data, { steps: 3, seed: 1, progressIntervalMs: 60_000 });

@@ -18,7 +18,7 @@ export type RecipeRunOptions = Partial<Pick<TrainEncoderOptions, 'steps' | 'epoc
  * const { encoder, summary } = await trainWithRecipe(getRecipe('default'), { inputs: train.images, labels: train.labels });
  */
 export async function trainWithRecipe(recipe: TrainingRecipe, data: TrainingSet, options: RecipeRunOptions = {}): Promise<TrainedEncoder> {
-  const { encoder: given, ...run } = options;
+  const { encoder: given, ...run } = definedOnly(options);
   const encoder = given ?? createEncoder(recipe.encoder);
   const loss = createLoss(recipe.loss.name, recipe.loss.options ?? {});
   const miner = recipe.miner ? createMiner(recipe.miner.name, recipe.miner.options ?? {}) : null;
@@ -54,7 +54,7 @@ export async function trainWithRecipe(recipe: TrainingRecipe, data: TrainingSet,
  * const baseline = await trainSoftmaxWithRecipe(getRecipe('default'), data);
  */
 export async function trainSoftmaxWithRecipe(recipe: TrainingRecipe, data: TrainingSet, options: RecipeRunOptions = {}): Promise<TrainedEncoder> {
-  const { encoder: given, ...run } = options;
+  const { encoder: given, ...run } = definedOnly(options);
   const encoder = given ?? createEncoder(recipe.encoder);
   // Same examples per step as the metric run, which sees each item twice when it adds views.
   const views = recipe.instanceDiscrimination && recipe.instanceDiscrimination.weight > 0 ? 2 : 1;
@@ -76,4 +76,9 @@ function budgetOf(recipe: TrainingRecipe, run: RecipeRunOptions): Pick<TrainEnco
   // An explicit budget in the run replaces the recipe's whole budget, not just one field of it.
   if (run.steps !== undefined || run.epochs !== undefined || run.maxSeconds !== undefined) return {};
   return { steps: recipe.steps, maxSeconds: recipe.maxSeconds };
+}
+
+/** `options` without the keys set to undefined, which would otherwise erase the recipe's values when spread over them. */
+function definedOnly<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
 }
