@@ -22,7 +22,7 @@ interface QualityOptions {
   steps?: number;
   lossSeconds: number;
   lossSteps?: number;
-  ceiling: boolean;
+  reference: boolean;
   losses: string;
   trainLimit?: number;
   evalPerClass?: number;
@@ -38,18 +38,18 @@ const options = new Command()
   .option('--train-classes <list>', 'classes trained on (TRAIN split)', '0-4')
   .option('--eval-classes <list>', 'classes evaluated (TEST split), disjoint from the training classes', '5-9')
   .option('--recipe <name>', 'recipe whose network and settings every run uses', 'default')
-  .option('--seconds <s>', "time budget of the recipe, softmax and ceiling runs (default: the recipe's own budget)", positiveNumber('--seconds'))
-  .option('--steps <n>', 'fixed step budget of the recipe, softmax and ceiling runs instead of seconds (machine-independent)', positiveInt('--steps'))
+  .option('--seconds <s>', "time budget of the recipe, softmax and reference runs (default: the recipe's own budget)", positiveNumber('--seconds'))
+  .option('--steps <n>', 'fixed step budget of the recipe, softmax and reference runs instead of seconds (machine-independent)', positiveInt('--steps'))
   .option('--loss-seconds <s>', 'budget of each per-loss run', positiveNumber('--loss-seconds'), 90)
   .option('--loss-steps <n>', 'fixed step budget of each per-loss run instead of seconds', positiveInt('--loss-steps'))
-  .option('--no-ceiling', 'skip the reference run trained on the evaluation classes themselves')
+  .option('--no-reference', "skip the reference run: the recipe trained on the evaluation classes' own labels")
   .option('--losses <list>', 'registry losses to run, comma-separated', lossNames.join(','))
   .option('--train-limit <n>', 'train on at most this many items', positiveInt('--train-limit'))
   .option('--eval-per-class <n>', 'evaluate on at most this many items per class', positiveInt('--eval-per-class'))
   .option('--without-anchor', "drop the recipe's input-similarity term from the per-loss runs (the recipe row keeps it)")
   .option('--seed <n>', 'random seed of every run', nonNegativeInt('--seed'), 0)
   .option('--backend <name>', `TF.js backend (${backendPreferences.join(', ')})`, 'auto')
-  .option('--quick', 'smoke test: 3 s recipe/softmax/ceiling runs, 1 s per loss, 2000 training items, 100 eval items per class')
+  .option('--quick', 'smoke test: 3 s recipe/softmax/reference runs, 1 s per loss, 2000 training items, 100 eval items per class')
   .parse(process.argv)
   .opts<QualityOptions>();
 
@@ -77,7 +77,7 @@ const recipeBudget: Budget = options.steps
     ? { maxSeconds: options.seconds ?? 3 }
     : { steps: recipe.steps, maxSeconds: recipe.maxSeconds };
 const lossBudget: Budget = options.lossSteps ? { steps: options.lossSteps } : { maxSeconds: lossSeconds };
-const plannedRuns = `${options.ceiling ? 3 : 2} × ${describeBudget(recipeBudget)} + ${losses.length} × ${describeBudget(lossBudget)}`;
+const plannedRuns = `${options.reference ? 3 : 2} × ${describeBudget(recipeBudget)} + ${losses.length} × ${describeBudget(lossBudget)}`;
 progress(`backend ${backend.name}; train ${train.labels.length} items of classes ${trainClasses.join(',')} (TRAIN), evaluate ${test.labels.length} items of classes ${evalClasses.join(',')} (TEST); training planned: ${plannedRuns}`);
 
 type Budget = { steps?: number; maxSeconds?: number };
@@ -116,10 +116,10 @@ for (const loss of losses) {
 }
 // Not a result on unseen classes: the recipe given the evaluation classes' own labels (their TRAIN
 // split), what its objective reaches on them when nothing has to transfer.
-let ceiling: Row | undefined;
-if (options.ceiling) {
+let reference: Row | undefined;
+if (options.reference) {
   const own = await loadDataset({ data: 'fashion-mnist', split: 'train', classes: evalClasses, limit: trainLimit });
-  ceiling = await run(`ceiling: recipe trained on ${evalClasses.join(',')}`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeBudget, (onStep) =>
+  reference = await run(`reference: recipe trained on ${evalClasses.join(',')}`, describeLoss(recipe), recipe.miner?.name ?? 'none', recipeBudget, (onStep) =>
     trainWithRecipe(recipe, { inputs: own.images, labels: own.labels }, { ...recipeBudget, seed, onStep, log }),
     { seen: false },
   );
@@ -139,7 +139,7 @@ console.log(`'seen' columns: the same model on held-out TEST items of the traini
 const seenRaw = rows[0].seen!.mapAtR;
 console.log(
   formatTable(
-    [...rows, ...(ceiling ? [ceiling] : [])].map((r) => ({
+    [...rows, ...(reference ? [reference] : [])].map((r) => ({
       method: r.method,
       loss: r.loss,
       miner: r.miner,
@@ -154,13 +154,13 @@ console.log(
     })),
   ),
 );
-console.log(`\nMAP@R per unseen class (TEST split)${ceiling ? '; the ceiling row was trained on these classes and is a reference, not a result' : ''}:\n`);
-const perClassRows = [rows[0], rows[1], rows[2], ...(ceiling ? [ceiling] : [])];
+console.log(`\nMAP@R per unseen class (TEST split)${reference ? '; the reference row was trained on these classes, with their labels: not a result on unseen classes' : ''}:\n`);
+const perClassRows = [rows[0], rows[1], rows[2], ...(reference ? [reference] : [])];
 console.log(
   formatTable(
     evalClasses.map((c) => ({
       class: `${c} ${test.classNames[c] ?? ''}`.trim(),
-      ...Object.fromEntries(perClassRows.map((r) => [r.method.replace(/ \(.*\)$/, '').replace(/^ceiling:.*/, 'ceiling'), r.metrics.mapAtRByClass[c]])),
+      ...Object.fromEntries(perClassRows.map((r) => [r.method.replace(/ \(.*\)$/, '').replace(/^reference:.*/, 'reference'), r.metrics.mapAtRByClass[c]])),
     })),
   ),
 );
@@ -186,7 +186,7 @@ console.log(
     recipeBudget,
     lossBudget,
     rows: rows.map((r) => jsonRow(r)),
-    ceiling: ceiling ? jsonRow(ceiling) : undefined,
+    reference: reference ? jsonRow(reference) : undefined,
     goals,
   }),
 );
