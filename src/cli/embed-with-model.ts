@@ -46,6 +46,9 @@ export async function embedWithModel(model: string, dataset: ImageDataset): Prom
     const shape = encoder.inputShape;
     const rowSize = shape.reduce((a, b) => a * b, 1);
     const n = dataset.labels.length;
+    if (!record?.backbone && itemSize(dataset) !== rowSize) {
+      throw new Error(`--model takes ${shape.join('×')} inputs; the data's images are ${dataset.height}×${dataset.width}×${dataset.channels}`);
+    }
     const embeddings = new Float32Array(n * encoder.dim);
     const progress = createProgress({ unit: 'images', total: n, log, message: 'embedding with the TF.js checkpoint' });
     const batch = 256;

@@ -73,4 +73,17 @@ describe('discern CLI on a folder of RGB images (--data DIR)', () => {
       expect(Object.keys((fromCheckpoint as unknown as { mapAtRByClass: object }).mapAtRByClass)).toEqual(['3', '4']);
     });
   }
+
+  it('evaluates a model on a folder of another image size by loading the images at the size the model takes', async () => {
+    const model = join(dir, 'model-48');
+    const other = join(dir, '80x64');
+    const [fromCheckpoint, fromOnnx] = await Promise.all(
+      [model, join(model, 'model.onnx')].map(async (target) => lastJsonLine(await discern('eval', '--model', target, '--data', other, '--classes', '3,4', '--json'))),
+    );
+    expect(fromCheckpoint.items).toBe(24);
+    for (const key of metricKeys) expect(Math.abs(fromCheckpoint[key] - fromOnnx[key]), key).toBeLessThanOrEqual(1e-3);
+    const wrong = await discern('eval', '--model', model, '--data', 'fashion-mnist', '--classes', '5,6');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/--model takes 40×48×3 images; fashion-mnist images are 28×28×1/);
+  });
 });

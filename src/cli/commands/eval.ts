@@ -5,6 +5,7 @@ import { evaluateEmbeddings, rawPixelBaseline, type RetrievalMetrics } from '../
 import { createLogger } from '../../log/logger';
 import { embedWithModel } from '../embed-with-model';
 import { readTrainingRecord } from '../model-dir';
+import { modelImageShape } from '../model-input-shape';
 import { printJsonLine } from '../options';
 import { formatTable } from '../print-table';
 
@@ -43,7 +44,12 @@ export function registerEvalCommand(program: Command): void {
 async function runEval(options: EvalOptions): Promise<RetrievalMetrics & { items: number; classes: string; model: string }> {
   if ((options.model === undefined) === (options.baseline === undefined)) throw new Error('give exactly one of --model or --baseline');
   const classes = options.classes ? parseClassList(options.classes, '--classes') : undefined;
-  const dataset = await loadDataset({ data: options.data, split: options.split, classes });
+  // A folder's images are loaded at the size the model takes; Fashion-MNIST has one size.
+  const shape = options.model ? modelImageShape(options.model) : undefined;
+  if (shape && options.data === 'fashion-mnist' && (shape.height !== 28 || shape.width !== 28 || shape.channels !== 1)) {
+    throw new Error(`--model takes ${shape.height}×${shape.width}×${shape.channels} images; fashion-mnist images are 28×28×1`);
+  }
+  const dataset = await loadDataset({ data: options.data, split: options.split, classes, ...(options.data === 'fashion-mnist' ? {} : shape) });
   const record = options.model ? readTrainingRecord(options.model) : undefined;
   if (record && record.data === options.data) {
     const overlap = [...new Set(dataset.labels)].filter((c) => record.trainClasses.includes(c));
