@@ -4,19 +4,10 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' bundle registers them all on import.
 import '@tensorflow/tfjs-layers';
 import { useWasmBackend } from '../wasm-backend';
-import { maxAbsDiff, onBackends, randomValues } from './kernel-check';
+import { CONV_CASES, convGradient, maxAbsDiff, onBackends, randomValues, type ConvCase } from './kernel-check';
 
-type Case = { x: [number, number, number, number]; filter: [number, number, number, number]; stride: number | [number, number]; pad: 'same' | 'valid' };
-
-const cases: Case[] = [
-  { x: [2, 5, 5, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
-  { x: [2, 5, 5, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'valid' },
-  { x: [3, 8, 7, 2], filter: [3, 3, 2, 5], stride: 2, pad: 'same' },
-  { x: [3, 9, 8, 2], filter: [3, 3, 2, 5], stride: 2, pad: 'valid' },
-  { x: [3, 10, 10, 2], filter: [4, 4, 2, 3], stride: 2, pad: 'same' },
-  { x: [2, 6, 6, 1], filter: [5, 5, 1, 3], stride: 1, pad: 'valid' },
-  { x: [2, 7, 7, 3], filter: [1, 1, 3, 2], stride: 2, pad: 'same' },
-  { x: [2, 11, 9, 2], filter: [3, 2, 2, 3], stride: [2, 1], pad: 'same' },
+const cases: ConvCase[] = [
+  ...CONV_CASES,
   { x: [1, 13, 13, 4], filter: [7, 7, 4, 2], stride: 2, pad: 'same' },
   { x: [16, 28, 28, 1], filter: [3, 3, 1, 16], stride: 1, pad: 'same' },
 ];
@@ -29,15 +20,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
   it.each(cases)('matches cpu for x=$x filter=$filter stride=$stride pad=$pad', async ({ x, filter, stride, pad }) => {
     const xValues = randomValues(x.reduce((a, b) => a * b), 1);
     const filterValues = randomValues(filter.reduce((a, b) => a * b), 2);
-    const results = await onBackends(['cpu', 'wasm'], () => {
-      const xt = tf.tensor4d(xValues, x);
-      const loss = (f: tf.Tensor) => {
-        const y = tf.conv2d(xt, f as tf.Tensor4D, stride, pad);
-        // A non-uniform upstream gradient exercises every output position differently.
-        return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
-      };
-      return tf.grad(loss)(tf.tensor4d(filterValues, filter));
-    });
+    const results = await onBackends(['cpu', 'wasm'], () => convGradient({ x, filter, stride, pad }, xValues, filterValues, 'filter'));
     expect(results.wasm.length).toBe(filter.reduce((a, b) => a * b));
     const scale = Math.max(1, ...Array.from(results.cpu, Math.abs));
     expect(maxAbsDiff(results.cpu, results.wasm) / scale).toBeLessThan(1e-5);
