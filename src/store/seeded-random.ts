@@ -1,3 +1,5 @@
+import { createRandom } from '../dml/random';
+
 /**
  * Deterministic pseudo-random numbers in [0, 1) (mulberry32), so tests and benchmarks reproduce.
  *
@@ -6,12 +8,5 @@
  * random(); // same value on every run
  */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }

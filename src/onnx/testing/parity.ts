@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
+import { createRandom } from '../../dml/random';
 
-/** A deterministic PRNG (mulberry32) so failing parity cases can be replayed. */
+/** A deterministic PRNG so failing parity cases can be replayed. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 export function randomInput(shape: number[], low: number, high: number, seed: number): Float32Array {
