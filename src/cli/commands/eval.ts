@@ -45,12 +45,12 @@ async function runEval(options: EvalOptions): Promise<RetrievalMetrics & { items
   if ((options.model === undefined) === (options.baseline === undefined)) throw new Error('give exactly one of --model or --baseline');
   const classes = options.classes ? parseClassList(options.classes, '--classes') : undefined;
   // A folder's images are loaded at the size the model takes; Fashion-MNIST has one size.
-  const shape = options.model ? modelImageShape(options.model) : undefined;
+  const record = options.model ? readTrainingRecord(options.model) : undefined;
+  const shape = options.model ? modelImageShape(options.model, record) : undefined;
   if (shape && options.data === 'fashion-mnist' && (shape.height !== 28 || shape.width !== 28 || shape.channels !== 1)) {
     throw new Error(`--model takes ${shape.height}×${shape.width}×${shape.channels} images; fashion-mnist images are 28×28×1`);
   }
   const dataset = await loadDataset({ data: options.data, split: options.split, classes, ...(options.data === 'fashion-mnist' ? {} : shape) });
-  const record = options.model ? readTrainingRecord(options.model) : undefined;
   if (record && record.data === options.data) {
     const overlap = [...new Set(dataset.labels)].filter((c) => record.trainClasses.includes(c));
     if (overlap.length > 0) throw new Error(`--classes: ${overlap.join(',')} were used in training; evaluate on classes disjoint from training`);
