@@ -27,6 +27,11 @@ export function emptyTriplets(): TripletIndices {
   return { kind: 'triplets', anchors: new Int32Array(0), positives: new Int32Array(0), negatives: new Int32Array(0) };
 }
 
+/** Triplets from index lists built up one at a time. @example tripletsFrom([0], [1], [2]) */
+export function tripletsFrom(anchors: number[], positives: number[], negatives: number[]): TripletIndices {
+  return { kind: 'triplets', anchors: Int32Array.from(anchors), positives: Int32Array.from(positives), negatives: Int32Array.from(negatives) };
+}
+
 /** @example emptyPairs().posA.length === 0 */
 export function emptyPairs(): PairIndices {
   return { kind: 'pairs', posA: new Int32Array(0), posB: new Int32Array(0), negA: new Int32Array(0), negB: new Int32Array(0) };

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { closenessOf, type Distance } from '../distances/distance';
 import { LpDistance } from '../distances/lp-distance';
-import type { TripletIndices } from '../indices';
+import { tripletsFrom, type TripletIndices } from '../indices';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
 
 export interface BatchHardMinerOptions {
@@ -55,11 +55,6 @@ export class BatchHardMiner implements Miner {
       positives.push(hardPos);
       negatives.push(hardNeg);
     }
-    return {
-      kind: 'triplets',
-      anchors: Int32Array.from(anchors),
-      positives: Int32Array.from(positives),
-      negatives: Int32Array.from(negatives),
-    };
+    return tripletsFrom(anchors, positives, negatives);
   }
 }

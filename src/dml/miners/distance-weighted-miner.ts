@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { LpDistance } from '../distances/lp-distance';
-import type { TripletIndices } from '../indices';
+import { tripletsFrom, type TripletIndices } from '../indices';
 import { createRandom, pickCumulative, type Random } from '../random';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
 
@@ -90,12 +90,7 @@ export class DistanceWeightedMiner implements Miner {
         negatives.push(negs[pickCumulative(cumulative, this.rng.next() * total)]);
       }
     }
-    return {
-      kind: 'triplets',
-      anchors: Int32Array.from(anchors),
-      positives: Int32Array.from(positives),
-      negatives: Int32Array.from(negatives),
-    };
+    return tripletsFrom(anchors, positives, negatives);
   }
 }
 

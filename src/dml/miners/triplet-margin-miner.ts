@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { closenessOf, type Distance } from '../distances/distance';
 import { LpDistance } from '../distances/lp-distance';
-import type { TripletIndices } from '../indices';
+import { tripletsFrom, type TripletIndices } from '../indices';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
 
 /** Which triplets to keep, by their gap `g = d(a,n) - d(a,p)` (closeness-oriented). */
@@ -65,12 +65,7 @@ export class TripletMarginMiner implements Miner {
         }
       }
     }
-    return {
-      kind: 'triplets',
-      anchors: Int32Array.from(anchors),
-      positives: Int32Array.from(positives),
-      negatives: Int32Array.from(negatives),
-    };
+    return tripletsFrom(anchors, positives, negatives);
   }
 
   private keeps(gap: number): boolean {
