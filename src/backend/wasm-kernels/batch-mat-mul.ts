@@ -2,24 +2,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeInfos, runKernel } from './run-kernel';
 
 /**
- * A faster `BatchMatMul` for the wasm backend. The stock kernel hands a product to XNNPACK only
- * when neither operand is transposed and the batch is 1; with `transposeA`/`transposeB` it runs
- * a scalar C++ loop, 5–20× slower on the products a dense layer's backward pass makes
- * (`xᵀ·dy`, `dy·Wᵀ`). This one materialises the transposed operand with the wasm `Transpose`
- * kernel and calls `fallback`, the original kernel, without flags. Batched products (more than
- * one matrix) take the scalar loop either way, so they go to `fallback` unchanged.
+ * A faster wasm matrix-product kernel (`BatchMatMul`, or `_FusedMatMul`: product + bias +
+ * activation, what dense layers run). The stock kernels hand a product to XNNPACK only when
+ * neither operand is transposed and the batch is 1; with `transposeA`/`transposeB` they run a
+ * scalar C++ loop, 5–20× slower on the products a dense layer's backward pass makes (`xᵀ·dy`,
+ * `dy·Wᵀ`). This one materialises the transposed operand with the wasm `Transpose` kernel and
+ * calls `fallback`, the original kernel, without flags (bias, activation and PReLU weights stay
+ * as they are). Batched products (more than one matrix) take the scalar loop either way, so they
+ * go to `fallback` unchanged.
  *
  * @example
- * const config = batchMatMulConfig(tf.getKernel('BatchMatMul', 'wasm'));
+ * const kernel = createUntransposingMatMul('BatchMatMul', tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc);
  */
-export function createBatchMatMul(fallback: tf.KernelFunc | undefined) {
-  return function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
-    if (!fallback) throw new Error('BatchMatMul (wasm): the backend has no BatchMatMul kernel to run the product');
-    const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-    if (!untransposesToXnnpack(a, b, transposeA, transposeB)) return fallback(args) as tf.TensorInfo;
-    return withUntransposedOperands(args, a, b, transposeA, transposeB, fallback);
-  };
+export function createUntransposingMatMul(kernelName: string, fallback: tf.KernelFunc | undefined) {
+  // Named after the kernel ('BatchMatMul' → batchMatMul), so the registry shows which one runs.
+  const functionName = kernelName.replace(/^_/, '').replace(/^./, (c) => c.toLowerCase());
+  return {
+    [functionName](args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+      if (!fallback) throw new Error(`${kernelName} (wasm): the backend has no ${kernelName} kernel to run the product`);
+      const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+      if (!untransposesToXnnpack(a, b, transposeA, transposeB)) return fallback(args) as tf.TensorInfo;
+      return withUntransposedOperands(args, a, b, transposeA, transposeB, fallback);
+    },
+  }[functionName];
 }
 
 /**
@@ -67,13 +73,19 @@ function transposeInnerAxes(x: tf.TensorInfo, backend: tf.KernelBackend): tf.Ten
   return runKernel(tf.Transpose, { x }, { perm }, backend);
 }
 
-/** Kernel config replacing the stock wasm kernel, keeping it as the fallback. */
-export function batchMatMulConfig(original: tf.KernelConfig | undefined): tf.KernelConfig {
+/** Kernel config replacing the stock wasm `kernelName` kernel, keeping it as the fallback. */
+export function untransposingMatMulConfig(kernelName: typeof tf.BatchMatMul | typeof tf._FusedMatMul, original: tf.KernelConfig | undefined): tf.KernelConfig {
   return {
-    kernelName: tf.BatchMatMul,
+    kernelName,
     backendName: 'wasm',
-    kernelFunc: createBatchMatMul(original?.kernelFunc) as unknown as tf.KernelFunc,
+    kernelFunc: createUntransposingMatMul(kernelName, original?.kernelFunc) as unknown as tf.KernelFunc,
     // The fallback's wasm binding is created by its setup when the backend initialises.
     setupFunc: original?.setupFunc,
   };
 }
+
+/** The `BatchMatMul` replacement's config. */
+export const batchMatMulConfig = (original: tf.KernelConfig | undefined) => untransposingMatMulConfig(tf.BatchMatMul, original);
+
+/** The `_FusedMatMul` replacement's config. */
+export const fusedMatMulConfig = (original: tf.KernelConfig | undefined) => untransposingMatMulConfig(tf._FusedMatMul, original);

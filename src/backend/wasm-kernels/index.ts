@@ -4,5 +4,4 @@ export { conv2DBackpropFilter, conv2DBackpropFilterConfig } from './conv2d-backp
 export { createConv2DBackpropInput, conv2DBackpropInputConfig } from './conv2d-backprop-input';
 export { createTile, tileConfig } from './tile';
 export { unsortedSegmentSum, unsortedSegmentSumConfig } from './unsorted-segment-sum';
-export { createBatchMatMul, batchMatMulConfig } from './batch-mat-mul';
-export { createFusedMatMul, fusedMatMulConfig } from './fused-mat-mul';
+export { createUntransposingMatMul, batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' bundle registers them all on import.
 import '@tensorflow/tfjs-layers';
-import { batchMatMulConfig } from './batch-mat-mul';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
-import { fusedMatMulConfig } from './fused-mat-mul';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
