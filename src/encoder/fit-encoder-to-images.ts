@@ -28,7 +28,7 @@ export function fitEncoderToImages(config: EncoderConfigInput, shape: ImageShape
   if (config.input.height === height && config.input.width === width && config.input.channels === channels) return config;
   const normalization = channelStatistics(images, channels);
   if (Math.max(height, width) <= THUMBNAIL_MAX_SIDE) {
-    return parseEncoderConfig({ ...parseEncoderConfig(config), input: { height, width, channels }, normalization }) as CnnEncoderConfig;
+    return parseEncoderConfig({ ...config, input: { height, width, channels }, normalization }) as CnnEncoderConfig;
   }
   return photoCnnConfig(Math.max(height, width), { input: { height, width, channels }, normalization });
 }

@@ -89,17 +89,18 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
 
   let inputs: Float32Array | Uint8Array = dataset.images;
   let backbone: { path: string; preprocess: PreprocessSpec } | undefined;
-  const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
-  const fitted = fitEncoderToImages(recipe.encoder, shape, dataset.images);
-  if (fitted !== recipe.encoder) {
-    log.info({ input: shape, encoder: fitted }, 'encoder fitted to the image size and statistics');
-    recipe = { ...recipe, encoder: fitted };
-  }
   if (options.backbone) {
     const extracted = await backboneFeatures(options.backbone, options.backbonePreprocess, dataset, out);
     inputs = extracted.features;
     backbone = { path: resolve(options.backbone), preprocess: extracted.preprocess };
     recipe = { ...recipe, encoder: featureMlpConfig(extracted.dim), augmentation: undefined, instanceDiscrimination: undefined };
+  } else {
+    const shape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+    const fitted = fitEncoderToImages(recipe.encoder, shape, dataset.images);
+    if (fitted !== recipe.encoder) {
+      log.info({ input: shape, encoder: fitted }, 'encoder fitted to the image size and statistics');
+      recipe = { ...recipe, encoder: fitted };
+    }
   }
 
   const started = Date.now();
