@@ -155,12 +155,12 @@ console.log(
   ),
 );
 console.log(`\nMAP@R per unseen class (TEST split)${reference ? '; the reference row was trained on these classes, with their labels: not a result on unseen classes' : ''}:\n`);
-const perClassRows = [rows[0], rows[1], rows[2], ...(reference ? [reference] : [])];
+const perClassColumns: [string, Row][] = [['raw pixels', rows[0]], ['softmax', rows[1]], [`recipe '${recipe.name}'`, rows[2]], ...(reference ? [['reference', reference] as [string, Row]] : [])];
 console.log(
   formatTable(
     evalClasses.map((c) => ({
       class: `${c} ${test.classNames[c] ?? ''}`.trim(),
-      ...Object.fromEntries(perClassRows.map((r) => [r.method.replace(/ \(.*\)$/, '').replace(/^reference:.*/, 'reference'), r.metrics.mapAtRByClass[c]])),
+      ...Object.fromEntries(perClassColumns.map(([column, r]) => [column, r.metrics.mapAtRByClass[c]])),
     })),
   ),
 );
