@@ -8,6 +8,7 @@ import { createQdrantVectorStore } from '../src/store/qdrant';
 import { queryContinuously } from '../test/edge/continuous-queries';
 import { maxAbsDiff, pixelsField, postJson } from '../test/edge/http-json';
 import { startLocalQdrantServer, type LocalQdrantServer } from '../test/support/local-qdrant-server';
+import { qdrantAvailability, startQdrant, type QdrantServer } from '../test/support/qdrant';
 import { answersDiffer, rankingMismatch } from '../test/edge/ranking';
 import { startPublishedCatalog, type PublishedCatalog, type PublishedVersion } from '../test/support/published-catalog';
 import { startEdgeServer } from './serve';
@@ -164,13 +165,18 @@ interface QdrantTarget {
   local?: LocalQdrantServer;
 }
 
-/** The loopback Qdrant always; a real one too when QDRANT_URL is set. */
-const qdrantTargets: { name: string; real: boolean }[] = [{ name: 'loopback Qdrant REST server', real: false }, ...(process.env.QDRANT_URL ? [{ name: `Qdrant at ${process.env.QDRANT_URL}`, real: true }] : [])];
+/** The loopback Qdrant REST stand-in and a real Qdrant (skipped, with the reason, when none can be had). */
+const realQdrant = qdrantAvailability();
+const qdrantTargets: { name: string; real: boolean; skipReason?: string }[] = [
+  { name: 'loopback Qdrant REST server', real: false },
+  { name: `real Qdrant${realQdrant.available ? ` (${realQdrant.source})` : ` (skipped: ${realQdrant.reason})`}`, real: true, skipReason: realQdrant.available ? undefined : realQdrant.reason },
+];
 
-describe.each(qdrantTargets)('edge over Qdrant REST ($name), filled by the Qdrant VectorStore adapter', ({ real }) => {
+for (const { name, real, skipReason } of qdrantTargets) (skipReason ? describe.skip : describe)(`edge over Qdrant REST (${name}), filled by the Qdrant VectorStore adapter`, () => {
   let target: QdrantTarget;
   let store: VectorStore;
   let qdrantEdge: EdgeServer;
+  let server: QdrantServer | undefined;
   const created: string[] = [];
 
   async function index(version: PublishedVersion) {
@@ -187,7 +193,8 @@ describe.each(qdrantTargets)('edge over Qdrant REST ($name), filled by the Qdran
 
   beforeAll(async () => {
     if (real) {
-      target = { name: 'real', url: process.env.QDRANT_URL!, apiKey: process.env.QDRANT_API_KEY, alias: `edgetest${randomBytes(4).toString('hex')}` };
+      server = await startQdrant();
+      target = { name: 'real', url: server.url, apiKey: server.apiKey, alias: `edgetest${randomBytes(4).toString('hex')}` };
     } else {
       const local = await startLocalQdrantServer();
       target = { name: 'local', url: local.url, alias: 'catalog', local };
@@ -204,6 +211,7 @@ describe.each(qdrantTargets)('edge over Qdrant REST ($name), filled by the Qdran
     await qdrantEdge?.close();
     if (real) for (const collection of created) await store.dropCollection(collection).catch(() => undefined);
     await target?.local?.close();
+    await server?.stop();
   });
 
   it('by pixels, by itemId and with a label filter: the Node API answers for the same version', async () => {

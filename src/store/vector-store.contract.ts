@@ -8,6 +8,8 @@ export interface VectorStoreContractTarget {
   open(): Promise<VectorStore>;
   /** Closes `store` and opens a new one over the same backing data (a process restart). */
   reopen(store: VectorStore): Promise<VectorStore>;
+  /** When set, the suite registers as skipped, with this reason in its name. */
+  skipReason?: string;
 }
 
 function randomVector(random: () => number, dimension: number): number[] {
@@ -101,7 +103,9 @@ export function registerVectorStoreContract(adapter: string, target: VectorStore
     return { s, name };
   }
 
-  describe(`VectorStore contract: ${adapter}`, () => {
+  const suite = target.skipReason ? describe.skip : describe;
+  const title = `VectorStore contract: ${adapter}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`;
+  suite(title, () => {
     afterAll(async () => {
       if (store === undefined) return;
       for (const c of await store.listCollections()) if (c.name.startsWith(prefix)) await store.dropCollection(c.name);

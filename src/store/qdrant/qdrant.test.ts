@@ -4,6 +4,7 @@ import { registerVectorStoreContract } from '../vector-store.contract';
 import { switchAliasActions } from './alias-actions';
 import { toQdrantFilter } from './payload-mapping';
 import { startLocalQdrantServer, type LocalQdrantServer } from '../../../test/support/local-qdrant-server';
+import { qdrantAvailability, startQdrant, type QdrantServer } from '../../../test/support/qdrant';
 import { createQdrantVectorStore, toQdrantPointId } from './index';
 
 let loopback: Promise<LocalQdrantServer> | undefined;
@@ -17,16 +18,21 @@ registerVectorStoreContract('qdrant over the loopback Qdrant REST server', {
 });
 afterAll(async () => (await loopback)?.close());
 
-const qdrantUrl = process.env.QDRANT_URL;
-if (qdrantUrl) {
-  registerVectorStoreContract('qdrant', {
-    open: async () => createQdrantVectorStore({ url: qdrantUrl, apiKey: process.env.QDRANT_API_KEY }),
-    reopen: async (store) => {
-      await store.close();
-      return createQdrantVectorStore({ url: qdrantUrl, apiKey: process.env.QDRANT_API_KEY });
-    },
-  });
-}
+const realQdrant = qdrantAvailability();
+let server: Promise<QdrantServer> | undefined;
+const openReal = async () => {
+  const { url, apiKey } = await (server ??= startQdrant());
+  return createQdrantVectorStore({ url, apiKey });
+};
+registerVectorStoreContract(`real Qdrant${realQdrant.available ? ` (${realQdrant.source})` : ''}`, {
+  open: openReal,
+  reopen: async (store) => {
+    await store.close();
+    return openReal();
+  },
+  skipReason: realQdrant.available ? undefined : realQdrant.reason,
+});
+afterAll(async () => (await server)?.stop());
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Stops the Qdrant started from DIR. Graceful (SIGTERM, then SIGKILL after a grace period)
+# unless --kill is given, which sends SIGKILL at once to simulate a crash.
+#
+# Usage: infra/qdrant/stop.sh --dir DIR [--kill] [--grace SECONDS] [--purge]
+#   --purge  also deletes DIR afterwards.
+set -euo pipefail
+
+dir=""; signal=TERM; grace=20; purge=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dir) dir="$2"; shift 2 ;;
+    --kill) signal=KILL; shift ;;
+    --grace) grace="$2"; shift 2 ;;
+    --purge) purge=1; shift ;;
+    *) echo "stop.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -n "$dir" ]] || { echo "stop.sh: --dir is required" >&2; exit 2; }
+
+pidfile="$dir/qdrant.pid"
+if [[ -f "$pidfile" ]]; then
+  pid="$(cat "$pidfile")"
+  if [[ "$pid" == docker:* ]]; then
+    docker kill --signal "$signal" "${pid#docker:}" >/dev/null 2>&1 || true
+  elif kill -0 "$pid" 2>/dev/null; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    deadline=$(( SECONDS + grace ))
+    while kill -0 "$pid" 2>/dev/null; do
+      if (( SECONDS >= deadline )); then kill -KILL "$pid" 2>/dev/null || true; fi
+      sleep 0.1
+    done
+  fi
+  rm -f "$pidfile"
+fi
+
+if (( purge )); then rm -rf "$dir"; fi
