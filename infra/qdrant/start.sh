@@ -64,7 +64,7 @@ if [[ -n "$bin" ]]; then
   QDRANT__SERVICE__HOST=127.0.0.1 QDRANT__SERVICE__HTTP_PORT="$port" QDRANT__SERVICE__GRPC_PORT="$grpc_port" \
   QDRANT__STORAGE__STORAGE_PATH="$dir/storage" QDRANT__STORAGE__SNAPSHOTS_PATH="$dir/snapshots" \
   QDRANT__TELEMETRY_DISABLED=true QDRANT__LOG_LEVEL="${QDRANT_LOG_LEVEL:-WARN}" \
-    setsid nohup "$bin" >> "$log" 2>&1 < /dev/null &
+    setsid nohup bash -c 'cd "$1" && exec "$2"' qdrant "$dir" "$bin" >> "$log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$pidfile"
   alive() { kill -0 "$pid" 2>/dev/null; }
