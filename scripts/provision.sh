@@ -80,7 +80,7 @@ provision_npm() {
   say "npm packages: installing (npm ci, about a minute)"
   # onnxruntime-node's install step would download its CUDA provider; the CPU one ships in the package.
   if (cd "$PROVISION_ROOT" && logged npm-ci env ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund); then
-    printf '%s' "$lock_hash" >"$stamp"
+    mkdir -p "$modules" && printf '%s' "$lock_hash" >"$stamp"
     say "npm packages: installed"
   else
     problem "npm packages: npm ci failed (is the npm registry reachable?); retry: ONNXRUNTIME_NODE_INSTALL=skip npm ci"

@@ -43,12 +43,13 @@ fi
 cp "$here/pom.xml" "$staging/.pom.xml"
 
 # An earlier layout kept the jars in a plain folder, which a link cannot replace in one rename.
-if [[ -d "$libs" && ! -L "$libs" ]]; then rm -rf "$libs"; fi
-rm -f "$dist/complete"
+if [[ -d "$libs" && ! -L "$libs" ]]; then mv "$libs" "$(mktemp -u "$dist/libs.XXXXXX")"; rm -f "$dist/complete"; fi
+previous="$(readlink "$libs" || true)"
 ln -s "$(basename "$staging")" "$libs.next"
 mv -T "$libs.next" "$libs"
 trap - EXIT
-# Holding the lock, no other fetch is filling a folder: every other one is stale.
+# The set just replaced stays until the next fetch, for a broker that was reading it as the link
+# switched; older ones, and folders of fetches that died, go (no other fetch runs under the lock).
 for old in "$dist"/libs.*; do
-  [[ "$old" == "$staging" ]] || rm -rf "$old"
+  [[ "$old" == "$staging" || "$(basename "$old")" == "$previous" ]] || rm -rf "$old"
 done
