@@ -12,6 +12,11 @@
 # Logs of the installers: .cache/provision/*.log. Environment: KAFKA_DIST_DIR (Kafka jar cache),
 # MAVEN_OPTS (e.g. -Dmaven.repo.local=DIR), FASHION_MNIST_DIR, QDRANT_BIN.
 
+if ((BASH_VERSINFO[0] < 4)); then
+  echo "provision: needs bash 4 or newer, found $BASH_VERSION (macOS: brew install bash)" >&2
+  return 1 2>/dev/null || exit 1
+fi
+
 PROVISION_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROVISION_NODE_MIN=20.19
 

@@ -130,7 +130,7 @@ describe('./run and scripts/provision.sh in a clean prefix', () => {
     project = makeProject(base);
     mkdirSync(join(base, 'home'));
     // An empty home, local Maven repository and jar cache: everything is fetched for real.
-    env = { ...process.env, HOME: join(base, 'home'), MAVEN_OPTS: `-Dmaven.repo.local=${join(base, 'm2')}`, CI: '' };
+    env = { ...process.env, HOME: join(base, 'home'), MAVEN_OPTS: `-Dmaven.repo.local=${join(base, 'm2')}` };
     delete env.QDRANT_BIN;
     delete env.KAFKA_DIST_DIR;
     delete env.FASHION_MNIST_DIR;
