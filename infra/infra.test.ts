@@ -389,7 +389,7 @@ describe('infra/Dockerfile', () => {
     const broken = dockerfile
       .replace(/ AS trainer-gpu$/m, ' AS trainer-cuda')
       .replace(/^USER node$/gm, 'USER root')
-      .replace('COPY package.json package-lock.json .npmrc ./', 'COPY package.json package-lock.json .npmrc missing.lock ./');
+      .replace('COPY package.json package-lock.json ./', 'COPY package.json package-lock.json missing.lock ./');
     const problems = checkDockerfile(broken, dockerignore);
     expect(problems).toContain("Dockerfile: stage 'trainer-gpu' is missing");
     expect(problems).toContain('Dockerfile: runtime must run as a non-root USER, got root');

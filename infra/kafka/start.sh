@@ -7,7 +7,8 @@
 #              Starting again on a stopped DIR reuses its data and its ports.
 #   --port     client port; default: the port recorded in DIR, else a free one.
 #   --timeout  seconds to wait for readiness (default 90).
-# Environment: KAFKA_JVM_OPTS replaces the default JVM options (-Xmx512m, serial GC, C1 only).
+# Environment: KAFKA_JVM_OPTS replaces the default JVM options (-Xmx512m, serial GC, C1 only);
+# KAFKA_DIST_DIR is the jar cache fetch.sh fills (default infra/kafka/.dist).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -99,7 +100,7 @@ log4j.logger.state.change.logger=WARN
 log4j.logger.kafka.request.logger=WARN
 LOG4J
 
-classpath="$here/.dist/libs/*"
+classpath="${KAFKA_DIST_DIR:-$here/.dist}/libs/*"
 # Serial GC and the C1 compiler alone: fewer threads and a faster start on a small shared
 # machine. KAFKA_JVM_OPTS replaces them, e.g. for a long-running, high-throughput broker.
 read -r -a jvm_opts <<< "${KAFKA_JVM_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
