@@ -1,0 +1,47 @@
+import type { VectorStore } from '../../core/vector-store';
+import { resolveLiveCollection, storeCall } from '../live-collection';
+import type { RecentItemWrites } from './recent-item-writes';
+
+export interface ItemIdCheck {
+  vectorStore: VectorStore;
+  liveAlias: string;
+  recent: RecentItemWrites;
+  /** UNKNOWN_ITEM_IDS: with `accept` nothing is ever reported unknown. */
+  policy: 'reject' | 'accept';
+}
+
+/** Store lookups in flight at once for one request. */
+const LOOKUP_CONCURRENCY = 16;
+
+/**
+ * The ids among `ids` that the API knows name no item: not in the live collection, and not
+ * written (or last deleted) through this API recently. Empty whenever the API cannot know:
+ * before the first model version is published, or when UNKNOWN_ITEM_IDS is `accept`.
+ *
+ * @example
+ * const unknown = await unknownItemIds(['shoe-1', 'typo-2'], { vectorStore, liveAlias: 'catalog', recent, policy: 'reject' });
+ * unknown.has('typo-2'); // true when neither indexed nor just posted
+ */
+export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck): Promise<Set<string>> {
+  const unknown = new Set<string>();
+  if (check.policy === 'accept') return unknown;
+  const toLookUp: string[] = [];
+  for (const id of new Set(ids)) {
+    const write = check.recent.get(id);
+    if (write?.deleted) unknown.add(id);
+    else if (!write) toLookUp.push(id);
+  }
+  if (toLookUp.length === 0) return unknown;
+  const live = await resolveLiveCollection(check.vectorStore, check.liveAlias);
+  if (!live) return unknown;
+  let next = 0;
+  const worker = async () => {
+    while (next < toLookUp.length) {
+      const id = toLookUp[next++];
+      const point = await storeCall(() => check.vectorStore.get(live.collection, id));
+      if (!point) unknown.add(id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, toLookUp.length) }, worker));
+  return unknown;
+}
