@@ -28,7 +28,8 @@ export async function checkImage(base64: string, options: { maxPixels: number; t
   let width: number | undefined;
   let height: number | undefined;
   try {
-    ({ width, height } = await sharp(bytes).metadata());
+    // Only the header is read here, so no pixel limit applies yet: it is checked just below, with the size in the message.
+    ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
   } catch (error) {
     return { code: 'invalid_image', message: `is not a decodable PNG or JPEG image (${firstLine(error)})` };
   }
