@@ -24,6 +24,8 @@ export interface RouteContext {
   metrics: HttpMetrics;
   logger: Logger;
   liveAlias: string;
+  /** Consumer group of the trainer, whose committed lag tells whether the live collection is complete. */
+  trainerGroup: string;
   /** Item writes this process accepted recently. */
   recentItems: RecentItemWrites;
   /** Records the trainer rejected, as read from the `dead-letters` topic. */

@@ -36,6 +36,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Alias of the collection being served (default `catalog`). */
   liveAlias?: string;
+  /** Consumer group of the trainer (default `discern-trainer`, the trainer's own default). */
+  trainerGroup?: string;
   /** The dead letters item status and `/v1/dead-letters` report (kept by `followDeadLetters`). */
   deadLetters: DeadLetterView;
 }
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): DiscernApp {
     metrics: httpMetrics(deps.metrics),
     logger,
     liveAlias: deps.liveAlias ?? DEFAULT_LIVE_ALIAS,
+    trainerGroup: deps.trainerGroup ?? 'discern-trainer',
     recentItems: new RecentItemWrites(deps.config.intake.recentItemsKept),
     deadLetters: deps.deadLetters,
   };

@@ -114,6 +114,10 @@ describe('item status through a real trainer run (embedded queue and stores, onn
     expect(['pending', 'indexed']).toContain((await statusOf('good-2')).status);
     await waitFor('good-2 indexed', async () => ((await statusOf('good-2')).status === 'indexed' ? true : undefined), 30_000);
     expect((await post('/v1/feedback', { events: [{ type: 'pair', a: 'good-1', b: 'good-2', similar: true }] })).status).toBe(202);
-    expect((await post('/v1/feedback', { events: [{ type: 'pair', a: 'good-1', b: 'poison-2', similar: true }] })).status).toBe(400);
+    // Once the trainer has committed every item record, an id it did not index names no item.
+    await waitFor('the trainer to commit every item record', async () => ((await queue.committedLag('discern-trainer', ['items'])).items === 0 ? true : undefined), 30_000);
+    const unknown = await post('/v1/feedback', { events: [{ type: 'pair', a: 'good-1', b: 'poison-2', similar: true }] });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path)).toEqual(['events.0.b']);
   }, 60_000);
 });

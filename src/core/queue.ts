@@ -89,6 +89,11 @@ export interface Queue {
   consumer(options: QueueConsumerOptions): Promise<QueueConsumer>;
   /** A `TopicReader` over `topic`, starting at the beginning of every partition. */
   reader(topic: TopicName): Promise<TopicReader>;
+  /**
+   * Records of each of `topics` that consumer group `group` has not committed yet (everything,
+   * for a group that never committed), read without joining the group.
+   */
+  committedLag(group: string, topics: TopicName[]): Promise<Record<string, number>>;
   health(): Promise<QueueHealth>;
   close(): Promise<void>;
 }

@@ -222,6 +222,22 @@ export function queueContract(name: string, makeSubject: () => Promise<QueueCont
       await expect(queue.reader('nope' as never)).rejects.toThrow(/topic/);
     });
 
+    it("reports a group's committed lag from outside the group, while its consumer stays open", async () => {
+      const queue = await openQueue();
+      await queue.publish('items', Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+      await queue.publish('feedback', [{ key: 'f', value: 'x' }]);
+      expect(await queue.committedLag('never-committed', ['items', 'feedback'])).toEqual({ items: 9, feedback: 1 });
+      const consumer = await consumerOf(queue, { group: 'watched', topics: ['items'] });
+      const records = await pollExactly(consumer, 9);
+      await consumer.commit(nextOffsets(records.slice(0, 4)));
+      const committed = nextOffsets(records.slice(0, 4)).reduce((n, o) => n + Number(o.offset), 0);
+      expect(await queue.committedLag('watched', ['items'])).toEqual({ items: 9 - committed });
+      await consumer.commit(nextOffsets(records));
+      expect(await queue.committedLag('watched', ['items', 'feedback'])).toEqual({ items: 0, feedback: 1 });
+      await expect(queue.committedLag('', ['items'])).rejects.toThrow(/group/);
+      await expect(queue.committedLag('g', ['nope' as never])).rejects.toThrow(/topics\[0\]/);
+    });
+
     it('rejects bad input with errors naming the field', async () => {
       const queue = await openQueue();
       await expect(queue.publish('itemz' as never, [])).rejects.toThrow(/topic/);

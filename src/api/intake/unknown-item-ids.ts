@@ -1,8 +1,12 @@
+import type { Queue } from '../../core/queue';
 import type { VectorStore } from '../../core/vector-store';
 import { resolveLiveCollection, storeCall } from '../live-collection';
 import type { RecentItemWrites } from './recent-item-writes';
 
 export interface ItemIdCheck {
+  queue: Queue;
+  /** Consumer group of the trainer: once it has committed every item record, the live collection is complete. */
+  trainerGroup: string;
   vectorStore: VectorStore;
   liveAlias: string;
   recent: RecentItemWrites;
@@ -14,9 +18,11 @@ export interface ItemIdCheck {
 const LOOKUP_CONCURRENCY = 16;
 
 /**
- * The ids among `ids` that the API knows name no item: not in the live collection, and not
- * written (or last deleted) through this API recently. Empty whenever the API cannot know:
- * before the first model version is published, or when UNKNOWN_ITEM_IDS is `accept`.
+ * The ids among `ids` that the API knows name no item: deleted through this API recently, or
+ * neither written through this API recently nor in the live collection while the trainer has
+ * applied every item record. Otherwise the API cannot know (another API process, or this one
+ * before a restart, may have accepted the item and the trainer not indexed it yet), nor before
+ * the first model version is published, nor when UNKNOWN_ITEM_IDS is `accept`.
  *
  * @example
  * const unknown = await unknownItemIds(['shoe-1', 'typo-2'], { vectorStore, liveAlias: 'catalog', recent, policy: 'reject' });
@@ -43,5 +49,17 @@ export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck):
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, toLookUp.length) }, worker));
+  if (toLookUp.some((id) => unknown.has(id)) && !(await trainerCaughtUp(check))) {
+    for (const id of toLookUp) unknown.delete(id);
+  }
   return unknown;
+}
+
+async function trainerCaughtUp(check: ItemIdCheck): Promise<boolean> {
+  try {
+    return (await check.queue.committedLag(check.trainerGroup, ['items'])).items === 0;
+  } catch {
+    // The queue cannot say: nor can the API, so the item is given the benefit of the doubt.
+    return false;
+  }
 }

@@ -20,7 +20,7 @@ const RECENT_EVENT_IDS = 200_000;
  */
 export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void {
   const { queue, vectorStore, config, metrics, logger, liveAlias, recentItems } = ctx;
-  const idCheck = { vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds };
+  const idCheck = { queue, trainerGroup: ctx.trainerGroup, vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds };
   const maxEvents = config.api.maxBatchItems;
   const recent = new RecentIds(RECENT_EVENT_IDS);
 

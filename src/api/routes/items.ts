@@ -23,7 +23,7 @@ const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
  */
 export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
   const { queue, vectorStore, models, config, metrics, logger, liveAlias, recentItems, deadLetters } = ctx;
-  const intake = { models, vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds, maxImagePixels: config.intake.maxImagePixels };
+  const intake = { queue, trainerGroup: ctx.trainerGroup, models, vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds, maxImagePixels: config.intake.maxImagePixels };
   const apiKey = requireApiKey(config.apiKey);
   const maxItems = config.api.maxBatchItems;
 

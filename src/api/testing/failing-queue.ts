@@ -21,6 +21,9 @@ export function failingQueue(error: Error): Queue & { attempts: number } {
     async reader(): Promise<never> {
       throw error;
     },
+    async committedLag(): Promise<never> {
+      throw error;
+    },
     async health() {
       return { ok: false, detail: error.message };
     },

@@ -51,6 +51,10 @@ export function createInMemoryQueue(): Queue & { records: Record<TopicName, Cons
         async close() {},
       };
     },
+    async committedLag(_group, topics) {
+      // Nothing is ever committed here.
+      return Object.fromEntries(topics.map((t) => [t, records[t].length]));
+    },
     async health() {
       return { ok: true };
     },

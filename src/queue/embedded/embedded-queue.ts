@@ -4,6 +4,7 @@ import { createLogger } from '../../log/logger';
 import { assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { EmbeddedConsumer } from './embedded-consumer';
 import { EmbeddedStore } from './embedded-store';
+import { embeddedGroupLag } from './embedded-group-lag';
 import { openEmbeddedTopicReader } from './embedded-topic-reader';
 import { partitionForKey } from './partition-for-key';
 import type { StoredRecord } from './partition-log';
@@ -76,6 +77,11 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
     async reader(topic: TopicName) {
       assertTopicName(topic, 'topic');
       return trackOpenConsumer(consumers, await openEmbeddedTopicReader(await opened(), topic));
+    },
+
+    async committedLag(group: string, topics: TopicName[]) {
+      assertConsumerOptions({ group, topics });
+      return embeddedGroupLag(await opened(), group, topics);
     },
 
     async health(): Promise<QueueHealth> {

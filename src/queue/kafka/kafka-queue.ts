@@ -5,6 +5,7 @@ import { createLogger } from '../../log/logger';
 import { createGroupCommit } from '../group-commit';
 import { TOPIC_NAMES, assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
+import { kafkaGroupLag } from './kafka-group-lag';
 import { startKafkaTopicReader } from './kafka-topic-reader';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
 import { murmur2Partitioner } from './murmur2-partitioner';
@@ -162,6 +163,11 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     async reader(topic: TopicName) {
       assertTopicName(topic, 'topic');
       return trackOpenConsumer(consumers, await startKafkaTopicReader({ kafka, admin: await connectedAdmin(), topicOf, log, clientId: options.clientId }, topic));
+    },
+
+    async committedLag(group: string, topics: TopicName[]) {
+      assertConsumerOptions({ group, topics });
+      return kafkaGroupLag(await connectedAdmin(), topicOf, group, topics);
     },
 
     async health(): Promise<QueueHealth> {
