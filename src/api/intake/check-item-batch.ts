@@ -19,7 +19,7 @@ export interface ItemBatchCheck extends ItemIdCheck {
  * model version is published only what needs no model is checked.
  *
  * @example
- * await checkItemBatch(items, live, { models, vectorStore, liveAlias: 'catalog', recent, policy: 'reject', maxImagePixels: 16_777_216 });
+ * await checkItemBatch(items, live, { queue, trainerGroup: 'discern-trainer', models, vectorStore, liveAlias: 'catalog', recent, policy: 'reject', maxImagePixels: 16_777_216 });
  */
 export async function checkItemBatch(items: Item[], live: LiveCollection | undefined, check: ItemBatchCheck): Promise<void> {
   const spec = live && (await liveInputSpec(check.models, live.modelVersion));

@@ -25,8 +25,8 @@ const LOOKUP_CONCURRENCY = 16;
  * the first model version is published, nor when UNKNOWN_ITEM_IDS is `accept`.
  *
  * @example
- * const unknown = await unknownItemIds(['shoe-1', 'typo-2'], { vectorStore, liveAlias: 'catalog', recent, policy: 'reject' });
- * unknown.has('typo-2'); // true when neither indexed nor just posted
+ * const unknown = await unknownItemIds(['shoe-1', 'typo-2'], { queue, trainerGroup: 'discern-trainer', vectorStore, liveAlias: 'catalog', recent, policy: 'reject' });
+ * unknown.has('typo-2'); // true when neither indexed nor just posted, and the trainer is caught up
  */
 export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck): Promise<Set<string>> {
   const unknown = new Set<string>();
@@ -39,7 +39,9 @@ export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck):
   }
   if (toLookUp.length === 0) return unknown;
   const live = await resolveLiveCollection(check.vectorStore, check.liveAlias);
-  if (!live) return unknown;
+  // Asked before the lookups: an item accepted anywhere before this request is then either
+  // committed by the trainer, hence in the live collection, or counted in the lag.
+  if (!live || !(await trainerCaughtUp(check))) return unknown;
   let next = 0;
   const worker = async () => {
     while (next < toLookUp.length) {
@@ -49,9 +51,6 @@ export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck):
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, toLookUp.length) }, worker));
-  if (toLookUp.some((id) => unknown.has(id)) && !(await trainerCaughtUp(check))) {
-    for (const id of toLookUp) unknown.delete(id);
-  }
   return unknown;
 }
 
