@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { sniffImageFormat } from '../../events/image-input';
 
 /** The grid an image is decoded to while checking it (the live model's, when known). */
 export interface CheckTarget {
@@ -16,8 +17,9 @@ const PROBE_TARGET: CheckTarget = { width: 8, height: 8, channels: 1 };
 /**
  * Checks that a base64 PNG/JPEG can be indexed: its header's declared size is read first and
  * refused above `maxPixels` (so a 50000×50000 header costs nothing), then the whole image is
- * decoded, treating decoder warnings as errors: a truncated file, a bad chunk CRC or corrupt
- * JPEG data are refused here rather than reaching the trainer.
+ * decoded: a truncated file, a bad chunk CRC or corrupt JPEG data are refused here rather than
+ * reaching the trainer. libjpeg reports corrupt scan data only as a warning, so for JPEGs
+ * warnings count as errors; libpng's warnings (an odd colour profile, say) do not.
  *
  * @example
  * const problem = await checkImage(base64, { maxPixels: 16_777_216, target: { width: 28, height: 28, channels: 1 } });
@@ -39,7 +41,8 @@ export async function checkImage(base64: string, options: { maxPixels: number; t
   }
   const target = options.target ?? PROBE_TARGET;
   try {
-    const pipeline = sharp(bytes, { failOn: 'warning', limitInputPixels: options.maxPixels })
+    const failOn = sniffImageFormat(base64) === 'jpeg' ? 'warning' : 'error';
+    const pipeline = sharp(bytes, { failOn, limitInputPixels: options.maxPixels })
       .rotate()
       .flatten({ background: { r: 255, g: 255, b: 255 } });
     await (target.channels === 1 ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb'))
