@@ -1,6 +1,6 @@
 import type { Item } from '../../events/item';
 import type { LiveCollection } from '../live-collection';
-import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from '../model-catalog';
+import type { ModelCatalog, ModelInputSpec } from '../model-catalog';
 import { checkImage } from './check-image';
 import { intakeError, type IntakeIssue } from './intake-issues';
 import { unknownItemIds, type ItemIdCheck } from './unknown-item-ids';
@@ -74,9 +74,9 @@ export async function checkItemBatch(items: Item[], live: LiveCollection | undef
 async function liveInputSpec(models: ModelCatalog, version: string): Promise<ModelInputSpec | undefined> {
   try {
     return await models.inputSpec(version);
-  } catch (error) {
-    // Pruned between resolving the alias and here: the next request sees the newer version.
-    if (error instanceof UnknownModelVersionError) return undefined;
-    throw error;
+  } catch {
+    // Pruned between resolving the alias and here, or its description unreadable: the kind
+    // cannot be checked now, and accepting the items costs nothing (the trainer checks again).
+    return undefined;
   }
 }
