@@ -71,7 +71,12 @@ function originalOf(value: string | undefined): DeadLetterEntry['record'] {
   }
 }
 
-/** `<at>-<partition>-<offset>`, decimals without leading zeros, so cursors compare as number triples. */
+/**
+ * `<at>-<partition>-<offset>`, decimals without leading zeros, so cursors compare as number triples.
+ *
+ * @example
+ * cursorOf(1764754000000, 2, '17'); // '1764754000000-2-17'
+ */
 export function cursorOf(at: number, partition: number, offset: string): string {
   return `${at}-${partition}-${offset}`;
 }
@@ -79,7 +84,12 @@ export function cursorOf(at: number, partition: number, offset: string): string 
 /** What a valid cursor looks like. */
 export const CURSOR_PATTERN = /^(0|[1-9]\d{0,15})-(0|[1-9]\d{0,8})-(0|[1-9]\d{0,18})$/;
 
-/** Orders cursors (and so entries) by time, then partition, then offset. */
+/**
+ * Orders cursors (and so entries) by time, then partition, then offset.
+ *
+ * @example
+ * compareCursors('10-0-9', '10-1-0'); // negative
+ */
 export function compareCursors(a: string, b: string): number {
   const x = a.split('-');
   const y = b.split('-');

@@ -8,7 +8,8 @@ export interface DeadLetterFollower {
   close(): Promise<void>;
 }
 
-const POLL_RECORDS = 500;
+/** A dead letter carries the refused record, an image maybe: few at a time bounds the memory a poll takes. */
+const POLL_RECORDS = 100;
 const POLL_TIMEOUT_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 
