@@ -7,6 +7,7 @@ import { TOPIC_NAMES, assertConsumerOptions, assertOutgoingRecords, assertTopicN
 import { KafkaPullConsumer } from './kafka-pull-consumer';
 import { kafkaGroupLag } from './kafka-group-lag';
 import { startKafkaTopicReader } from './kafka-topic-reader';
+import { waitForTopicLeaders } from './wait-for-topic-leaders';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
 import { murmur2Partitioner } from './murmur2-partitioner';
 
@@ -140,9 +141,10 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
       const missing = TOPIC_NAMES.map(topicOf).filter((t) => !existing.has(t));
       if (missing.length > 0) {
         await a.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? 1 })),
         });
+        await waitForTopicLeaders(a, missing);
         log.info({ topics: missing, partitions }, 'created topics');
       }
     },
