@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { createApp } from '../../src/api';
+import { createApp, DeadLetterView } from '../../src/api';
 import { feedbackBatchSchema } from '../../src/api/request-schemas';
 import { createInMemoryQueue } from '../../src/api/testing/in-memory-queue';
 import { createProjectionModelCatalog } from '../../src/api/testing/projection-model-catalog';
@@ -151,6 +151,8 @@ async function breakdown(adapters: Adapters) {
     config: loadConfig({ MAX_BATCH_ITEMS: '1000' }),
     metrics: new Registry(),
     logger: pino({ level: 'silent' }),
+    // Ingest alone is measured: no dead letters to follow.
+    deadLetters: new DeadLetterView(1),
   });
   const stages = {
     jsonParseMs: await cpuMs(60, (i) => JSON.parse(bodies[i % bodies.length])),

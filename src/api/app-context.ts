@@ -5,7 +5,9 @@ import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { Logger } from '../log/logger';
+import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import type { HttpMetrics } from './http-metrics';
+import type { RecentItemWrites } from './intake/recent-item-writes';
 import type { ModelCatalog } from './model-catalog';
 
 export type AppEnv = { Variables: RequestIdVariables };
@@ -18,8 +20,14 @@ export interface RouteContext {
   models: ModelCatalog;
   /** Model files for readers that load a version themselves (the edge); optional. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api'>;
+  config: Pick<Config, 'apiKey' | 'api' | 'intake'>;
   metrics: HttpMetrics;
   logger: Logger;
   liveAlias: string;
+  /** Consumer group of the trainer, whose committed lag tells whether the live collection is complete. */
+  trainerGroup: string;
+  /** Item writes this process accepted recently. */
+  recentItems: RecentItemWrites;
+  /** Records the trainer rejected, as read from the `dead-letters` topic. */
+  deadLetters: DeadLetterView;
 }

@@ -53,30 +53,33 @@ describe('HTTP API over the embedded queue and vector store', () => {
   it('accepts items only once they are in the queue, keyed by id, with a request id', async () => {
     const items = [
       { id: 'new-1', label: 'shoe', pixels: { width: SIDE, height: SIDE, channels: 1, data: grid(40) } },
-      { id: 'new-2', attributes: { color: 'red' } },
-      { id: 'new-3', vector: [0.5, -1.25, 3] },
+      // Metadata-only updates: of an indexed item, and of an item added earlier in the batch.
+      { id: 'item-2', attributes: { color: 'red' } },
+      { id: 'new-1', label: 'boot' },
     ];
     const res = await post(`${f.url}/v1/items`, { items });
     expect(res.status).toBe(202);
     expect(res.headers.get('x-request-id')).toBeTruthy();
-    expect(await res.json()).toEqual({ accepted: 3, ids: ['new-1', 'new-2', 'new-3'] });
-    const deleted = await fetch(`${f.url}/v1/items/new-2`, { method: 'DELETE' });
+    expect(await res.json()).toEqual({ accepted: 3, ids: ['new-1', 'item-2', 'new-1'] });
+    const deleted = await fetch(`${f.url}/v1/items/item-2`, { method: 'DELETE' });
     expect(deleted.status).toBe(202);
-    expect(await deleted.json()).toEqual({ accepted: 1, ids: ['new-2'] });
+    expect(await deleted.json()).toEqual({ accepted: 1, ids: ['item-2'] });
 
     const records = await drain(f.queue, 'items', 'items-check');
     const parsed = records.map((r) => ({ key: r.key, record: ItemRecordSchema.parse(JSON.parse(r.value)) }));
     const byKey = (key: string) => parsed.filter((p) => p.key === key).map((p) => p.record);
-    expect(byKey('new-1')).toEqual([expect.objectContaining({ type: 'upsert', schemaVersion: 1, id: 'new-1', label: 'shoe', pixels: items[0].pixels })]);
-    expect(byKey('new-2').map((r) => r.type)).toEqual(['upsert', 'delete']);
-    expect(byKey('new-3')[0]).toMatchObject({ type: 'upsert', vector: [0.5, -1.25, 3] });
+    expect(byKey('new-1')).toEqual([
+      expect.objectContaining({ type: 'upsert', schemaVersion: 1, id: 'new-1', label: 'shoe', pixels: items[0].pixels }),
+      expect.objectContaining({ type: 'upsert', id: 'new-1', label: 'boot' }),
+    ]);
+    expect(byKey('item-2').map((r) => r.type)).toEqual(['upsert', 'delete']);
     expect(parsed).toHaveLength(4);
   });
 
   it('keys feedback by the item it concerns, assigns missing event ids and skips recent repeats', async () => {
     const events = [
       { type: 'label', itemId: 'item-1', label: 'bag', eventId: 'evt-1' },
-      { type: 'pair', a: 'item-2', b: 'item-3', similar: false, weight: 2.5, source: 'ui' },
+      { type: 'pair', a: 'item-6', b: 'item-3', similar: false, weight: 2.5, source: 'ui' },
       { type: 'triplet', anchor: 'item-4', positive: 'item-7', negative: 'item-5', timestamp: '2026-01-02T03:04:05Z' },
     ];
     const res = await post(`${f.url}/v1/feedback`, { events });
@@ -94,9 +97,9 @@ describe('HTTP API over the embedded queue and vector store', () => {
     const records = await drain(f.queue, 'feedback', 'feedback-check');
     expect(records).toHaveLength(3);
     const byKey = Object.fromEntries(records.map((r) => [r.key, FeedbackRecordSchema.parse(JSON.parse(r.value))]));
-    expect(Object.keys(byKey).sort()).toEqual(['item-1', 'item-2', 'item-4']);
+    expect(Object.keys(byKey).sort()).toEqual(['item-1', 'item-4', 'item-6']);
     expect(byKey['item-1']).toMatchObject({ type: 'label', eventId: 'evt-1', label: 'bag', schemaVersion: 1 });
-    expect(byKey['item-2']).toMatchObject({ type: 'pair', eventId: body.ids[1], weight: 2.5, source: 'ui' });
+    expect(byKey['item-6']).toMatchObject({ type: 'pair', eventId: body.ids[1], weight: 2.5, source: 'ui' });
     expect(byKey['item-4']).toMatchObject({ type: 'triplet', eventId: body.ids[2], negative: 'item-5' });
     expect(typeof byKey['item-4'].receivedAt).toBe('number');
   });
@@ -141,7 +144,7 @@ describe('HTTP API over the embedded queue and vector store', () => {
   it('reads an item from the live collection', async () => {
     const res = await fetch(`${f.url}/v1/items/item-3`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: 'item-3', label: 'shoe', attributes: { size: 3, even: false }, modelVersion: 'v000001' });
+    expect(await res.json()).toEqual({ id: 'item-3', status: 'indexed', label: 'shoe', attributes: { size: 3, even: false }, modelVersion: 'v000001' });
   });
 
   it('describes the model and serves the OpenAPI document from the same schemas', async () => {
@@ -156,6 +159,7 @@ describe('HTTP API over the embedded queue and vector store', () => {
       '/readyz',
       '/v1/collections/{collection}/points/{id}',
       '/v1/collections/{collection}/search',
+      '/v1/dead-letters',
       '/v1/embed',
       '/v1/feedback',
       '/v1/items',
@@ -240,7 +244,7 @@ describe('queue failures', () => {
   ] as const) {
     it(`answers 503 with Retry-After, never 202, when publish throws ${name}`, async () => {
       const queue = failingQueue(error);
-      const f = await startCatalogFixture({ input: { kind: 'features', features: 3 }, items: [], wrapQueue: () => queue });
+      const f = await startCatalogFixture({ input: { kind: 'features', features: 3 }, items: [{ id: 'x1', label: 'a', input: [1, 2, 3] }], wrapQueue: () => queue });
       try {
         for (const [path, body] of Object.entries(payloads)) {
           const res = await post(`${f.url}${path}`, body);
@@ -264,7 +268,7 @@ describe('queue failures', () => {
   }
 
   it('answers 503 when the real embedded queue has been closed', async () => {
-    const f = await startCatalogFixture({ input: { kind: 'features', features: 3 }, items: [] });
+    const f = await startCatalogFixture({ input: { kind: 'features', features: 3 }, items: [{ id: 'x1', label: 'a', input: [1, 2, 3] }] });
     try {
       await f.queue.close();
       const res = await post(`${f.url}/v1/items`, payloads['/v1/items']);

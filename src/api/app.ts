@@ -11,10 +11,13 @@ import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
 import { ApiError, validationError, type ApiErrorBody } from './api-error';
 import type { AppEnv, DiscernApp, RouteContext } from './app-context';
+import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import { httpMetrics } from './http-metrics';
+import { RecentItemWrites } from './intake/recent-item-writes';
 import { accessLog } from './middleware/access-log';
 import type { ModelCatalog } from './model-catalog';
 import { registerCatalogRoutes } from './routes/catalog';
+import { registerDeadLetterRoutes } from './routes/dead-letters';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
 import { registerSearchRoutes } from './routes/search';
@@ -27,22 +30,27 @@ export interface AppDeps {
   models: ModelCatalog;
   /** Serves model files at `/v1/models/{version}/model.onnx` when given. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api'>;
+  config: Pick<Config, 'apiKey' | 'api' | 'intake'>;
   /** Prometheus registry the API's metrics are registered on and `/metrics` serves. */
   metrics: Registry;
   logger?: Logger;
   /** Alias of the collection being served (default `catalog`). */
   liveAlias?: string;
+  /** Consumer group of the trainer (default `discern-trainer`, the trainer's own default). */
+  trainerGroup?: string;
+  /** The dead letters item status and `/v1/dead-letters` report (kept by `followDeadLetters`). */
+  deadLetters: DeadLetterView;
 }
 
 /**
  * The HTTP API as a Hono app: ingest (`/v1/items`, `/v1/feedback`), queries (`/v1/embed`,
- * `/v1/search`, `/v1/items/{id}`, `/v1/model`), operations (`/healthz`, `/readyz`,
+ * `/v1/search`, `/v1/items/{id}`, `/v1/model`, `/v1/dead-letters`), operations (`/healthz`, `/readyz`,
  * `/metrics`) and `/openapi.json` generated from the same schemas that validate requests.
  *
  * @example
  * import { serve } from '@hono/node-server';
- * const app = createApp({ queue, vectorStore, models, config: loadConfig(), metrics: new Registry() });
+ * const deadLetters = followDeadLetters(queue, { keep: config.intake.deadLettersKept, logger });
+ * const app = createApp({ queue, vectorStore, models, config, metrics: new Registry(), deadLetters: deadLetters.view });
  * serve({ fetch: app.fetch, port: 8080 });
  */
 export function createApp(deps: AppDeps): DiscernApp {
@@ -56,6 +64,9 @@ export function createApp(deps: AppDeps): DiscernApp {
     metrics: httpMetrics(deps.metrics),
     logger,
     liveAlias: deps.liveAlias ?? DEFAULT_LIVE_ALIAS,
+    trainerGroup: deps.trainerGroup ?? 'discern-trainer',
+    recentItems: new RecentItemWrites(deps.config.intake.recentItemsKept),
+    deadLetters: deps.deadLetters,
   };
 
   const app: DiscernApp = new OpenAPIHono<AppEnv>({
@@ -70,6 +81,7 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
   registerCatalogRoutes(app, context);
+  registerDeadLetterRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });

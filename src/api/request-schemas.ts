@@ -4,6 +4,7 @@ import { FeedbackSchema } from '../events/feedback';
 import { ItemIdSchema } from '../events/ids';
 import { Base64ImageSchema, FeatureVectorSchema, PixelsSchema } from '../events/image-input';
 import { ItemSchema } from '../events/item';
+import { CURSOR_PATTERN } from './dead-letters/dead-letter-entry';
 
 /**
  * `POST /v1/items` body. The upper bound is enforced earlier (413) but stated here so the
@@ -44,14 +45,61 @@ export const ErrorSchema = z
 
 export const ItemIdParamsSchema = z.object({ id: ItemIdSchema });
 
-export const StoredItemSchema = z
+const AttributeValuesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+export const ItemStatusSchema = z
   .object({
     id: z.string(),
+    status: z.enum(['pending', 'indexed', 'rejected']).meta({
+      description:
+        '`pending`: accepted by this API, not yet in the live collection; `indexed`: in the live collection; ' +
+        '`rejected`: the newest write of the item known here was refused by the trainer (`reason` says why)',
+    }),
+    reason: z.string().optional().meta({ description: 'Why the trainer refused the item (rejected only), naming the field' }),
+    rejectedAt: z.iso.datetime().optional(),
+    acceptedAt: z.iso.datetime().optional().meta({ description: 'When this API accepted the pending write' }),
     label: z.string().optional(),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    modelVersion: z.string(),
+    attributes: AttributeValuesSchema.optional(),
+    modelVersion: z.string().optional().meta({ description: 'Version of the live collection the item is indexed in' }),
   })
-  .meta({ id: 'StoredItem' });
+  .meta({ id: 'ItemStatus', description: 'An item as the live collection holds it (when indexed), and where its newest write stands' });
+
+export const DEAD_LETTERS_MAX_LIMIT = 1000;
+
+export const DeadLettersQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(DEAD_LETTERS_MAX_LIMIT)
+    .default(100)
+    .meta({ description: `Dead letters per page (1–${DEAD_LETTERS_MAX_LIMIT}, default 100)` }),
+  cursor: z
+    .string()
+    .regex(CURSOR_PATTERN, 'must be a nextCursor returned by this route')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page; absent for the newest page' }),
+});
+
+export const DeadLetterSchema = z
+  .object({
+    cursor: z.string(),
+    deadLetteredAt: z.iso.datetime(),
+    key: z.string().meta({ description: 'Key of the rejected record: the item id, or the item a feedback event concerns' }),
+    reason: z.string(),
+    source: z.object({ topic: z.string(), partition: z.int(), offset: z.string() }).meta({ description: 'Where the rejected record lies in the queue' }),
+    record: z
+      .object({ type: z.string().optional(), id: z.string().optional(), eventId: z.string().optional(), receivedAt: z.iso.datetime().optional() })
+      .meta({ description: 'What the rejected record said about itself (its content is not repeated)' }),
+  })
+  .meta({ id: 'DeadLetter' });
+
+export const DeadLetterPageSchema = z
+  .object({
+    deadLetters: z.array(DeadLetterSchema).meta({ description: 'Newest first' }),
+    nextCursor: z.string().optional().meta({ description: 'Cursor of the next, older page; absent on the last page' }),
+  })
+  .meta({ id: 'DeadLetterPage' });
 
 const QUERY_FIELDS = ['itemId', 'image', 'pixels', 'vector'] as const;
 

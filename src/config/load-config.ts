@@ -17,6 +17,8 @@ export interface Config {
     qdrant: { url: string; apiKey?: string };
   };
   api: { maxBodyBytes: number; maxBatchItems: number };
+  /** What the API checks before accepting items and feedback, and what it remembers to do so. */
+  intake: { maxImagePixels: number; unknownItemIds: 'reject' | 'accept'; recentItemsKept: number; deadLettersKept: number };
   /** Port of a standalone trainer's metrics endpoint, if any. */
   trainerMetricsPort?: number;
   trainer: {
@@ -83,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
+    intake: { maxImagePixels: v.MAX_IMAGE_PIXELS, unknownItemIds: v.UNKNOWN_ITEM_IDS, recentItemsKept: v.RECENT_ITEMS_KEPT, deadLettersKept: v.DEAD_LETTERS_KEPT },
     trainerMetricsPort: v.TRAINER_METRICS_PORT,
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,

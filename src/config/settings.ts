@@ -53,6 +53,10 @@ export const SETTINGS = [
   { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
   { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
   { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
+  { name: 'MAX_IMAGE_PIXELS', default: '16777216', description: 'Largest image (width × height, as its header declares) an item may carry; larger: 400', schema: int(1, 1 << 30) },
+  { name: 'UNKNOWN_ITEM_IDS', default: 'reject', description: '`reject`: feedback, and items without image, pixels or vector, naming an id that is neither indexed nor recently accepted by this API get 400, once the trainer has applied every item record; `accept` turns the check off (the trainer dead-letters what it cannot apply)', schema: z.enum(['reject', 'accept']) },
+  { name: 'RECENT_ITEMS_KEPT', default: '200000', description: 'Item writes the API remembers (for item status and id checks before the trainer indexes them)', schema: int(1) },
+  { name: 'DEAD_LETTERS_KEPT', default: '100000', description: 'Newest dead letters the API keeps in memory for `GET /v1/dead-letters` and item status', schema: int(1) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

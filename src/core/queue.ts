@@ -63,6 +63,20 @@ export interface QueueConsumer {
   close(): Promise<void>;
 }
 
+/**
+ * Follows one topic from its beginning, outside any consumer group: nothing is committed, no
+ * other reader or consumer is affected, and records published later arrive too. For processes
+ * that keep a view of a whole topic (e.g. the API's view of the dead letters).
+ */
+export interface TopicReader {
+  /**
+   * Waits up to `timeoutMs` for records and returns at most `maxRecords` of them, in order
+   * within each partition. Returns an empty array on timeout.
+   */
+  poll(maxRecords: number, timeoutMs: number): Promise<ConsumedRecord[]>;
+  close(): Promise<void>;
+}
+
 export interface Queue {
   /** Creates topics if missing (partition count from config). Idempotent. */
   init(): Promise<void>;
@@ -73,6 +87,13 @@ export interface Queue {
    */
   publish(topic: TopicName, records: OutgoingRecord[]): Promise<void>;
   consumer(options: QueueConsumerOptions): Promise<QueueConsumer>;
+  /** A `TopicReader` over `topic`, starting at the beginning of every partition. */
+  reader(topic: TopicName): Promise<TopicReader>;
+  /**
+   * Records of each of `topics` that consumer group `group` has not committed yet (everything,
+   * for a group that never committed), read without joining the group.
+   */
+  committedLag(group: string, topics: TopicName[]): Promise<Record<string, number>>;
   health(): Promise<QueueHealth>;
   close(): Promise<void>;
 }

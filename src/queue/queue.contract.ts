@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsumedRecord, Queue, QueueConsumer, TopicPartitionOffset } from '../core/queue';
+import type { ConsumedRecord, Queue, QueueConsumer, TopicPartitionOffset, TopicReader } from '../core/queue';
 
 /**
  * A fresh, isolated queue namespace per test. `open()` may be called several times and must
@@ -198,6 +198,46 @@ export function queueContract(name: string, makeSubject: () => Promise<QueueCont
       expect((await pollExactly(items, 1)).map((r) => r.topic)).toEqual(['items']);
     });
 
+    it('lets readers follow a topic from its beginning without a group, committing nothing', async () => {
+      const queue = await openQueue();
+      const early = Array.from({ length: 12 }, (_, i) => ({ key: `dl-${i % 4}`, value: `early-${i}`, headers: { reason: `r${i}` } }));
+      await queue.publish('dead-letters', early);
+      await queue.publish('items', [{ key: 'other', value: 'not a dead letter' }]);
+      const first = await queue.reader('dead-letters');
+      toClose.unshift(first);
+      const seenByFirst = await readExactly(first, early.length);
+      expect(seenByFirst.map((r) => r.value).sort()).toEqual(early.map((r) => r.value).sort());
+      expect(seenByFirst.every((r) => r.topic === 'dead-letters' && r.headers.reason === `r${r.value.split('-')[1]}`)).toBe(true);
+
+      // A second reader starts from the beginning too, and both see later records.
+      const second = await queue.reader('dead-letters');
+      toClose.unshift(second);
+      await queue.publish('dead-letters', [{ key: 'dl-late', value: 'late' }]);
+      expect((await readExactly(first, 1)).map((r) => r.value)).toEqual(['late']);
+      expect((await readExactly(second, early.length + 1)).map((r) => r.value).sort()).toEqual([...early.map((r) => r.value), 'late'].sort());
+
+      // Readers leave no position behind: a consumer group still starts at the beginning.
+      const group = await consumerOf(queue, { group: 'after-readers', topics: ['dead-letters'] });
+      expect(await group.lag()).toEqual({ 'dead-letters': early.length + 1 });
+      await expect(queue.reader('nope' as never)).rejects.toThrow(/topic/);
+    });
+
+    it("reports a group's committed lag from outside the group, while its consumer stays open", async () => {
+      const queue = await openQueue();
+      await queue.publish('items', Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+      await queue.publish('feedback', [{ key: 'f', value: 'x' }]);
+      expect(await queue.committedLag('never-committed', ['items', 'feedback'])).toEqual({ items: 9, feedback: 1 });
+      const consumer = await consumerOf(queue, { group: 'watched', topics: ['items'] });
+      const records = await pollExactly(consumer, 9);
+      await consumer.commit(nextOffsets(records.slice(0, 4)));
+      const committed = nextOffsets(records.slice(0, 4)).reduce((n, o) => n + Number(o.offset), 0);
+      expect(await queue.committedLag('watched', ['items'])).toEqual({ items: 9 - committed });
+      await consumer.commit(nextOffsets(records));
+      expect(await queue.committedLag('watched', ['items', 'feedback'])).toEqual({ items: 0, feedback: 1 });
+      await expect(queue.committedLag('', ['items'])).rejects.toThrow(/group/);
+      await expect(queue.committedLag('g', ['nope' as never])).rejects.toThrow(/topics\[0\]/);
+    });
+
     it('rejects bad input with errors naming the field', async () => {
       const queue = await openQueue();
       await expect(queue.publish('itemz' as never, [])).rejects.toThrow(/topic/);
@@ -221,6 +261,16 @@ export async function pollExactly(consumer: QueueConsumer, count: number, maxRec
   }
   expect(records.length).toBe(count);
   expect(await consumer.poll(maxRecords, 200)).toEqual([]);
+  return records;
+}
+
+/** Polls a reader until exactly `count` records arrived (failing on timeout), then checks no more come. */
+async function readExactly(reader: TopicReader, count: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+  const records: ConsumedRecord[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (records.length < count && Date.now() < deadline) records.push(...(await reader.poll(100, Math.min(1000, Math.max(1, deadline - Date.now())))));
+  expect(records.length).toBe(count);
+  expect(await reader.poll(100, 200)).toEqual([]);
   return records;
 }
 

@@ -76,7 +76,7 @@ export function assertConsumerOptions(options: QueueConsumerOptions): void {
  * @example
  * return trackOpenConsumer(consumers, await EmbeddedConsumer.open(store, options));
  */
-export function trackOpenConsumer<C extends QueueConsumer>(open: Set<C>, consumer: C): C {
+export function trackOpenConsumer<C extends Pick<QueueConsumer, 'close'>>(open: Set<Pick<QueueConsumer, 'close'>>, consumer: C): C {
   open.add(consumer);
   const close = consumer.close.bind(consumer);
   consumer.close = async () => {

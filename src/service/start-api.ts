@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createApp } from '../api';
+import { createApp, followDeadLetters } from '../api';
 import type { Config } from '../config/load-config';
 import { DEFAULT_LIVE_ALIAS } from '../core/catalog-naming';
 import { createLogger } from '../log/logger';
@@ -27,6 +27,7 @@ export async function startApi(config: Config, adapters: Adapters, options: { me
   const metrics = options.metrics ?? new Registry();
   if (!options.metrics) collectDefaultMetrics({ register: metrics });
   const models = createOnnxModelCatalog({ modelStore: adapters.modelStore, vectorStore: adapters.vectorStore, liveAlias: DEFAULT_LIVE_ALIAS });
+  const deadLetters = followDeadLetters(adapters.queue, { keep: config.intake.deadLettersKept, logger: log });
   const app = createApp({
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
@@ -35,6 +36,7 @@ export async function startApi(config: Config, adapters: Adapters, options: { me
     config,
     metrics,
     logger: log,
+    deadLetters: deadLetters.view,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -48,6 +50,7 @@ export async function startApi(config: Config, adapters: Adapters, options: { me
     metrics,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deadLetters.close();
       await models.close();
     },
   };

@@ -86,7 +86,7 @@ describe('discern start (embedded queue and stores): kill -9 mid-stream and rest
 
     // Search works on the restarted service, over items from before and after the crash.
     const lastItem = stream.acceptedItems.at(-1)!;
-    await waitFor('the newest item in the live collection', async () => (await requestJson(url, 'GET', `/v1/items/${lastItem.id}`)).status === 200, 60_000, { watch: [second] });
+    await waitFor('the newest item in the live collection', async () => (await requestJson(url, 'GET', `/v1/items/${lastItem.id}`)).body?.status === 'indexed', 60_000, { watch: [second] });
     const byItem = await requestJson(url, 'POST', '/v1/search', { itemId: stream.acceptedItems[0].id, k: 5 });
     expect(byItem.status, JSON.stringify(byItem.body)).toBe(200);
     expect(byItem.body.results).toHaveLength(5);

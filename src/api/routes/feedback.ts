@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingRecord } from '../../core/queue';
-import { feedbackKey, type FeedbackRecord } from '../../events/feedback';
+import { feedbackKey, type Feedback, type FeedbackRecord } from '../../events/feedback';
 import type { DiscernApp, RouteContext } from '../app-context';
+import { intakeError, type IntakeIssue } from '../intake/intake-issues';
+import { unknownItemIds, type ItemIdCheck } from '../intake/unknown-item-ids';
 import { publishDurably } from '../publish';
 import { RecentIds } from '../recent-ids';
 import { feedbackBatchSchema } from '../request-schemas';
@@ -17,7 +19,8 @@ const RECENT_EVENT_IDS = 200_000;
  * registerFeedbackRoutes(app, context);
  */
 export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void {
-  const { queue, config, metrics, logger } = ctx;
+  const { queue, vectorStore, config, metrics, logger, liveAlias, recentItems } = ctx;
+  const idCheck = { queue, trainerGroup: ctx.trainerGroup, vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds };
   const maxEvents = config.api.maxBatchItems;
   const recent = new RecentIds(RECENT_EVENT_IDS);
 
@@ -30,13 +33,15 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
       description:
         `Label, pair and triplet events. 202 only once the queue has durably written them. Each event gets an \`eventId\` ` +
         `(the client's, or one assigned here), returned in \`ids\`; an eventId accepted recently is not written again. ` +
-        `At most ${maxEvents} events per request (more: 413).`,
+        `At most ${maxEvents} events per request (more: 413). Events naming an item that is neither indexed nor recently added are refused ` +
+        `with a 400 naming the field (unless UNKNOWN_ITEM_IDS is \`accept\`).`,
     }),
     async (c) => {
       const { events } = c.req.valid('json');
       const receivedAt = Date.now();
       const ids = new Array<string>(events.length);
       const records: OutgoingRecord[] = [];
+      const toWrite: number[] = [];
       const written: string[] = [];
       const clientIds = new Set<string>();
       for (let i = 0; i < events.length; i++) {
@@ -54,6 +59,12 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
         }
         record.receivedAt = receivedAt;
         ids[i] = record.eventId;
+        toWrite.push(i);
+      }
+      // A repeat of an accepted event is answered as before, whatever became of its items since.
+      await refuseUnknownItems(events, toWrite, idCheck);
+      for (const i of toWrite) {
+        const record = events[i] as FeedbackRecord;
         written.push(record.eventId);
         records.push({ key: feedbackKey(record), value: JSON.stringify(record) });
       }
@@ -62,4 +73,20 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
       return c.json({ accepted: events.length, ids, duplicates: events.length - records.length }, 202);
     },
   );
+}
+
+const ITEM_FIELDS = { label: ['itemId'], pair: ['a', 'b'], triplet: ['anchor', 'positive', 'negative'] } as const;
+
+/** A 400 naming each item-id field of the events at `indexes` that names no known item. */
+async function refuseUnknownItems(events: Feedback[], indexes: number[], check: ItemIdCheck): Promise<void> {
+  const named = (event: Feedback) => ITEM_FIELDS[event.type].map((field) => [field, (event as Record<string, unknown>)[field] as string] as const);
+  const unknown = await unknownItemIds(indexes.flatMap((i) => named(events[i]).map(([, id]) => id)), check);
+  if (unknown.size === 0) return;
+  const issues: IntakeIssue[] = [];
+  for (const i of indexes) {
+    for (const [field, id] of named(events[i])) {
+      if (unknown.has(id)) issues.push({ path: `events.${i}.${field}`, code: 'unknown_item', message: `no item ${id} is indexed or was recently added` });
+    }
+  }
+  throw intakeError(issues);
 }

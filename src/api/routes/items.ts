@@ -7,7 +7,8 @@ import type { DiscernApp, RouteContext } from '../app-context';
 import { resolveLiveCollection, storeCall } from '../live-collection';
 import { requireApiKey } from '../middleware/api-key';
 import { publishDurably } from '../publish';
-import { AcceptedSchema, ItemIdParamsSchema, StoredItemSchema, itemBatchSchema } from '../request-schemas';
+import { checkItemBatch } from '../intake/check-item-batch';
+import { AcceptedSchema, ItemIdParamsSchema, ItemStatusSchema, itemBatchSchema } from '../request-schemas';
 import { batchPublishRoute } from './batch-publish-route';
 import { errorResponses } from './responses';
 
@@ -15,13 +16,14 @@ const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
 
 /**
  * `POST /v1/items`, `DELETE /v1/items/{id}` (both publish to the `items` topic keyed by item id)
- * and `GET /v1/items/{id}` (reads the live collection).
+ * and `GET /v1/items/{id}` (the item's status: pending, indexed or rejected, and its indexed fields).
  *
  * @example
  * registerItemRoutes(app, context);
  */
 export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
-  const { queue, vectorStore, config, metrics, logger, liveAlias } = ctx;
+  const { queue, vectorStore, models, config, metrics, logger, liveAlias, recentItems, deadLetters } = ctx;
+  const intake = { queue, trainerGroup: ctx.trainerGroup, models, vectorStore, liveAlias, recent: recentItems, policy: config.intake.unknownItemIds, maxImagePixels: config.intake.maxImagePixels };
   const apiKey = requireApiKey(config.apiKey);
   const maxItems = config.api.maxBatchItems;
 
@@ -31,10 +33,14 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
       field: 'items',
       schema: itemBatchSchema(maxItems),
       summary: 'Add or update items',
-      description: `Publishes each item to the \`items\` topic (keyed by its id). 202 only once the queue has durably written them. At most ${maxItems} items per request (more: 413).`,
+      description:
+        `Publishes each item to the \`items\` topic (keyed by its id). 202 only once the queue has durably written them. At most ${maxItems} items per request (more: 413). ` +
+        `Items the trainer could never index are refused with a 400 naming each field: images that do not decode fully or declare more than MAX_IMAGE_PIXELS pixels, ` +
+        `content of the wrong kind or size for the live model, and items without content that name no item indexed or recently added (UNKNOWN_ITEM_IDS).`,
     }),
     async (c) => {
       const { items } = c.req.valid('json');
+      await checkItemBatch(items, await resolveLiveCollection(vectorStore, liveAlias), intake);
       const receivedAt = Date.now();
       const ids = new Array<string>(items.length);
       const records = new Array<OutgoingRecord>(items.length);
@@ -48,6 +54,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
         records[i] = { key: record.id, value: JSON.stringify(record) };
       }
       await publishDurably(queue, 'items', records, metrics, logger);
+      for (const id of ids) recentItems.record(id, { receivedAt, deleted: false });
       return c.json({ accepted: items.length, ids }, 202);
     },
   );
@@ -71,6 +78,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
       const { id } = c.req.valid('param');
       const record: ItemDeleteRecord = { schemaVersion: CURRENT_SCHEMA_VERSION, type: 'delete', id, receivedAt: Date.now() };
       await publishDurably(queue, 'items', [{ key: id, value: JSON.stringify(record) }], metrics, logger);
+      recentItems.record(id, { receivedAt: record.receivedAt, deleted: true });
       return c.json({ accepted: 1, ids: [id] }, 202);
     },
   );
@@ -79,10 +87,14 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     createRoute({
       method: 'get',
       path: '/v1/items/{id}',
-      summary: 'An indexed item, as the live collection holds it',
+      summary: 'An item: whether it is pending, indexed or rejected, and its fields as the live collection holds them',
+      description:
+        '`rejected` (with the trainer\'s `reason`) when the newest write of the item known to this API was dead-lettered; ' +
+        'otherwise `indexed` when the live collection holds it, `pending` when this API accepted it and the trainer has not indexed it yet. ' +
+        '404 when none of these: unknown ids, deleted items, and items accepted by another API process and not yet indexed.',
       request: { params: ItemIdParamsSchema },
       responses: {
-        200: { description: 'The item', content: { 'application/json': { schema: StoredItemSchema } } },
+        200: { description: 'The item and its status', content: { 'application/json': { schema: ItemStatusSchema } } },
         ...errorResponses.badRequest,
         ...errorResponses.notFound,
         ...errorResponses.unavailable,
@@ -92,11 +104,24 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
       const { id } = c.req.valid('param');
       const live = await resolveLiveCollection(vectorStore, liveAlias);
       const point = live && (await storeCall(() => vectorStore.get(live.collection, id)));
-      if (!live || !point) {
-        const where = live ? `live collection ${live.collection}` : 'index (no model version is published yet)';
-        throw new ApiError(404, 'item_not_found', `id: no item ${id} in the ${where}`, [{ path: 'id', message: 'unknown item id' }]);
+      const indexed = point ? { label: point.payload.label, attributes: point.payload.attributes, modelVersion: live.modelVersion } : {};
+      const write = recentItems.get(id);
+      const rejection = deadLetters.rejectionOf(id);
+      // The same write carries the same receivedAt into its dead letter; a later write supersedes it.
+      if (rejection && (write === undefined || (rejection.record.receivedAt ?? 0) >= write.receivedAt)) {
+        return c.json({ id, status: 'rejected' as const, reason: rejection.reason, rejectedAt: new Date(rejection.at).toISOString(), ...indexed }, 200);
       }
-      return c.json({ id: point.id, label: point.payload.label, attributes: point.payload.attributes, modelVersion: live.modelVersion }, 200);
+      if (write?.deleted === false && !point) {
+        return c.json({ id, status: 'pending' as const, acceptedAt: new Date(write.receivedAt).toISOString() }, 200);
+      }
+      if (write?.deleted === true && point) {
+        return c.json({ id, status: 'pending' as const, acceptedAt: new Date(write.receivedAt).toISOString(), ...indexed }, 200);
+      }
+      if (!point) {
+        const where = live ? `live collection ${live.collection}` : 'index (no model version is published yet)';
+        throw new ApiError(404, 'item_not_found', `id: no item ${id} in the ${where}, and none accepted recently`, [{ path: 'id', message: 'unknown item id' }]);
+      }
+      return c.json({ id, status: 'indexed' as const, ...indexed }, 200);
     },
   );
 }

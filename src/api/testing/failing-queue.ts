@@ -18,6 +18,12 @@ export function failingQueue(error: Error): Queue & { attempts: number } {
     async consumer(): Promise<never> {
       throw error;
     },
+    async reader(): Promise<never> {
+      throw error;
+    },
+    async committedLag(): Promise<never> {
+      throw error;
+    },
     async health() {
       return { ok: false, detail: error.message };
     },

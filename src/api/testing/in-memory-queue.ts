@@ -1,4 +1,4 @@
-import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName } from '../../core/queue';
+import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, TopicReader } from '../../core/queue';
 
 /**
  * A test double of the `Queue` port that keeps records in arrays (one partition per topic),
@@ -37,6 +37,23 @@ export function createInMemoryQueue(): Queue & { records: Record<TopicName, Cons
         },
         async close() {},
       };
+    },
+    async reader(topic): Promise<TopicReader> {
+      let next = 0;
+      return {
+        async poll(maxRecords, timeoutMs) {
+          const taken = records[topic].slice(next, next + maxRecords);
+          next += taken.length;
+          // Like a real reader, an empty poll waits instead of returning at once.
+          if (taken.length === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(timeoutMs, 100)));
+          return taken;
+        },
+        async close() {},
+      };
+    },
+    async committedLag(_group, topics) {
+      // Nothing is ever committed here.
+      return Object.fromEntries(topics.map((t) => [t, records[t].length]));
     },
     async health() {
       return { ok: true };

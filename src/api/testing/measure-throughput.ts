@@ -16,6 +16,7 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '../../config/load-config';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { createApp } from '../app';
+import { DeadLetterView } from '../dead-letters/dead-letter-view';
 import { createInMemoryQueue } from './in-memory-queue';
 import { createProjectionModelCatalog } from './projection-model-catalog';
 import { serveForTest } from './serve-for-test';
@@ -64,6 +65,8 @@ const app = createApp({
   config: loadConfig({ MAX_BATCH_ITEMS: String(BATCH) }),
   metrics: new Registry(),
   logger: pino({ level: 'silent' }),
+  // Ingest alone is measured: no dead letters to follow.
+  deadLetters: new DeadLetterView(1),
 });
 const server = await serveForTest(app.fetch);
 

@@ -10,6 +10,7 @@ import type { VectorStore } from '../../core/vector-store';
 import { createEmbeddedQueue } from '../../queue/embedded/embedded-queue';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { createApp } from '../app';
+import { followDeadLetters } from '../dead-letters/follow-dead-letters';
 import type { ModelInputSpec } from '../model-catalog';
 import { createProjectionModelCatalog } from './projection-model-catalog';
 import { serveForTest } from './serve-for-test';
@@ -66,13 +67,17 @@ export async function startCatalogFixture(options: FixtureOptions) {
   catalog.calls.length = 0;
   const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env });
   const metrics = new Registry();
+  const logger = pino({ level: 'silent' });
+  const appQueue = options.wrapQueue ? options.wrapQueue(queue) : queue;
+  const deadLetters = followDeadLetters(appQueue, { keep: config.intake.deadLettersKept, logger });
   const app = createApp({
-    queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
+    queue: appQueue,
     vectorStore: options.wrapVectorStore ? options.wrapVectorStore(store) : store,
     models: catalog,
     config,
     metrics,
-    logger: pino({ level: 'silent' }),
+    logger,
+    deadLetters: deadLetters.view,
   });
   const server = await serveForTest(app.fetch);
   return {
@@ -84,6 +89,7 @@ export async function startCatalogFixture(options: FixtureOptions) {
     metrics,
     async close() {
       await server.close();
+      await deadLetters.close();
       await queue.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
-import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName } from '../../core/queue';
+import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
 import { assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { EmbeddedConsumer } from './embedded-consumer';
 import { EmbeddedStore } from './embedded-store';
+import { embeddedGroupLag } from './embedded-group-lag';
+import { openEmbeddedTopicReader } from './embedded-topic-reader';
 import { partitionForKey } from './partition-for-key';
 import type { StoredRecord } from './partition-log';
 
@@ -31,7 +33,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
   const log = createLogger('queue.embedded');
   let store: Promise<EmbeddedStore> | undefined;
   let closed = false;
-  const consumers = new Set<QueueConsumer>();
+  const consumers = new Set<QueueConsumer | TopicReader>();
 
   function opened(): Promise<EmbeddedStore> {
     if (closed) return Promise.reject(new QueueUnavailableError('queue is closed'));
@@ -70,6 +72,16 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
     async consumer(consumerOptions: QueueConsumerOptions) {
       assertConsumerOptions(consumerOptions);
       return trackOpenConsumer(consumers, await EmbeddedConsumer.open(await opened(), consumerOptions));
+    },
+
+    async reader(topic: TopicName) {
+      assertTopicName(topic, 'topic');
+      return trackOpenConsumer(consumers, await openEmbeddedTopicReader(await opened(), topic));
+    },
+
+    async committedLag(group: string, topics: TopicName[]) {
+      assertConsumerOptions({ group, topics });
+      return embeddedGroupLag(await opened(), group, topics);
     },
 
     async health(): Promise<QueueHealth> {

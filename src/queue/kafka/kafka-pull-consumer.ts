@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ConsumedRecord, QueueConsumer, QueueConsumerOptions, TopicName, TopicPartitionOffset } from '../../core/queue';
 import type { Logger } from '../../log/logger';
 import { parseOffset } from '../topics';
+import { kafkaGroupLag } from './kafka-group-lag';
 
 export interface KafkaPullConsumerOptions extends QueueConsumerOptions {
   kafka: Kafka;
@@ -158,17 +159,7 @@ export class KafkaPullConsumer implements QueueConsumer {
 
   async lag(): Promise<Record<string, number>> {
     const { admin, group, topics, topicOf } = this.options;
-    const committed = await admin.fetchOffsets({ groupId: group, topics: topics.map(topicOf) });
-    const lag: Record<string, number> = {};
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topicOf(topic));
-      const mine = committed.find((c) => c.topic === topicOf(topic))?.partitions ?? [];
-      lag[topic] = ends.reduce((sum, { partition, high, low }) => {
-        const offset = Number(mine.find((p) => p.partition === partition)?.offset ?? -1);
-        return sum + Math.max(0, Number(high) - (offset >= 0 ? offset : Number(low)));
-      }, 0);
-    }
-    return lag;
+    return kafkaGroupLag(admin, topicOf, group, topics);
   }
 
   async close(): Promise<void> {

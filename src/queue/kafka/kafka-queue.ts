@@ -1,10 +1,13 @@
 import { Kafka, type Admin, type Producer, type TopicMessages } from 'kafkajs';
-import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName } from '../../core/queue';
+import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
 import { createGroupCommit } from '../group-commit';
 import { TOPIC_NAMES, assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
+import { kafkaGroupLag } from './kafka-group-lag';
+import { startKafkaTopicReader } from './kafka-topic-reader';
+import { waitForTopicLeaders } from './wait-for-topic-leaders';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
 import { murmur2Partitioner } from './murmur2-partitioner';
 
@@ -69,7 +72,7 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
   let admin: Promise<Admin> | undefined;
   let producer: Promise<Producer> | undefined;
   let closed = false;
-  const consumers = new Set<QueueConsumer>();
+  const consumers = new Set<QueueConsumer | TopicReader>();
 
   function connectedAdmin(): Promise<Admin> {
     admin ??= (async () => {
@@ -138,9 +141,10 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
       const missing = TOPIC_NAMES.map(topicOf).filter((t) => !existing.has(t));
       if (missing.length > 0) {
         await a.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? 1 })),
         });
+        await waitForTopicLeaders(a, missing);
         log.info({ topics: missing, partitions }, 'created topics');
       }
     },
@@ -156,6 +160,16 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     async consumer(consumerOptions: QueueConsumerOptions) {
       assertConsumerOptions(consumerOptions);
       return trackOpenConsumer(consumers, await KafkaPullConsumer.start({ ...consumerOptions, kafka, admin: await connectedAdmin(), topicOf, log }));
+    },
+
+    async reader(topic: TopicName) {
+      assertTopicName(topic, 'topic');
+      return trackOpenConsumer(consumers, await startKafkaTopicReader({ kafka, admin: await connectedAdmin(), topicOf, log, clientId: options.clientId }, topic));
+    },
+
+    async committedLag(group: string, topics: TopicName[]) {
+      assertConsumerOptions({ group, topics });
+      return kafkaGroupLag(await connectedAdmin(), topicOf, group, topics);
     },
 
     async health(): Promise<QueueHealth> {
