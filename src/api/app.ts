@@ -14,6 +14,8 @@ import type { AppEnv, DiscernApp, RouteContext } from './app-context';
 import { httpMetrics } from './http-metrics';
 import { accessLog } from './middleware/access-log';
 import type { ModelCatalog } from './model-catalog';
+import { registerConsoleRoutes } from '../console/console-routes';
+import { registerBrowseRoutes } from './routes/browse';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
@@ -67,10 +69,12 @@ export function createApp(deps: AppDeps): DiscernApp {
   app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics));
 
   registerItemRoutes(app, context);
+  registerBrowseRoutes(app, context);
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
   registerCatalogRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics);
+  registerConsoleRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
