@@ -1,3 +1,4 @@
+import { COMMANDS } from '../command-index';
 import { Option, type Command } from 'commander';
 import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
 import { loadDataset, parseClassList } from '../../data';
@@ -26,7 +27,7 @@ interface EvalOptions {
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('Evaluate retrieval quality on classes disjoint from training (Recall@K, MAP@R, R-precision, NMI, kNN accuracy)')
+    .description(COMMANDS.eval.summary)
     .option('--model <dir|file.onnx>', 'a training directory or an exported ONNX model')
     .addOption(new Option('--baseline <name>', 'evaluate a baseline instead of a model').choices(['raw-pixels']))
     .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")

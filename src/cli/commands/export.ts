@@ -1,3 +1,4 @@
+import { COMMANDS } from '../command-index';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ const log = createLogger('export');
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('Export a trained encoder to one ONNX model (opset 17, dynamic batch, normalisation and L2 norm included)')
+    .description(COMMANDS.export.summary)
     .requiredOption('--model <dir>', 'training directory written by discern train')
     .requiredOption('--out <file.onnx>', 'output file')
     .option('--backbone <file.onnx>', 'fuse this backbone graph in front of the trained head (default: the one used in training)')

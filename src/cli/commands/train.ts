@@ -1,3 +1,4 @@
+import { COMMANDS } from '../command-index';
 import { Option, type Command } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -44,7 +45,7 @@ interface TrainOptions {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('Train an encoder on labelled images; writes DIR/checkpoints, DIR/model.onnx and DIR/training.json')
+    .description(COMMANDS.train.summary)
     .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")
     .option('--classes <list>', "classes to train on, e.g. '0,1,2,3,4' or '0-4' (default: all)")
     .requiredOption('--out <dir>', 'output directory')
