@@ -37,7 +37,7 @@ export function createModelSource(env: EdgeEnv) {
     if (!env.MODEL_BASE_URL) throw new ModelUnavailableError(`model ${version} not found: no R2 object and no MODEL_BASE_URL`);
     const base = `${env.MODEL_BASE_URL.replace(/\/$/, '')}/v1/models/${encodeURIComponent(version)}`;
     const url = file === 'model.onnx' ? `${base}/model.onnx` : base;
-    const init = { headers: env.DISCERN_API_KEY ? { 'x-api-key': env.DISCERN_API_KEY } : {} };
+    const init: RequestInit = { headers: env.DISCERN_API_KEY ? { 'x-api-key': env.DISCERN_API_KEY } : {} };
     const response = await upstreamFetch(`model ${version} ${file}`, url, init, (m) => new ModelUnavailableError(m));
     if (!response.ok) throw new ModelUnavailableError(`model ${version} ${file}: HTTP ${response.status}`);
     return response.arrayBuffer();
