@@ -7,7 +7,7 @@ import { selectBackend } from '../../backend';
 import { loadCheckpoint } from '../../encoder';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
-import { readTrainingRecord } from '../model-dir';
+import { readTrainingRecord, withTrainingProvenance } from '../model-dir';
 import { withPreprocessMetadata } from '../model-preprocess';
 import { defaultPreprocess } from './train';
 
@@ -36,6 +36,7 @@ export function registerExportCommand(program: Command): void {
       } else {
         bytes = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
       }
+      if (record) bytes = withTrainingProvenance(bytes, record);
       writeFileSync(options.out, bytes);
       log.info({ out: options.out, bytes: bytes.length, backbone: backbonePath ?? null }, 'model exported');
       encoder.dispose();
