@@ -1,4 +1,5 @@
 import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchResult } from './catalog';
+import { upstreamFetch } from './upstream';
 
 /**
  * Searches through a discern service's vector endpoints (used where no Qdrant is configured,
@@ -12,7 +13,7 @@ export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: st
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
 
   async function call<T>(path: string, init?: RequestInit): Promise<T | undefined> {
-    const response = await fetch(`${base}${path}`, { ...init, headers });
+    const response = await upstreamFetch(`discern ${path}`, `${base}${path}`, { ...init, headers }, (m) => new CatalogUnavailableError(m));
     if (response.status === 404) return undefined;
     if (!response.ok) throw new CatalogUnavailableError(`discern ${path}: HTTP ${response.status}`);
     return (await response.json()) as T;

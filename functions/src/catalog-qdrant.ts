@@ -1,5 +1,6 @@
 import { toQdrantFilter } from '../../src/store/qdrant/payload-mapping';
 import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
+import { upstreamFetch } from './upstream';
 
 interface QdrantPoint {
   id: string | number;
@@ -21,7 +22,8 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) };
 
   async function call<T>(path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${base}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) });
+    const init = body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) };
+    const response = await upstreamFetch(`qdrant ${path}`, `${base}${path}`, init, (m) => new CatalogUnavailableError(m));
     if (!response.ok) throw new CatalogUnavailableError(`qdrant ${path}: HTTP ${response.status}`);
     return ((await response.json()) as { result: T }).result;
   }

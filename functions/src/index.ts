@@ -8,6 +8,8 @@ import { imageToInput, InputError, pixelsToInput, type ImageInputSpec } from './
 import type { EdgeEnv } from './env';
 import { createModelSource, ModelUnavailableError, type LoadedModel } from './model-source';
 import { runEmbedding } from './onnx-session';
+import { edgeLog } from './log';
+import { UpstreamRejectedError, UpstreamUnavailableError } from './upstream';
 import { issuePath } from '../../src/api/api-error';
 import { EmbedRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
 
@@ -119,11 +121,15 @@ app.onError((error, c) => {
   if (error instanceof InputError) {
     return c.json({ error: { code: 'invalid_request', message: `${error.field}: ${error.message}`, issues: [{ path: error.field, message: error.message }] } }, 400);
   }
-  if (error instanceof CatalogUnavailableError || error instanceof ModelUnavailableError) {
+  if (error instanceof UpstreamRejectedError) {
+    return c.json({ error: { code: 'invalid_request', message: error.message } }, 400);
+  }
+  if (error instanceof CatalogUnavailableError || error instanceof ModelUnavailableError || error instanceof UpstreamUnavailableError) {
+    edgeLog('warn', 'dependency unavailable', { path: c.req.path, err: error.message });
     c.header('Retry-After', '5');
     return c.json({ error: { code: 'unavailable', message: error.message } }, 503);
   }
-  console.error(JSON.stringify({ level: 'error', message: error.message, stack: error.stack }));
+  edgeLog('error', 'unhandled error', { path: c.req.path, err: error.message, stack: error.stack });
   return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
 });
 

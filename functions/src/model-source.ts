@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-web/wasm';
 import type { EdgeEnv } from './env';
 import { createOnnxSession } from './onnx-session';
+import { upstreamFetch } from './upstream';
 
 /** What the worker needs to know about a model version to feed it. */
 export interface EdgeModelInfo {
@@ -35,9 +36,9 @@ export function createModelSource(env: EdgeEnv) {
     }
     if (!env.MODEL_BASE_URL) throw new ModelUnavailableError(`model ${version} not found: no R2 object and no MODEL_BASE_URL`);
     const base = `${env.MODEL_BASE_URL.replace(/\/$/, '')}/v1/models/${encodeURIComponent(version)}`;
-    const response = await fetch(file === 'model.onnx' ? `${base}/model.onnx` : base, {
-      headers: env.DISCERN_API_KEY ? { 'x-api-key': env.DISCERN_API_KEY } : {},
-    });
+    const url = file === 'model.onnx' ? `${base}/model.onnx` : base;
+    const init: RequestInit = { headers: env.DISCERN_API_KEY ? { 'x-api-key': env.DISCERN_API_KEY } : {} };
+    const response = await upstreamFetch(`model ${version} ${file}`, url, init, (m) => new ModelUnavailableError(m));
     if (!response.ok) throw new ModelUnavailableError(`model ${version} ${file}: HTTP ${response.status}`);
     return response.arrayBuffer();
   }

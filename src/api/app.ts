@@ -16,6 +16,8 @@ import { httpMetrics } from './http-metrics';
 import { RecentItemWrites } from './intake/recent-item-writes';
 import { accessLog } from './middleware/access-log';
 import type { ModelCatalog } from './model-catalog';
+import { registerConsoleRoutes } from '../console/console-routes';
+import { registerBrowseRoutes } from './routes/browse';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerDeadLetterRoutes } from './routes/dead-letters';
 import { registerFeedbackRoutes } from './routes/feedback';
@@ -78,11 +80,13 @@ export function createApp(deps: AppDeps): DiscernApp {
   app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics));
 
   registerItemRoutes(app, context);
+  registerBrowseRoutes(app, context);
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
   registerCatalogRoutes(app, context);
   registerDeadLetterRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics);
+  registerConsoleRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

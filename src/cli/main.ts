@@ -1,9 +1,6 @@
 import { Command } from 'commander';
-import { registerConfigCommand } from './commands/config';
-import { registerEvalCommand } from './commands/eval';
-import { registerExportCommand } from './commands/export';
-import { registerServiceCommands } from './commands/service';
-import { registerTrainCommand } from './commands/train';
+import { COMMANDS } from './command-index';
+import { packageVersion } from './package-version';
 
 /**
  * `discern`: train and evaluate encoders, export them to ONNX, and run the service.
@@ -15,16 +12,21 @@ import { registerTrainCommand } from './commands/train';
 const program = new Command()
   .name('discern')
   .description('Deep metric learning from streaming feedback, with visual similarity search')
+  .version(packageVersion(), '-v, --version', 'print the version')
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-registerTrainCommand(program);
-registerEvalCommand(program);
-registerExportCommand(program);
-registerServiceCommands(program);
-registerConfigCommand(program);
-
 try {
+  const words = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  // `discern help train` shows train's full help, so it loads train too.
+  const requested = words[0] === 'help' ? words[1] : words[0];
+  const entry = requested !== undefined ? COMMANDS[requested] : undefined;
+  if (entry) {
+    // Only the command that runs is loaded, with its dependencies (TF.js, onnxruntime, …).
+    (await entry.load())(program);
+  } else {
+    for (const [name, { summary }] of Object.entries(COMMANDS)) program.command(name).description(summary);
+  }
   await program.parseAsync(process.argv);
 } catch (error) {
   console.error(`discern: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { parsePreprocessSpec, type PreprocessSpec } from '../backbone';
-import { onnx } from '../onnx/proto';
+import { readModelMetadata, withModelMetadata } from '../onnx/model-metadata';
 
 /** Metadata key under which an exported model records how raw pixels become its input. */
 export const PREPROCESS_METADATA_KEY = 'discern.preprocess';
@@ -13,9 +13,7 @@ export const PREPROCESS_METADATA_KEY = 'discern.preprocess';
  * writeFileSync('fused.onnx', withPreprocessMetadata(fused, record.backbone.preprocess));
  */
 export function withPreprocessMetadata(model: Uint8Array, spec: PreprocessSpec): Uint8Array {
-  const decoded = onnx.ModelProto.decode(model);
-  decoded.metadataProps = [...decoded.metadataProps.filter((p) => p.key !== PREPROCESS_METADATA_KEY), onnx.StringStringEntryProto.create({ key: PREPROCESS_METADATA_KEY, value: JSON.stringify(spec) })];
-  return onnx.ModelProto.encode(decoded).finish();
+  return withModelMetadata(model, PREPROCESS_METADATA_KEY, JSON.stringify(spec));
 }
 
 /**
@@ -26,6 +24,6 @@ export function withPreprocessMetadata(model: Uint8Array, spec: PreprocessSpec):
  * const spec = readPreprocessMetadata(readFileSync('fused.onnx'));
  */
 export function readPreprocessMetadata(model: Uint8Array): PreprocessSpec | undefined {
-  const entry = onnx.ModelProto.decode(model).metadataProps.find((p) => p.key === PREPROCESS_METADATA_KEY);
-  return entry?.value ? parsePreprocessSpec(JSON.parse(entry.value)) : undefined;
+  const value = readModelMetadata(model, PREPROCESS_METADATA_KEY);
+  return value ? parsePreprocessSpec(JSON.parse(value)) : undefined;
 }

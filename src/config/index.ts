@@ -1,3 +1,3 @@
 export { ConfigError, loadConfig, type Config } from './load-config';
 export { BACKENDS, LOG_LEVELS, LOSSES, MINERS, SETTINGS, type Setting, type SettingName } from './settings';
-export { formatSettingsTable, settingsMarkdown, settingsTable, type SettingRow } from './settings-table';
+export { formatEffectiveSettings, formatSettingsTable, settingsMarkdown, settingsTable, type SettingRow } from './settings-table';

@@ -10,6 +10,8 @@ export type AttributeValue = string | number | boolean;
 export interface VectorPayload {
   label?: string;
   attributes?: Record<string, AttributeValue>;
+  /** A small PNG of the item (base64), for people looking at results. */
+  thumbnail?: string;
 }
 
 export interface VectorPoint {
@@ -29,6 +31,18 @@ export interface SearchHit {
   /** Higher is closer (cosine/dot similarity; negative distance for euclid). */
   score: number;
   payload: VectorPayload;
+}
+
+export interface ScrollOptions {
+  limit: number;
+  cursor?: string;
+  filter?: SearchFilter;
+}
+
+export interface ScrollPage {
+  points: Array<{ id: string; payload: VectorPayload }>;
+  /** Cursor of the next page; absent when this page is the last. */
+  next?: string;
 }
 
 export interface CollectionSpec {
@@ -52,6 +66,11 @@ export interface VectorStore {
   search(collection: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]>;
   /** `collection` may be a collection name or an alias. */
   get(collection: string, id: string): Promise<VectorPoint | undefined>;
+  /**
+   * Pages through a collection's points (without vectors) in a stable order; `cursor` is the
+   * previous page's `next`, absent on the last page. `collection` may be an alias.
+   */
+  scroll(collection: string, options: ScrollOptions): Promise<ScrollPage>;
   /** Points `alias` at `collection` in one atomic step (creating the alias if needed). */
   setAlias(alias: string, collection: string): Promise<void>;
   /** The collection an alias points at, or undefined. */

@@ -1,3 +1,4 @@
+import { resolveClassSelection, type ClassSelection } from './class-list';
 /**
  * Labelled images in one flat buffer: item `i` occupies
  * `images[i*H*W*C .. (i+1)*H*W*C)` in row-major HWC order, values 0–255.
@@ -17,7 +18,8 @@ export interface ImageDataset {
 
 export interface SubsetOptions {
   /** Keep only these class ids. */
-  classes?: readonly number[];
+  /** Class ids or names. */
+  classes?: ClassSelection;
   /** At most this many items of each class (the first ones, in source order). */
   perClassLimit?: number;
   /** At most this many items in all (the first ones, after the other filters). */
@@ -57,14 +59,7 @@ export function subsetDataset(dataset: ImageDataset, options: SubsetOptions): Im
   checkCount('perClassLimit', perClassLimit);
   checkCount('limit', limit);
   let wanted: Set<number> | undefined;
-  if (classes !== undefined) {
-    for (const c of classes) {
-      if (!Number.isInteger(c) || c < 0 || c >= dataset.classNames.length) {
-        throw new Error(`classes: ${c} is not a class id (0–${dataset.classNames.length - 1})`);
-      }
-    }
-    wanted = new Set(classes);
-  }
+  if (classes !== undefined) wanted = new Set(resolveClassSelection(classes, dataset.classNames));
   const taken = new Map<number, number>();
   const indices: number[] = [];
   for (let i = 0; i < dataset.labels.length && (limit === undefined || indices.length < limit); i++) {

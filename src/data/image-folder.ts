@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { createLogger } from '../log/logger';
 import { subsetDataset, type ImageDataset, type SubsetOptions } from './image-dataset';
+import { resolveClassSelection } from './class-list';
 
 export interface ImageFolderOptions extends SubsetOptions {
   /** Target height; default: the height of the most common image size. */
@@ -54,15 +55,8 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   }
   const concurrency = options.concurrency ?? 4;
 
-  const classNames = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort();
-  if (classNames.length === 0) throw new Error(`data: ${dir} has no class sub-folders (expected one folder of images per class)`);
-  for (const c of options.classes ?? []) {
-    if (!Number.isInteger(c) || c < 0 || c >= classNames.length) throw new Error(`classes: ${c} is not a class id (0–${classNames.length - 1})`);
-  }
-  const wanted = options.classes === undefined ? undefined : new Set(options.classes);
+  const classNames = await listClassFolders(dir);
+  const wanted = options.classes === undefined ? undefined : new Set(resolveClassSelection(options.classes, classNames));
 
   const files: { id: string; path: string; label: number }[] = [];
   for (const [label, className] of classNames.entries()) {
@@ -163,4 +157,20 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
+}
+
+/**
+ * A folder's class names: its sub-folders (hidden ones aside), sorted; class id `i` is the
+ * `i`-th name.
+ *
+ * @example
+ * await listClassFolders('photos/train'); // ['cats', 'dogs']
+ */
+export async function listClassFolders(dir: string): Promise<string[]> {
+  const classNames = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  if (classNames.length === 0) throw new Error(`data: ${dir} has no class sub-folders (expected one folder of images per class)`);
+  return classNames;
 }

@@ -10,5 +10,5 @@ export {
 export { loadImageFolder, type ImageFolderOptions, type ImageFolderDataset, type SkippedImage } from './image-folder';
 export { splitByClasses } from './split-by-classes';
 export { trainTestSplit, type TrainTestSplitOptions } from './train-test-split';
-export { parseClassList } from './class-list';
+export { parseClassList, parseClassSelection, resolveClassSelection, type ClassSelection } from './class-list';
 export { loadDataset, type DatasetSpec } from './load-dataset';

@@ -2,6 +2,7 @@ import {
   VectorStoreError,
   type AttributeValue,
   type CollectionSpec,
+  type ScrollOptions,
   type SearchFilter,
   type VectorPayload,
   type VectorPoint,
@@ -13,6 +14,10 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const MAX_ID_BYTES = 1024;
 export const MAX_K = 10_000;
+/** Thumbnails are small previews: 64 KiB of base64 is far more than a 64×64 PNG needs. */
+const MAX_THUMBNAIL_CHARS = 65_536;
+/** Largest page `scroll` returns. */
+export const MAX_SCROLL_LIMIT = 1000;
 
 function invalid(field: string, message: string): VectorStoreError {
   return new VectorStoreError(`${field}: ${message}`, 'invalid_argument', field);
@@ -92,8 +97,11 @@ function assertAttributes(attributes: unknown, field: string): asserts attribute
 
 function assertPayload(payload: unknown, field: string): asserts payload is VectorPayload {
   if (payload === null || typeof payload !== 'object') throw invalid(field, 'must be an object');
-  const { label, attributes } = payload as VectorPayload;
+  const { label, attributes, thumbnail } = payload as VectorPayload;
   if (label !== undefined && typeof label !== 'string') throw invalid(`${field}.label`, 'must be a string');
+  if (thumbnail !== undefined && (typeof thumbnail !== 'string' || thumbnail.length > MAX_THUMBNAIL_CHARS)) {
+    throw invalid(`${field}.thumbnail`, `must be a base64 string of at most ${MAX_THUMBNAIL_CHARS} characters`);
+  }
   if (attributes !== undefined) assertAttributes(attributes, `${field}.attributes`);
 }
 
@@ -152,5 +160,22 @@ export function normalisePayload(payload: VectorPayload | undefined): VectorPayl
   const out: VectorPayload = {};
   if (payload?.label !== undefined) out.label = payload.label;
   if (payload?.attributes !== undefined) out.attributes = { ...payload.attributes };
+  if (payload?.thumbnail !== undefined) out.thumbnail = payload.thumbnail;
   return out;
+}
+
+/**
+ * Checks scroll options: `limit` a positive integer up to MAX_SCROLL_LIMIT, a string cursor,
+ * a well-formed filter.
+ *
+ * @example
+ * assertScrollOptions({ limit: 50, cursor: 'item-0042' });
+ */
+export function assertScrollOptions(options: ScrollOptions): void {
+  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
+  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_SCROLL_LIMIT) {
+    throw invalid('limit', `must be an integer in [1, ${MAX_SCROLL_LIMIT}] (got ${options.limit})`);
+  }
+  if (options.cursor !== undefined && (typeof options.cursor !== 'string' || options.cursor.length === 0)) throw invalid('cursor', 'must be a non-empty string');
+  assertSearchOptions({ k: 1, filter: options.filter });
 }

@@ -152,6 +152,35 @@ export function registerVectorStoreContract(adapter: string, target: VectorStore
       }
     });
 
+    it('scroll pages through every point once, by alias too, filtered like search, thumbnails kept', async () => {
+      const random = seededRandom(13);
+      const { s, name } = await fresh({ dimension: 8, distance: 'cosine' });
+      const points = randomPoints(random, 230, 8).map((p, i) => (i % 3 === 0 ? { ...p, payload: { ...p.payload, thumbnail: `png${i}` } } : p));
+      await s.upsert(name, points);
+      await s.delete(name, ['p-5', 'p-6']);
+      const alias = `${name}_alias`;
+      await s.setAlias(alias, name);
+      for (const filter of [undefined, { label: 'shoe' }] as Array<SearchFilter | undefined>) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await s.scroll(alias, { limit: 40, cursor, filter });
+          expect(page.points.length).toBeLessThanOrEqual(40);
+          for (const point of page.points) {
+            seen.push(point.id);
+            const original = points.find((p) => p.id === point.id)!;
+            expect(point.payload).toEqual(original.payload);
+          }
+          cursor = page.next;
+          pages++;
+        } while (cursor !== undefined && pages < 20);
+        const expected = points.filter((p) => p.id !== 'p-5' && p.id !== 'p-6' && (filter === undefined || matches(p, filter))).map((p) => p.id);
+        expect(seen.sort()).toEqual(expected.sort());
+      }
+      await expect(s.scroll(name, { limit: 0 })).rejects.toMatchObject({ code: 'invalid_argument', field: 'limit' });
+    });
+
     it('deletes points and counts them via listCollections', async () => {
       const random = seededRandom(11);
       const { s, name } = await fresh({ dimension: 8, distance: 'cosine' });

@@ -1,5 +1,6 @@
 import type { AttributeValue, VectorPayload } from '../core/vector-store';
 import { decodeImageInput, ImageDecodeError, type ItemUpsertRecord } from '../events';
+import { thumbnailOf } from './item-thumbnail';
 
 /** What the encoder takes: a pixel grid (HWC, raw 0–255) or a feature vector. */
 export type ModelInputSpec = { height: number; width: number; channels: number } | { features: number };
@@ -141,7 +142,12 @@ export class CatalogState {
 
   /** The payload stored with an item's vector. */
   payloadOf(item: CatalogItem): VectorPayload {
-    return { ...(item.label !== undefined ? { label: item.label } : {}), ...(item.attributes ? { attributes: item.attributes } : {}) };
+    const thumbnail = item.input ? thumbnailOf(item.input, this.inputSpec) : undefined;
+    return {
+      ...(item.label !== undefined ? { label: item.label } : {}),
+      ...(item.attributes ? { attributes: item.attributes } : {}),
+      ...(thumbnail !== undefined ? { thumbnail } : {}),
+    };
   }
 }
 

@@ -121,11 +121,25 @@ describe('discern CLI, end to end as child processes', () => {
   it('refuses to evaluate on classes used in training', async () => {
     const run = await discern('eval', '--model', model, '--data', 'fashion-mnist', '--classes', '1,5', '--json');
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/--classes: 1 were used in training/);
+    expect(run.stderr).toMatch(/--classes: 1 Trouser were used in training/);
+  });
+
+  it('refuses the training classes for an ONNX export too, which records them, and takes class names', async () => {
+    const exported = join(dir, 'copy.onnx');
+    expect((await discern('export', '--model', model, '--out', exported)).code).toBe(0);
+    for (const onnxFile of [join(model, 'model.onnx'), exported]) {
+      const run = await discern('eval', '--model', onnxFile, '--data', 'fashion-mnist', '--classes', 'Trouser,Sandal');
+      expect(run.code, onnxFile).not.toBe(0);
+      expect(run.stderr).toMatch(/--classes: 1 Trouser were used in training/);
+    }
+    const byName = lastJsonLine(await discern('eval', '--model', exported, '--data', 'fashion-mnist', '--classes', 'sandal,Shirt', '--json'));
+    expect(byName.classes).toBe('5,6');
+    const record = JSON.parse(readFileSync(join(model, 'training.json'), 'utf8'));
+    expect(record.trainClassNames).toEqual(['T-shirt/top', 'Trouser']);
   });
 
   it.each([
-    [['eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--classes', 'x'], /--classes/],
+    [['eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--classes', 'x'], /--classes: no class named 'x'/],
     [['train', '--data', 'fashion-mnist', '--classes', '0,1', '--out', 'unused', '--p', '0'], /--p must be a positive integer, got '0'/],
     [['train', '--data', 'fashion-mnist', '--out', 'unused', '--steps', 'many'], /--steps must be a positive integer/],
     [['train', '--data', 'fashion-mnist', '--out', 'unused', '--input-similarity', '-1'], /--input-similarity must be a non-negative number, got '-1'/],

@@ -1,13 +1,14 @@
+import { COMMANDS } from '../command-index';
 import type { Command } from 'commander';
-import { formatSettingsTable, loadConfig } from '../../config';
+import { formatEffectiveSettings, loadConfig } from '../../config';
 
 /** `discern config`: lists every environment variable with its default, and checks the current ones. */
 export function registerConfigCommand(program: Command): void {
   program
     .command('config')
-    .description('List the environment variables discern reads, their defaults, and validate the current environment')
+    .description(COMMANDS.config.summary)
     .action(() => {
-      console.log(formatSettingsTable());
+      console.log(formatEffectiveSettings(process.env));
       loadConfig();
       console.log('\ncurrent environment: valid');
     });

@@ -1,3 +1,4 @@
+import { COMMANDS } from '../command-index';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { selectBackend } from '../../backend';
 import { loadCheckpoint } from '../../encoder';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
-import { readTrainingRecord } from '../model-dir';
+import { readTrainingRecord, withTrainingProvenance } from '../model-dir';
 import { withPreprocessMetadata } from '../model-preprocess';
 import { defaultPreprocess } from './train';
 
@@ -16,7 +17,7 @@ const log = createLogger('export');
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description('Export a trained encoder to one ONNX model (opset 17, dynamic batch, normalisation and L2 norm included)')
+    .description(COMMANDS.export.summary)
     .requiredOption('--model <dir>', 'training directory written by discern train')
     .requiredOption('--out <file.onnx>', 'output file')
     .option('--backbone <file.onnx>', 'fuse this backbone graph in front of the trained head (default: the one used in training)')
@@ -35,6 +36,7 @@ export function registerExportCommand(program: Command): void {
       } else {
         bytes = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
       }
+      if (record) bytes = withTrainingProvenance(bytes, record);
       writeFileSync(options.out, bytes);
       log.info({ out: options.out, bytes: bytes.length, backbone: backbonePath ?? null }, 'model exported');
       encoder.dispose();

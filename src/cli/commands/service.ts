@@ -1,3 +1,4 @@
+import { COMMANDS } from '../command-index';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { runApiProcess, runEmbeddedService, runTrainerProcess } from '../../service/run';
@@ -6,7 +7,7 @@ import { runApiProcess, runEmbeddedService, runTrainerProcess } from '../../serv
 export function registerServiceCommands(program: Command): void {
   program
     .command('start')
-    .description('Run API, queue, trainer, model store and vector store in one process on local durable storage')
+    .description(COMMANDS.start.summary)
     .option('--seed <dataset>', "load a catalog at start so search works at once ('fashion-mnist')")
     .option('--seed-limit <n>', 'seed at most this many items per split', (v) => Number(v))
     .action(async (options: { seed?: string; seedLimit?: number }) => {
@@ -17,14 +18,14 @@ export function registerServiceCommands(program: Command): void {
 
   program
     .command('api')
-    .description('Run the HTTP API alone (against Kafka and the configured vector store)')
+    .description(COMMANDS.api.summary)
     .action(async () => {
       await runApiProcess(loadConfig());
     });
 
   program
     .command('trainer')
-    .description('Run the online trainer alone (a consumer of the configured queue)')
+    .description(COMMANDS.trainer.summary)
     .action(async () => {
       await runTrainerProcess(loadConfig());
     });

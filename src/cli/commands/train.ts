@@ -1,9 +1,10 @@
+import { COMMANDS } from '../command-index';
 import { Option, type Command } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OnnxBackbone, parsePreprocessSpec, readOnnxModelInfo, type PreprocessSpec } from '../../backbone';
 import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
-import { itemSize, loadDataset, parseClassList } from '../../data';
+import { itemSize, loadDataset } from '../../data';
 import { lossNames, minerNames } from '../../dml/registry';
 import { fitEncoderToImages, saveCheckpoint } from '../../encoder';
 import { featureMlpConfig } from '../../encoder/default-configs';
@@ -12,7 +13,7 @@ import { exportToOnnx } from '../../onnx';
 import { getRecipe, recipes } from '../../recipes';
 import type { TrainingRecipe } from '../../recipes/training-recipe';
 import { trainWithRecipe } from '../../recipes/train-with-recipe';
-import { MODEL_ONNX, writeTrainingRecord } from '../model-dir';
+import { MODEL_ONNX, withTrainingProvenance, writeTrainingRecord } from '../model-dir';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, printJsonLine } from '../options';
 import { formatTable } from '../print-table';
 
@@ -44,9 +45,9 @@ interface TrainOptions {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('Train an encoder on labelled images; writes DIR/checkpoints, DIR/model.onnx and DIR/training.json')
+    .description(COMMANDS.train.summary)
     .requiredOption('--data <source>', "'fashion-mnist' or a folder with one sub-folder of images per class")
-    .option('--classes <list>', "classes to train on, e.g. '0,1,2,3,4' or '0-4' (default: all)")
+    .option('--classes <list>', "classes to train on, by id or name, e.g. '0-4' or 'Sneaker,Bag' (default: all)")
     .requiredOption('--out <dir>', 'output directory')
     .addOption(new Option('--recipe <name>', 'training recipe').choices(Object.keys(recipes)).default('default'))
     .addOption(new Option('--loss <name>', 'metric-learning loss (overrides the recipe)').choices([...lossNames]))
@@ -74,9 +75,9 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
   const backend = await selectBackend(options.backend);
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
-  const trainClasses = options.classes ? parseClassList(options.classes, '--classes') : undefined;
-  const dataset = await loadDataset({ data: options.data, split: 'train', classes: trainClasses, limit: options.limit });
+  const dataset = await loadDataset({ data: options.data, split: 'train', classes: options.classes, classesField: '--classes', limit: options.limit });
   const classes = [...new Set(dataset.labels)].sort((a, b) => a - b);
+  const classNames = classes.map((c) => dataset.classNames[c] ?? String(c));
   log.info({ data: options.data, items: dataset.labels.length, classes }, 'training data loaded');
 
   let recipe: TrainingRecipe = structuredClone(getRecipe(options.recipe));
@@ -114,7 +115,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
   const trainingSeconds = (Date.now() - started) / 1000;
 
   await saveCheckpoint(out, encoder, { step: summary.steps, recipe: recipe.name });
-  const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
+  const onnx = withTrainingProvenance(exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }), { data: options.data, trainClasses: classes, trainClassNames: classNames });
   writeFileSync(join(out, MODEL_ONNX), onnx);
   const result = {
     ...summary,
@@ -132,6 +133,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
     recipe,
     data: options.data,
     trainClasses: classes,
+    trainClassNames: classNames,
     input: { height: dataset.height, width: dataset.width, channels: dataset.channels },
     backbone,
     summary: result,

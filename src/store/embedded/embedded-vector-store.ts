@@ -6,17 +6,19 @@ import {
   VectorStoreError,
   type CollectionInfo,
   type CollectionSpec,
+  type ScrollOptions,
+  type ScrollPage,
   type SearchFilter,
   type SearchHit,
   type VectorPoint,
   type VectorStore,
 } from '../../core/vector-store';
 import { createLogger } from '../../log/logger';
-import { assertIds, assertName, assertPoints, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertIds, assertName, assertPoints, assertScrollOptions, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
 import { readAliasFile, writeAliasFile } from './alias-file';
 import { AnnIndex } from './ann-index';
 import { resolveAnnSettings, type AnnOptions, type AnnSettings } from './ann-settings';
-import { exactSearch, hasConditions, type ScoredSlot } from './exact-search';
+import { compileFilter, exactSearch, hasConditions, type ScoredSlot } from './exact-search';
 import { RecallAudit } from './recall-audit';
 import { createSerialQueue, type SerialQueue } from './serial-queue';
 import { createSlicedJob, type SlicedJob } from './sliced-job';
@@ -344,6 +346,21 @@ class DurableVectorStore implements EmbeddedVectorStore {
     const slot = collection.table.slotOf(id);
     if (slot === undefined) return undefined;
     return { id, vector: collection.table.vectorAt(slot), payload: normalisePayload(collection.table.payloads[slot]) };
+  }
+
+  async scroll(collectionName: string, options: ScrollOptions): Promise<ScrollPage> {
+    this.assertOpen();
+    assertScrollOptions(options);
+    const { table } = this.resolve(collectionName);
+    const accept = compileFilter(table, options.filter);
+    // Slots move when points are removed, so pages follow id order: a cursor is the last id served.
+    const ids = table.ids.filter((id) => (options.cursor === undefined || id > options.cursor) && (accept === undefined || accept(table.slotOf(id)!)));
+    ids.sort();
+    const page = ids.slice(0, options.limit);
+    return {
+      points: page.map((id) => ({ id, payload: normalisePayload(table.payloads[table.slotOf(id)!]) })),
+      ...(ids.length > page.length ? { next: page.at(-1) } : {}),
+    };
   }
 
   annStatus(collectionName: string): AnnStatus {

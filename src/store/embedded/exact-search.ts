@@ -63,7 +63,13 @@ export function hasConditions(filter: SearchFilter | undefined): boolean {
   return filter?.label !== undefined || Object.keys(filter?.attributes ?? {}).length > 0;
 }
 
-function compileFilter(table: VectorTable, filter: SearchFilter | undefined): SlotPredicate {
+/**
+ * A predicate over table slots that holds where the filter matches, or undefined for no filter.
+ *
+ * @example
+ * const accept = compileFilter(table, { label: 'shoe' });
+ */
+export function compileFilter(table: VectorTable, filter: SearchFilter | undefined): SlotPredicate {
   if (!hasConditions(filter)) return undefined;
   const label = filter?.label;
   const wanted = filter?.attributes ? Object.entries(filter.attributes) : [];

@@ -8,6 +8,7 @@ export interface QdrantPayload {
   [ID_KEY]: string;
   label?: string;
   attributes?: Record<string, AttributeValue>;
+  thumbnail?: string;
 }
 
 /**
@@ -21,6 +22,7 @@ export function toQdrantPayload(id: string, payload: VectorPayload): QdrantPaylo
   const out: QdrantPayload = { [ID_KEY]: id };
   if (payload.label !== undefined) out.label = payload.label;
   if (payload.attributes !== undefined) out.attributes = { ...payload.attributes };
+  if (payload.thumbnail !== undefined) out.thumbnail = payload.thumbnail;
   return out;
 }
 
@@ -34,6 +36,7 @@ export function fromQdrantPayload(stored: Record<string, unknown> | null | undef
   const payload: VectorPayload = {};
   if (typeof stored?.label === 'string') payload.label = stored.label;
   if (stored?.attributes && typeof stored.attributes === 'object') payload.attributes = { ...(stored.attributes as Record<string, AttributeValue>) };
+  if (typeof stored?.thumbnail === 'string') payload.thumbnail = stored.thumbnail;
   return { id: String(stored?.[ID_KEY] ?? ''), payload };
 }
 

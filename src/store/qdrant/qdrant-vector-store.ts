@@ -4,6 +4,8 @@ import {
   type AttributeValue,
   type CollectionInfo,
   type CollectionSpec,
+  type ScrollOptions,
+  type ScrollPage,
   type SearchFilter,
   type SearchHit,
   type VectorDistance,
@@ -11,7 +13,7 @@ import {
   type VectorStore,
 } from '../../core/vector-store';
 import { createLogger } from '../../log/logger';
-import { assertIds, assertName, assertPoints, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertIds, assertName, assertPoints, assertScrollOptions, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
 import { switchAliasActions } from './alias-actions';
 import { fromQdrantPayload, indexSchemaFor, toQdrantFilter, toQdrantPayload } from './payload-mapping';
 import { toQdrantPointId } from './point-id';
@@ -160,6 +162,25 @@ class QdrantVectorStore implements VectorStore {
     if (point === undefined) return undefined;
     const { payload } = fromQdrantPayload(point.payload as Record<string, unknown>);
     return { id, vector: Float32Array.from(point.vector as number[]), payload };
+  }
+
+  async scroll(collection: string, options: ScrollOptions): Promise<ScrollPage> {
+    assertName(collection, 'collection');
+    assertScrollOptions(options);
+    const page = await this.call('cursor', collection, () =>
+      this.client.scroll(collection, {
+        limit: options.limit,
+        ...(options.cursor !== undefined ? { offset: options.cursor } : {}),
+        filter: toQdrantFilter(options.filter),
+        with_payload: true,
+        with_vector: false,
+      }),
+    );
+    const next = page.next_page_offset;
+    return {
+      points: page.points.map((point) => fromQdrantPayload(point.payload as Record<string, unknown>)),
+      ...(next !== null && next !== undefined ? { next: String(next) } : {}),
+    };
   }
 
   async setAlias(alias: string, collection: string): Promise<void> {

@@ -1,0 +1,38 @@
+import { cp, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = `${root}dist/`;
+
+/**
+ * `npm run build`: bundles the `discern` command into `dist/` (ES modules, one chunk per command
+ * so each loads only what it runs; npm packages stay external), with the console page beside it.
+ * `bin/discern.js` runs this build when it is newer than the sources, else the sources via tsx.
+ *
+ * @example
+ * await buildCli(); // dist/main.js
+ */
+export async function buildCli(outDir = DIST): Promise<void> {
+  const out = outDir.endsWith('/') ? outDir : `${outDir}/`;
+  await rm(out, { recursive: true, force: true });
+  await build({
+    entryPoints: { main: `${root}src/cli/main.ts` },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  // The console's page is read at run time from `page/` beside the module that serves it.
+  await cp(`${root}src/console/page`, `${out}page`, { recursive: true });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildCli();
+  console.log(`built ${DIST}main.js`);
+}
