@@ -7,6 +7,7 @@ import type { Config } from '../config/load-config';
 import { DEFAULT_LIVE_ALIAS } from '../core/catalog-naming';
 import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
+import type { TrainerHealthSource } from '../core/trainer-health';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
 import { ApiError, validationError, type ApiErrorBody } from './api-error';
@@ -33,6 +34,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Alias of the collection being served (default `catalog`). */
   liveAlias?: string;
+  /** The trainer this process runs, if any: `/readyz` then reports its health. */
+  trainerHealth?: TrainerHealthSource;
 }
 
 /**
@@ -70,7 +73,7 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
   registerCatalogRoutes(app, context);
-  registerStatusRoutes(app, context, deps.metrics);
+  registerStatusRoutes(app, context, deps.metrics, deps.trainerHealth);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

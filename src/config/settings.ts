@@ -53,6 +53,13 @@ export const SETTINGS = [
   { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
   { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
   { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
+  { name: 'TRAINER_THREADS', default: undefined, description: 'Threads the trainer re-embeds the catalog with (onnxruntime); default all cores for `discern trainer`, all but one under `npm start`', schema: int(1, 1024).optional() },
+  { name: 'TRAINER_NICE', default: '10', description: 'Under `npm start`, scheduling niceness of the trainer\'s thread (0–19; higher leaves more CPU to the API)', schema: int(0, 19) },
+  { name: 'TRAINER_RESTART_BACKOFF_SECONDS', default: '1', description: 'Under `npm start`, delay before restarting a failed trainer; doubles with each consecutive failure', schema: positive },
+  { name: 'TRAINER_RESTART_BACKOFF_MAX_SECONDS', default: '60', description: 'Longest delay between trainer restarts', schema: positive },
+  { name: 'TRAINER_MAX_FAILURES', default: '3', description: '`/readyz` answers 503 once the trainer failed this many times within `TRAINER_FAILURE_WINDOW_SECONDS` (until it makes progress again)', schema: int(1) },
+  { name: 'TRAINER_FAILURE_WINDOW_SECONDS', default: '300', description: 'Window in which trainer failures are counted', schema: positive },
+  { name: 'TRAINER_HEARTBEAT_TIMEOUT_SECONDS', default: '60', description: 'A trainer silent for this long is reported unhealthy by `/readyz` and restarted', schema: positive },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
