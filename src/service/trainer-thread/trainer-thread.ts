@@ -46,6 +46,17 @@ export function startTrainerThread(options: TrainerThreadOptions) {
     workerData,
     transferList: [port2],
   });
+  return trainerRunOf(worker, () => host.close());
+}
+
+/**
+ * A worker that speaks the trainer's protocol (`TrainerReport` out, `TrainerCommand` in), as a
+ * run the supervisor can watch, stop and end; `cleanup` runs once the thread has exited.
+ *
+ * @example
+ * const run = trainerRunOf(new Worker(entry, { workerData }), () => host.close());
+ */
+export function trainerRunOf(worker: Worker, cleanup: () => Promise<void> = async () => {}) {
   const listeners: ((report: TrainerReport) => void)[] = [];
   let failure: string | undefined;
   worker.on('message', (report: TrainerReport) => {
@@ -57,7 +68,9 @@ export function startTrainerThread(options: TrainerThreadOptions) {
   });
   const exited: Promise<TrainerThreadExit> = new Promise((resolve) => {
     worker.once('exit', (code) => {
-      void host.close().finally(() => resolve(code === 0 && failure === undefined ? { code } : { code: code || 1, error: failure ?? `trainer thread exited with code ${code}` }));
+      void cleanup()
+        .catch(() => undefined)
+        .finally(() => resolve(code === 0 && failure === undefined ? { code } : { code: code || 1, error: failure ?? `trainer thread exited with code ${code}` }));
     });
   });
 
@@ -87,4 +100,4 @@ export function startTrainerThread(options: TrainerThreadOptions) {
   };
 }
 
-export type TrainerThread = ReturnType<typeof startTrainerThread>;
+export type TrainerThread = ReturnType<typeof trainerRunOf>;
