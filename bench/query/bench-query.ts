@@ -1,11 +1,15 @@
 /**
  * Query benchmark of the Node API and the edge worker over a 70k-item Fashion-MNIST catalog:
  * build time, open-loop latency at fixed offered loads, recall@10 against brute force, and
- * per-stage costs. Prints a table with each goal, then one JSON line with every figure.
+ * per-stage costs; then `discern start` seeded with the catalog, its `/v1/search` p99 idle and
+ * while the trainer trains and re-embeds everything (`p99MsIdle`, `p99MsDuringPublish`, one
+ * run). Prints a table with each goal, then one JSON line with every figure.
  *
  * The service logs one line per request at `info`; the bench runs it at `warn` (override with
  * LOG_LEVEL) so that the figures measure serving, not stderr. Set BENCH_SECONDS for the length
- * of each load step and BENCH_LIMIT_PER_SPLIT for a smaller catalog.
+ * of each load step, BENCH_LIMIT_PER_SPLIT for a smaller catalog, BENCH_PUBLISH_LIMIT_PER_SPLIT
+ * for a smaller seeded catalog, BENCH_PUBLISH_QPS (default 100) for the load during the
+ * publication, and BENCH_PUBLISH_ONLY=1 to run that phase alone.
  *
  * @example
  * npm run bench:query

@@ -10,6 +10,8 @@ export interface LoadStep {
   durationS: number;
   /** Requests scheduled but refused because this many are already in flight. */
   maxInFlight: number;
+  /** Return every latency (for percentiles over several steps). */
+  keepLatencies?: boolean;
 }
 
 export interface LoadResult {
@@ -25,6 +27,8 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   firstError?: string;
+  /** Every successful request's latency, ascending, when the step asked for them. */
+  latenciesMs?: number[];
 }
 
 /**
@@ -91,6 +95,7 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
     p99Ms: round(at(0.99)),
     maxMs: round(latencies.at(-1) ?? NaN),
     ...(firstError ? { firstError } : {}),
+    ...(step.keepLatencies ? { latenciesMs: latencies.map(round) } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { createProgress } from '../../src/progress/progress';
 import { startEdgeServer } from '../../functions/serve';
 import { startPublishedCatalog } from '../../test/support/published-catalog';
 import type { LoadResult, LoadStep } from './open-loop-load';
+import { measureSearchDuringPublish, type PublishLatency } from './publish-latency';
 
 /** The bench's own progress log at info, while the service under test logs only warnings (see bench-query.ts). */
 const log = pino({ level: 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true })).child({ component: 'bench-query' });
@@ -20,7 +21,12 @@ const K = 10;
 const RECALL_QUERIES = 200;
 /** Items per split (default all: 60k train + 10k test); smaller for a quick check of the bench itself. */
 const LIMIT_PER_SPLIT = Number(process.env.BENCH_LIMIT_PER_SPLIT ?? Infinity);
-const GOALS = { nodeP99At200Ms: 10, edgeP50Ms: 15 };
+const GOALS = { nodeP99At200Ms: 10, edgeP50Ms: 15, p99MsDuringPublish: 50, p99RatioDuringPublish: 2 };
+/** Items per split seeded for the search-during-publication phase (default: as LIMIT_PER_SPLIT). */
+const PUBLISH_LIMIT_PER_SPLIT = Number(process.env.BENCH_PUBLISH_LIMIT_PER_SPLIT ?? LIMIT_PER_SPLIT);
+const PUBLISH_QPS = Number(process.env.BENCH_PUBLISH_QPS ?? 100);
+/** Only the search-during-publication phase (a quicker run). */
+const PUBLISH_ONLY = process.env.BENCH_PUBLISH_ONLY === '1';
 
 /** Runs one load step in a child process, so the generator never shares the API's event loop. */
 function loadInChild(step: LoadStep): Promise<LoadResult> {
@@ -55,6 +61,50 @@ async function timeEach(n: number, run: (i: number) => unknown | Promise<unknown
 function round(v: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
+}
+
+/** `discern start` idle and while its trainer trains and re-embeds the catalog, in one run. */
+function measurePublish(): Promise<PublishLatency> {
+  log.info({ qps: PUBLISH_QPS, limitPerSplit: Number.isFinite(PUBLISH_LIMIT_PER_SPLIT) ? PUBLISH_LIMIT_PER_SPLIT : 'all' }, 'search latency while the trainer publishes');
+  return measureSearchDuringPublish({ limitPerSplit: PUBLISH_LIMIT_PER_SPLIT, qps: PUBLISH_QPS, idleSeconds: Math.max(SECONDS, 10), load: loadInChild, log });
+}
+
+function publishRows(p: PublishLatency): [string, string, string, string][] {
+  return [
+    [`discern start /v1/search @ ${p.qps} QPS, idle (${p.items} items)`, `p50 ${p.idle.p50Ms} / p99 ${p.idle.p99Ms} ms, ${p.idle.errors} errors`, '—', ''],
+    [
+      `… while training + re-embedding (${p.publicationSeconds} s, re-embed ${p.reembedSeconds} s)`,
+      `p50 ${p.duringPublish.p50Ms} / p99 ${p.duringPublish.p99Ms} / max ${p.duringPublish.maxMs} ms, ${p.duringPublish.errors} errors (${p.p99Ratio}× idle p99)`,
+      `p99 ≤ ${GOALS.p99MsDuringPublish} ms and ≤ ${GOALS.p99RatioDuringPublish}× idle`,
+      p.p99MsDuringPublish <= GOALS.p99MsDuringPublish && p.p99Ratio <= GOALS.p99RatioDuringPublish ? 'meets' : 'MISSES',
+    ],
+  ];
+}
+
+function publishFigures(p: PublishLatency) {
+  return {
+    p99MsIdle: p.p99MsIdle,
+    p99MsDuringPublish: p.p99MsDuringPublish,
+    publish: p,
+    publishGoalsMet: { p99MsDuringPublish: p.p99MsDuringPublish <= GOALS.p99MsDuringPublish, p99Ratio: p.p99Ratio <= GOALS.p99RatioDuringPublish },
+  };
+}
+
+function printTable(rows: [string, string, string, string][]): void {
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), 10));
+  const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`;
+  console.log(line(['figure', 'measured', 'goal', 'verdict']));
+  console.log(line(['-'.repeat(widths[0]), '-'.repeat(widths[1]), '-'.repeat(widths[2]), '-------']));
+  for (const r of rows) console.log(line(r));
+}
+
+const machine = async () => ({ cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((v) => round(v)) });
+
+if (PUBLISH_ONLY) {
+  const publish = await measurePublish();
+  printTable(publishRows(publish));
+  console.log(JSON.stringify({ ...publishFigures(publish), goals: GOALS, loadSeconds: SECONDS, ...(await machine()) }));
+  process.exit(0);
 }
 
 const started = performance.now();
@@ -135,6 +185,8 @@ try {
   await catalog.close();
 }
 
+const publish = await measurePublish();
+
 const nodeP99At200 = node[200].p99Ms;
 const edgeP50 = edge[EDGE_LOADS[0]].p50Ms;
 const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
@@ -156,12 +208,9 @@ const rows: [string, string, string, string][] = [
   ['Node /v1/collections/…/search @ 50 QPS', `p50 ${upstreamSearch.p50Ms} / p99 ${upstreamSearch.p99Ms} ms`, '—', ''],
   [`recall@10 vs brute force (${queryItems.length} queries)`, String(recallAt10), '—', ''],
   ...Object.entries(breakdown).map(([name, ms]): [string, string, string, string] => [`in process: ${name.replace(/Ms$/, '')} (median)`, `${ms} ms`, '—', '']),
+  ...publishRows(publish),
 ];
-const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), 10));
-const line = (r: string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`;
-console.log(line(['figure', 'measured', 'goal', 'verdict']));
-console.log(line(['-'.repeat(widths[0]), '-'.repeat(widths[1]), '-'.repeat(widths[2]), '-------']));
-for (const r of rows) console.log(line(r));
+printTable(rows);
 console.log(
   JSON.stringify({
     build,
@@ -171,9 +220,9 @@ console.log(
     upstreamCollectionSearch: upstreamSearch,
     recallAt10,
     breakdown,
+    ...publishFigures(publish),
     goals: { ...GOALS, nodeP99At200Met: nodeP99At200 <= GOALS.nodeP99At200Ms, edgeP50Met: edgeP50 <= GOALS.edgeP50Ms },
     loadSeconds: SECONDS,
-    cpus: (await import('node:os')).cpus().length,
-    loadAverage: (await import('node:os')).loadavg().map((v) => round(v)),
+    ...(await machine()),
   }),
 );

@@ -7,6 +7,7 @@ import type { Config } from '../config/load-config';
 import { DEFAULT_LIVE_ALIAS } from '../core/catalog-naming';
 import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
+import type { TrainerHealthSource } from '../core/trainer-health';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
 import { ApiError, validationError, type ApiErrorBody } from './api-error';
@@ -42,6 +43,8 @@ export interface AppDeps {
   trainerGroup?: string;
   /** The dead letters item status and `/v1/dead-letters` report (kept by `followDeadLetters`). */
   deadLetters: DeadLetterView;
+  /** The trainer this process runs, if any: `/readyz` then reports its health. */
+  trainerHealth?: TrainerHealthSource;
 }
 
 /**
@@ -85,7 +88,7 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerSearchRoutes(app, context);
   registerCatalogRoutes(app, context);
   registerDeadLetterRoutes(app, context);
-  registerStatusRoutes(app, context, deps.metrics);
+  registerStatusRoutes(app, context, deps.metrics, deps.trainerHealth);
   registerConsoleRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });

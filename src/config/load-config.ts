@@ -35,6 +35,17 @@ export interface Config {
     replaySize: number;
     embeddingDim: number;
     backend: (typeof BACKENDS)[number];
+    /** onnxruntime threads for re-embedding; undefined: decided by where the trainer runs. */
+    threads?: number;
+  };
+  /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
+  trainerSupervision: {
+    nice: number;
+    restartBackoffSeconds: number;
+    restartBackoffMaxSeconds: number;
+    maxFailures: number;
+    failureWindowSeconds: number;
+    heartbeatTimeoutSeconds: number;
   };
 }
 
@@ -101,6 +112,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       replaySize: v.REPLAY_SIZE,
       embeddingDim: v.EMBEDDING_DIM,
       backend: v.DISCERN_BACKEND,
+      threads: v.TRAINER_THREADS,
+    },
+    trainerSupervision: {
+      nice: v.TRAINER_NICE,
+      restartBackoffSeconds: v.TRAINER_RESTART_BACKOFF_SECONDS,
+      restartBackoffMaxSeconds: v.TRAINER_RESTART_BACKOFF_MAX_SECONDS,
+      maxFailures: v.TRAINER_MAX_FAILURES,
+      failureWindowSeconds: v.TRAINER_FAILURE_WINDOW_SECONDS,
+      heartbeatTimeoutSeconds: v.TRAINER_HEARTBEAT_TIMEOUT_SECONDS,
     },
   };
 }

@@ -57,6 +57,13 @@ export const SETTINGS = [
   { name: 'UNKNOWN_ITEM_IDS', default: 'reject', description: '`reject`: feedback, and items without image, pixels or vector, naming an id that is neither indexed nor recently accepted by this API get 400, once the trainer has applied every item record; `accept` turns the check off (the trainer dead-letters what it cannot apply)', schema: z.enum(['reject', 'accept']) },
   { name: 'RECENT_ITEMS_KEPT', default: '200000', description: 'Item writes the API remembers (for item status and id checks before the trainer indexes them)', schema: int(1) },
   { name: 'DEAD_LETTERS_KEPT', default: '100000', description: 'Newest dead letters the API keeps in memory for `GET /v1/dead-letters` and item status', schema: int(1) },
+  { name: 'TRAINER_THREADS', default: undefined, description: 'Threads the trainer re-embeds the catalog with (onnxruntime); default all cores for `discern trainer`, all but one under `npm start`', schema: int(1, 1024).optional() },
+  { name: 'TRAINER_NICE', default: '10', description: 'Under `npm start`, scheduling niceness of the trainer\'s thread (0–19; higher leaves more CPU to the API)', schema: int(0, 19) },
+  { name: 'TRAINER_RESTART_BACKOFF_SECONDS', default: '1', description: 'Under `npm start`, delay before restarting a failed trainer; doubles with each consecutive failure', schema: positive },
+  { name: 'TRAINER_RESTART_BACKOFF_MAX_SECONDS', default: '60', description: 'Longest delay between trainer restarts', schema: positive },
+  { name: 'TRAINER_MAX_FAILURES', default: '3', description: '`/readyz` answers 503 once the trainer failed this many times within `TRAINER_FAILURE_WINDOW_SECONDS` (until it makes progress again)', schema: int(1) },
+  { name: 'TRAINER_FAILURE_WINDOW_SECONDS', default: '300', description: 'Window in which trainer failures are counted', schema: positive },
+  { name: 'TRAINER_HEARTBEAT_TIMEOUT_SECONDS', default: '60', description: 'A trainer silent for this long is reported unhealthy by `/readyz` and restarted', schema: positive },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config/load-config';
 import { createLogger } from '../log/logger';
@@ -5,6 +6,9 @@ import { runTrainerProcess } from '../trainer/run-trainer';
 import { createAdapters } from './create-adapters';
 import { seedFashionMnist } from './seed-fashion-mnist';
 import { startApi } from './start-api';
+import { registerTrainerHealthMetrics } from '../trainer/trainer-health-metrics';
+import { superviseTrainer } from './supervision/trainer-supervisor';
+import { startTrainerThread } from './trainer-thread/trainer-thread';
 
 export { runTrainerProcess };
 
@@ -20,18 +24,40 @@ export interface EmbeddedServiceOptions {
  * `npm start`: API, queue, trainer, model store and vector store in one process, over the
  * adapters the configuration names (embedded ones by default: no Kafka, Qdrant or GPU needed).
  *
+ * The trainer runs in a worker thread at lower priority (`TRAINER_NICE`, `TRAINER_THREADS`), so
+ * training and re-embedding never hold up the API's event loop. The queue and stores stay on
+ * the main thread and serve the trainer over a message channel: one owner per embedded file,
+ * 202 still only once fsync'd, and the API reads the vector store the trainer writes. A failed
+ * or silent trainer is restarted with backoff; `/readyz` and `/metrics` report its health.
+ *
  * @example
  * await runEmbeddedService(loadConfig(), { seed: 'fashion-mnist' });
  */
 export async function runEmbeddedService(config: Config, options: EmbeddedServiceOptions = {}) {
   const adapters = await createAdapters(config);
   await adapters.queue.init();
-  const trainer = await runTrainerProcess(config, { adapters, handleSignals: false, serveMetrics: false });
-  // One /metrics for the whole process: the API's and the trainer's series together.
-  const processMetrics = new Registry();
-  collectDefaultMetrics({ register: processMetrics });
-  const metrics = Registry.merge([processMetrics, trainer.trainer.registry]);
-  const api = await startApi(config, adapters, { metrics });
+  // The API keeps a core to itself where there is more than one.
+  const trainerConfig: Config = { ...config, trainer: { ...config.trainer, threads: config.trainer.threads ?? Math.max(1, availableParallelism() - 1) } };
+  const trainerLog = createLogger('trainer');
+  const s = config.trainerSupervision;
+  const trainer = superviseTrainer({
+    launch: () => startTrainerThread({ config: trainerConfig, adapters, log: trainerLog }),
+    policy: {
+      backoffSeconds: s.restartBackoffSeconds,
+      backoffMaxSeconds: s.restartBackoffMaxSeconds,
+      maxFailures: s.maxFailures,
+      failureWindowSeconds: s.failureWindowSeconds,
+      heartbeatTimeoutSeconds: s.heartbeatTimeoutSeconds,
+    },
+    log: trainerLog,
+  });
+  // One /metrics for the whole process: the API's series, the trainer's health, and the
+  // trainer's own series as its thread last reported them.
+  const metrics = new ProcessMetrics(() => trainer.metricsText());
+  collectDefaultMetrics({ register: metrics });
+  registerTrainerHealthMetrics(metrics, trainer);
+  trainer.start();
+  const api = await startApi(config, adapters, { metrics, trainerHealth: trainer });
   log.info({ url: api.url, queue: config.queue.kind, vectorStore: config.vectorStore.kind, dataDir: config.dataDir }, 'discern is running');
   const stop = onceAsync(async () => {
     await api.close();
@@ -61,6 +87,18 @@ export async function runApiProcess(config: Config) {
   });
   exitOnSignals(stop);
   return { api, stop };
+}
+
+/** A registry whose exposition ends with series kept elsewhere (another thread's). */
+class ProcessMetrics extends Registry {
+  constructor(private readonly more: () => Promise<string>) {
+    super();
+  }
+
+  override async metrics(): Promise<string> {
+    const [own, more] = await Promise.all([super.metrics(), this.more()]);
+    return more ? `${own}\n${more}` : own;
+  }
 }
 
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {

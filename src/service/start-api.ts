@@ -4,6 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createApp, followDeadLetters } from '../api';
 import type { Config } from '../config/load-config';
 import { DEFAULT_LIVE_ALIAS } from '../core/catalog-naming';
+import type { TrainerHealthSource } from '../core/trainer-health';
 import { createLogger } from '../log/logger';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import type { Adapters } from './create-adapters';
@@ -22,7 +23,7 @@ export interface RunningApi {
  * const api = await startApi(config, await createAdapters(config));
  * console.log(api.url);
  */
-export async function startApi(config: Config, adapters: Adapters, options: { metrics?: Registry } = {}): Promise<RunningApi> {
+export async function startApi(config: Config, adapters: Adapters, options: { metrics?: Registry; trainerHealth?: TrainerHealthSource } = {}): Promise<RunningApi> {
   const log = createLogger('api');
   const metrics = options.metrics ?? new Registry();
   if (!options.metrics) collectDefaultMetrics({ register: metrics });
@@ -37,6 +38,7 @@ export async function startApi(config: Config, adapters: Adapters, options: { me
     metrics,
     logger: log,
     deadLetters: deadLetters.view,
+    trainerHealth: options.trainerHealth,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

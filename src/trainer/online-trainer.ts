@@ -71,6 +71,8 @@ export interface OnlineTrainerConfig {
   replayPartitions?: number;
   /** Rows per re-embedding call (default 512). */
   reembedBatchSize?: number;
+  /** onnxruntime threads for re-embedding (default every core). */
+  reembedThreads?: number;
   /** Held-out labelled items measured at each publication. */
   evaluation?: HeldOutSet;
   seed?: number;
@@ -150,8 +152,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  // Re-embedding the whole catalog is one big batch job: give it every core.
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: availableParallelism() });
+  // Re-embedding the whole catalog is one big batch job: give it every core it is given.
+  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: config.reembedThreads ?? availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const statusPath = join(config.dataDir, 'trainer-status.json');
   const publisher = createPublisher({
@@ -211,6 +213,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let skippedBase = 0;
   let stopping = false;
   let loop: Promise<void> | undefined;
+  /** When the loop last went round, and when the version live at start was published: for health. */
+  let loopAt = Date.now();
+  let liveSince: string | undefined;
 
   const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -459,6 +464,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
   async function run(): Promise<void> {
     while (!stopping) {
+      loopAt = Date.now();
       const busy = trainingBudget > 0 || initialPublishPending;
       const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
       if (records.length > 0) await applyRecords(records);
@@ -497,7 +503,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       consumer = await queue.consumer({ group, topics: TOPICS, startAt });
       const live = await vectorStore.resolveAlias(alias);
       liveVersion = live ? versionOfCollection(alias, live) : undefined;
-      if (liveVersion && !(await modelStore.get(liveVersion))) {
+      const liveInfo = liveVersion ? await modelStore.get(liveVersion) : undefined;
+      liveSince = liveInfo?.createdAt;
+      if (liveVersion && !liveInfo) {
         log.warn({ live, liveVersion }, 'live collection names a model version missing from the model store; publishing a new one');
         liveVersion = undefined;
       }
@@ -552,6 +560,16 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         constraints: memory?.constraintCount ?? 0,
         classes: memory?.classCount ?? 0,
       });
+    },
+
+    /** When the loop last went round and when the live version was published (ms / ISO time). */
+    liveness(): { loopAt: number; lastPublicationAt?: string } {
+      return { loopAt, lastPublicationAt: status.lastPublication?.at ?? liveSince };
+    },
+
+    /** Records not yet committed by the trainer, per topic (empty before it consumes). */
+    async lag(): Promise<Record<string, number>> {
+      return consumer ? consumer.lag() : {};
     },
 
     /** Prometheus registry with the trainer's metrics. */

@@ -6,6 +6,8 @@ import { createLogger } from '../log/logger';
 import { createAdapters, type Adapters } from '../service/create-adapters';
 import { startMetricsServer } from './metrics-server';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
+import { inProcessTrainerHealth } from './trainer-health';
+import { registerTrainerHealthMetrics } from './trainer-health-metrics';
 
 export interface TrainerProcessOptions {
   /** Encoder for a first start (default: the thumbnail CNN with EMBEDDING_DIM outputs). */
@@ -26,11 +28,14 @@ export interface RunningTrainer {
   stop(): Promise<void>;
 }
 
+/** How long a failed trainer gets to close its consumer before its process exits anyway. */
+const EXIT_AFTER_FAILURE_MS = 10_000;
+
 /**
  * Runs the online trainer as its own process (`discern trainer`): selects the TF.js backend,
  * builds the configured queue, vector store and model store, and trains until SIGTERM/SIGINT,
- * on which it checkpoints and exits 0. A failing loop exits 1, to be restarted from its
- * checkpoint.
+ * on which it checkpoints and exits 0. A failing loop exits 1 (whatever its status file could
+ * record), to be restarted from its checkpoint by whatever runs it.
  *
  * @example
  * const { trainer, stop } = await runTrainerProcess(loadConfig());
@@ -59,6 +64,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
       stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
+      reembedThreads: t.threads,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },
@@ -73,9 +79,19 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
         if (!options.adapters) await adapters.close();
       }
     })());
-  await trainer.start();
+  try {
+    await trainer.start();
+  } catch (error) {
+    if (!options.adapters) await adapters.close();
+    throw error;
+  }
   const metricsPort = (options.serveMetrics ?? true) ? config.trainerMetricsPort : undefined;
-  const metricsServer = metricsPort === undefined ? undefined : await startMetricsServer(trainer.registry, metricsPort);
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  if (metricsPort !== undefined) {
+    const health = inProcessTrainerHealth(trainer);
+    registerTrainerHealthMetrics(trainer.registry, health);
+    metricsServer = await startMetricsServer(trainer.registry, metricsPort, '0.0.0.0', health);
+  }
   if (metricsServer) log.info({ port: metricsServer.port }, 'trainer metrics listening');
   if (options.handleSignals ?? true) {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -92,8 +108,11 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     // signal it believes nobody else handles, which would kill the process mid-shutdown.
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
-    trainer.done().catch(() => {
-      void stop().finally(() => process.exit(1));
+    trainer.done().catch((error) => {
+      log.fatal({ err: error }, 'trainer failed; exiting with status 1');
+      const exit = () => process.exit(1);
+      setTimeout(exit, EXIT_AFTER_FAILURE_MS).unref();
+      stop().then(exit, exit);
     });
   }
   return { trainer, stop };

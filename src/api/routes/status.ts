@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Registry } from 'prom-client';
+import type { TrainerHealthSource } from '../../core/trainer-health';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { resolveLiveCollection } from '../live-collection';
 
@@ -20,15 +21,26 @@ async function check(name: string, probe: () => Promise<{ ok: boolean; detail?: 
 }
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const TrainerCheckSchema = CheckSchema.extend({
+  state: z.enum(['starting', 'running', 'restarting', 'failing', 'stopped']),
+  restarts: z.number().int(),
+  recentFailures: z.number().int(),
+  lastError: z.string().optional(),
+  heartbeatAgeSeconds: z.number().optional(),
+  loopAgeSeconds: z.number().optional(),
+  lag: z.record(z.string(), z.number()).optional(),
+  lastPublicationAgeSeconds: z.number().optional(),
+  modelVersion: z.string().optional(),
+});
 
 /**
- * `GET /v1/model`, `/healthz` (process up), `/readyz` (queue and vector store healthy) and
- * `/metrics` (Prometheus).
+ * `GET /v1/model`, `/healthz` (process up), `/readyz` (queue and vector store healthy, and the
+ * trainer when this process runs one) and `/metrics` (Prometheus).
  *
  * @example
- * registerStatusRoutes(app, context, registry);
+ * registerStatusRoutes(app, context, registry, supervisor);
  */
-export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registry: Registry): void {
+export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registry: Registry, trainer?: TrainerHealthSource): void {
   const { queue, vectorStore, models, liveAlias } = ctx;
 
   app.openapi(
@@ -54,12 +66,17 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     (c) => c.json({ status: 'ok' as const }, 200),
   );
 
-  const ReadySchema = z.object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ queue: CheckSchema, vectorStore: CheckSchema }) });
+  const ReadySchema = z.object({
+    status: z.enum(['ready', 'unavailable']),
+    /** Why not ready, naming the failing checks. */
+    reason: z.string().optional(),
+    checks: z.object({ queue: CheckSchema, vectorStore: CheckSchema, trainer: TrainerCheckSchema.optional() }),
+  });
   app.openapi(
     createRoute({
       method: 'get',
       path: '/readyz',
-      summary: 'Ready to accept events: queue and vector store healthy',
+      summary: 'Ready: queue and vector store healthy, and the trainer (when this process runs one) not failing',
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },
         503: { description: 'Not ready; `checks` says which dependency failed', content: { 'application/json': { schema: ReadySchema } } },
@@ -67,11 +84,24 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     }),
     async (c) => {
       const [queueCheck, storeCheck] = await Promise.all([check('queue', () => queue.health()), check('vector store', () => vectorStore.health())]);
-      const ready = queueCheck.ok && storeCheck.ok;
-      const body = { status: ready ? ('ready' as const) : ('unavailable' as const), checks: { queue: queueCheck, vectorStore: storeCheck } };
+      const trainerCheck = trainer ? trainerCheckOf(trainer) : undefined;
+      const checks = { queue: queueCheck, vectorStore: storeCheck, ...(trainerCheck ? { trainer: trainerCheck } : {}) };
+      const failing = Object.entries(checks).filter(([, result]) => !result.ok);
+      const ready = failing.length === 0;
+      const reason = failing.map(([name, result]) => `${name}: ${result.detail ?? 'unhealthy'}`).join('; ');
+      const body = { status: ready ? ('ready' as const) : ('unavailable' as const), ...(ready ? {} : { reason }), checks };
       return ready ? c.json(body, 200) : c.json(body, 503);
     },
   );
 
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
+}
+
+function trainerCheckOf(source: TrainerHealthSource): z.infer<typeof TrainerCheckSchema> {
+  try {
+    const { reason, ...health } = source.health();
+    return { ...health, ...(reason === undefined ? {} : { detail: reason }) };
+  } catch (error) {
+    return { ok: false, state: 'failing', restarts: 0, recentFailures: 0, detail: `trainer health unknown: ${(error as Error).message}` };
+  }
 }
