@@ -32,8 +32,8 @@ export interface PackedPoints {
 
 /** The calls a trainer makes; anything else is refused, so the channel is no general remote. */
 const ALLOWED: Record<AdapterTarget, ReadonlySet<string>> = {
-  queue: new Set(['init', 'publish', 'consumer', 'health']),
-  vectorStore: new Set(['createCollection', 'dropCollection', 'listCollections', 'upsert', 'delete', 'search', 'get', 'setAlias', 'resolveAlias', 'health']),
+  queue: new Set(['init', 'publish', 'consumer', 'health', 'committedLag']),
+  vectorStore: new Set(['createCollection', 'dropCollection', 'listCollections', 'upsert', 'delete', 'search', 'get', 'scroll', 'setAlias', 'resolveAlias', 'health']),
   modelStore: new Set(['put', 'get', 'onnx', 'checkpointDir', 'list', 'delete']),
   consumer: new Set(['poll', 'commit', 'lag', 'close']),
 };

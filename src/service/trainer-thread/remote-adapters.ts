@@ -23,6 +23,11 @@ export function remoteAdapters(client: AdapterClient): Adapters {
     init: forward('queue', 'init'),
     publish: forward('queue', 'publish'),
     health: forward('queue', 'health'),
+    committedLag: forward('queue', 'committedLag'),
+    async reader() {
+      // A reader streams records across calls; the trainer reads through its consumer instead.
+      throw new TypeError('queue.reader is not served to the trainer');
+    },
     async consumer(options) {
       const handle = await client.call<number>('queue', 'consumer', [options]);
       const on =
@@ -45,6 +50,7 @@ export function remoteAdapters(client: AdapterClient): Adapters {
     delete: forward('vectorStore', 'delete'),
     search: forward('vectorStore', 'search'),
     get: forward('vectorStore', 'get'),
+    scroll: forward('vectorStore', 'scroll'),
     setAlias: forward('vectorStore', 'setAlias'),
     resolveAlias: forward('vectorStore', 'resolveAlias'),
     health: forward('vectorStore', 'health'),
