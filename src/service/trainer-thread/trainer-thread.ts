@@ -42,7 +42,9 @@ export function startTrainerThread(options: TrainerThreadOptions) {
     nice: options.config.trainerSupervision.nice,
     heartbeatMs: options.heartbeatMs ?? 1000,
   };
-  const worker = new Worker(new URL('./trainer-worker-bootstrap.mjs', import.meta.url), {
+  // From the sources the worker registers tsx first; the build (`npm run build`) ships it as a module.
+  const entry = import.meta.url.endsWith('.ts') ? new URL('./trainer-worker-bootstrap.mjs', import.meta.url) : new URL('./trainer-worker.js', import.meta.url);
+  const worker = new Worker(entry, {
     workerData,
     transferList: [port2],
   });
