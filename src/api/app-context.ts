@@ -18,7 +18,7 @@ export interface RouteContext {
   models: ModelCatalog;
   /** Model files for readers that load a version themselves (the edge); optional. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api'>;
+  config: Pick<Config, 'apiKey' | 'readApiKey' | 'api' | 'compute'>;
   metrics: HttpMetrics;
   logger: Logger;
   liveAlias: string;

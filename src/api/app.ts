@@ -9,10 +9,12 @@ import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
+import { allowedMethods } from './allowed-methods';
 import { ApiError, validationError, type ApiErrorBody } from './api-error';
 import type { AppEnv, DiscernApp, RouteContext } from './app-context';
 import { httpMetrics } from './http-metrics';
 import { accessLog } from './middleware/access-log';
+import { readAccess } from './middleware/read-access';
 import type { ModelCatalog } from './model-catalog';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerFeedbackRoutes } from './routes/feedback';
@@ -27,7 +29,7 @@ export interface AppDeps {
   models: ModelCatalog;
   /** Serves model files at `/v1/models/{version}/model.onnx` when given. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api'>;
+  config: Pick<Config, 'apiKey' | 'readApiKey' | 'api' | 'compute'>;
   /** Prometheus registry the API's metrics are registered on and `/metrics` serves. */
   metrics: Registry;
   logger?: Logger;
@@ -64,7 +66,7 @@ export function createApp(deps: AppDeps): DiscernApp {
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics));
+  app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics), readAccess(deps.config));
 
   registerItemRoutes(app, context);
   registerFeedbackRoutes(app, context);
@@ -83,7 +85,13 @@ export function createApp(deps: AppDeps): DiscernApp {
     },
   });
 
-  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
+  const allowed = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length === 0) return errorResponse(c, new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+    const message = `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`;
+    return errorResponse(c, new ApiError(405, 'method_not_allowed', message, [{ path: 'method', message }], { Allow: methods.join(', ') }));
+  });
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
     if (error instanceof HTTPException) {

@@ -1,21 +1,2 @@
-import { ModelStoreError } from '../../core/model-store';
-
-const VERSION_PATTERN = /^v(\d{6})$/;
-
-/**
- * The id after the highest `vNNNNNN` id in `existing` (other ids are ignored), zero-padded to six
- * digits so ids sort as strings in creation order.
- *
- * @example
- * nextModelVersionId([]); // 'v000001'
- * nextModelVersionId(['v000001', 'v000012']); // 'v000013'
- */
-export function nextModelVersionId(existing: Iterable<string>): string {
-  let highest = 0;
-  for (const id of existing) {
-    const match = VERSION_PATTERN.exec(id);
-    if (match !== null) highest = Math.max(highest, Number(match[1]));
-  }
-  if (highest >= 999_999) throw new ModelStoreError('existing: version ids are exhausted (v999999 reached)', 'conflict', 'existing');
-  return `v${String(highest + 1).padStart(6, '0')}`;
-}
+// The grammar lives in the core; the model store is where version ids are allotted.
+export { nextModelVersionId } from '../../core/model-version-id';
