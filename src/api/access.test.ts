@@ -83,7 +83,7 @@ function expected(access: Access, credential: Credential, keys: { read: boolean;
 
 const outcome = (status: number) => (status === 401 || status === 403 ? status : 'allowed');
 
-describe.each([
+describe.each<{ name: string; env: Record<string, string>; keys: { read: boolean; write: boolean } }>([
   { name: 'read and write keys', env: { DISCERN_API_KEY: WRITE_KEY, DISCERN_READ_API_KEY: READ_KEY }, keys: { read: true, write: true } },
   { name: 'only the write key', env: { DISCERN_API_KEY: WRITE_KEY }, keys: { read: false, write: true } },
   { name: 'no key', env: {}, keys: { read: false, write: false } },

@@ -76,14 +76,21 @@ export function createApp(deps: AppDeps): DiscernApp {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc('/openapi.json', {
-    openapi: '3.0.3',
-    info: {
-      title: 'discern',
-      version: '1',
-      description: 'Deep metric learning from streaming feedback, with visual similarity search. Errors share one shape: `{ error: { code, message, issues?: [{ path, message }] } }`.',
-    },
-  });
+  // Built once, on first request: the routes are fixed by then, and generating the document
+  // costs milliseconds of CPU on a route anyone may call.
+  let openApiDocument: ReturnType<DiscernApp['getOpenAPIDocument']> | undefined;
+  app.get('/openapi.json', (c) =>
+    c.json(
+      (openApiDocument ??= app.getOpenAPIDocument({
+        openapi: '3.0.3',
+        info: {
+          title: 'discern',
+          version: '1',
+          description: 'Deep metric learning from streaming feedback, with visual similarity search. Errors share one shape: `{ error: { code, message, issues?: [{ path, message }] } }`.',
+        },
+      })),
+    ),
+  );
 
   const allowed = allowedMethods(app.routes);
   app.notFound((c) => {
@@ -96,7 +103,8 @@ export function createApp(deps: AppDeps): DiscernApp {
     if (error instanceof ApiError) return errorResponse(c, error);
     if (error instanceof HTTPException) {
       const code = error.status === 415 ? 'unsupported_media_type' : error.status === 413 ? 'payload_too_large' : 'bad_request';
-      return errorResponse(c, new ApiError(error.status as ApiError['status'], code, error.message || code));
+      const message = error.message || code;
+      return errorResponse(c, new ApiError(error.status as ApiError['status'], code, message, [{ path: '(body)', message }]));
     }
     logger.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return errorResponse(c, new ApiError(500, 'internal', 'internal error'));

@@ -8,26 +8,36 @@
  * prototypeKeyPath(JSON.parse('{"filter":{"attributes":{"__proto__":{"a":1}}}}')); // 'filter.attributes.__proto__'
  */
 export function prototypeKeyPath(value: unknown): string | undefined {
-  const path = find(value);
-  return path === undefined ? undefined : path.join('.');
-}
-
-function find(value: unknown): (string | number)[] | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      // Most arrays are numbers (pixels, vectors): only objects can hold keys.
-      if (item === null || typeof item !== 'object') continue;
-      const inner = find(item);
-      if (inner) return [i, ...inner];
-    }
-    return undefined;
+  // An explicit stack (a hostile body may nest deeper than the call stack allows), each entry
+  // linked to its parent so that the path is only spelt out for a hit.
+  interface Entry {
+    value: unknown;
+    key: string | number | undefined;
+    parent: Entry | undefined;
   }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') return [key];
-    const inner = find((value as Record<string, unknown>)[key]);
-    if (inner) return [key, ...inner];
+  const pathOf = (entry: Entry | undefined, last: string) => {
+    const parts: (string | number)[] = [last];
+    for (let e = entry; e && e.key !== undefined; e = e.parent) parts.push(e.key);
+    return parts.reverse().join('.');
+  };
+  const stack: Entry[] = [{ value, key: undefined, parent: undefined }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const node = entry.value;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) {
+        const item = node[i];
+        // Most arrays are numbers (pixels, vectors): only objects can hold keys.
+        if (item !== null && typeof item === 'object') stack.push({ value: item, key: i, parent: entry });
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const keys = Object.keys(node);
+      if (keys.includes('__proto__')) return pathOf(entry, '__proto__');
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = (node as Record<string, unknown>)[keys[i]];
+        if (child !== null && typeof child === 'object') stack.push({ value: child, key: keys[i], parent: entry });
+      }
+    }
   }
   return undefined;
 }

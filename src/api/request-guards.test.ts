@@ -41,6 +41,8 @@ describe('prototypeKeyPath', () => {
     expect(prototypeKeyPath(JSON.parse('{"items":[{"id":"a"},{"attributes":{"\\u005f_proto__":"x"}}]}'))).toBe('items.1.attributes.__proto__');
     expect(prototypeKeyPath(JSON.parse('{"constructor":{"prototype":1},"items":[1,2,null]}'))).toBeUndefined();
     expect(prototypeKeyPath(null)).toBeUndefined();
+    const deep = JSON.parse(`${'['.repeat(100_000)}{"__proto__":1}${']'.repeat(100_000)}`);
+    expect(prototypeKeyPath(deep)?.endsWith('.0.__proto__')).toBe(true);
   });
 
   it('lets text without the name or escapes skip the walk', () => {
