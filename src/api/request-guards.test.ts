@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { VectorStoreError } from '../core/vector-store';
 import { allowedMethods } from './allowed-methods';
 import { ApiError } from './api-error';
+import { storeCall } from './live-collection';
 import { mayHavePrototypeKey, prototypeKeyPath } from './prototype-keys';
 import { assertFloat32Values, searchVector } from './query-vector';
 
@@ -71,5 +73,31 @@ describe('allowedMethods', () => {
     expect(allowed('/v1/items/a/b')).toEqual([]);
     expect(allowed('/v1/models/v000001/modelXonnx')).toEqual([]);
     expect(allowed('/v1/items/')).toEqual([]);
+  });
+});
+
+describe('storeCall', () => {
+  const failing = (error: Error) => () => Promise.reject(error);
+  const answer = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as ApiError);
+  const fields = { vector: 'vector', filter: 'filter' };
+
+  it('answers an argument the store refuses that came from the request with a 400 naming the request field', async () => {
+    const refused = await answer(storeCall(failing(new VectorStoreError('filter.attributes.a.b: attribute names must match …', 'invalid_argument', 'filter.attributes.a.b')), { fields }));
+    expect(refused).toMatchObject({ status: 400, issues: [{ path: 'filter.attributes.a.b', message: 'attribute names must match …' }] });
+    const index = await answer(storeCall(failing(new VectorStoreError('vector[3]: must be finite', 'invalid_argument', 'vector[3]')), { fields }));
+    expect(index).toMatchObject({ status: 400, issues: [{ path: 'vector.3' }] });
+  });
+
+  it('keeps an argument the service built itself a server error, not the client\'s', async () => {
+    const own = new VectorStoreError('vector: expected dimension 8, got 3', 'invalid_argument', 'vector');
+    expect(await answer(storeCall(failing(own), { fields: { filter: 'filter' } }))).toBe(own);
+  });
+
+  it('answers 503 with Retry-After only for an unavailable store, and not_found as the caller says', async () => {
+    const down = await answer(storeCall(failing(new VectorStoreError('qdrant unavailable: ECONNREFUSED', 'unavailable'))));
+    expect(down).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+    const gone = new VectorStoreError('collection: catalog_v000001 not found', 'not_found', 'collection');
+    expect(await answer(storeCall(failing(gone)))).toMatchObject({ status: 503 });
+    expect(await answer(storeCall(failing(gone), { notFound: () => new ApiError(404, 'collection_not_found', 'gone') }))).toMatchObject({ status: 404 });
   });
 });

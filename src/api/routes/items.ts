@@ -91,7 +91,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const live = await resolveLiveCollection(vectorStore, liveAlias);
-      const point = live && (await storeCall(() => vectorStore.get(live.collection, id)));
+      const point = live && (await storeCall(() => vectorStore.get(live.collection, id), { fields: { id: 'id' } }));
       if (!live || !point) {
         const where = live ? `live collection ${live.collection}` : 'index (no model version is published yet)';
         throw new ApiError(404, 'item_not_found', `id: no item ${id} in the ${where}`, [{ path: 'id', message: 'unknown item id' }]);

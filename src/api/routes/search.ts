@@ -71,7 +71,7 @@ export function registerSearchRoutes(app: DiscernApp, ctx: RouteContext): void {
       const live = await requireLiveCollection(vectorStore, liveAlias);
       let query: Float32Array | number[];
       if (itemId !== undefined) {
-        const point = await storeCall(() => vectorStore.get(live.collection, itemId));
+        const point = await storeCall(() => vectorStore.get(live.collection, itemId), { fields: { id: 'itemId' } });
         if (!point) {
           throw new ApiError(404, 'item_not_found', `itemId: no item ${itemId} in live collection ${live.collection}`, [
             { path: 'itemId', message: 'unknown item id' },
