@@ -184,3 +184,21 @@ describe('compute rate limit', () => {
     expect((await f.app.request('/v1/items/a1', { headers: { 'x-api-key': READ_KEY } })).status).toBe(200);
   });
 });
+
+describe('compute rate limit without keys', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await start({ COMPUTE_RATE_LIMIT: '0.5', COMPUTE_RATE_BURST: '2' });
+  });
+  afterAll(() => f.close());
+
+  it('counts requests per client address over real HTTP, and a made-up key buys no fresh bucket', async () => {
+    const search = (headers: Record<string, string> = {}) =>
+      fetch(`${f.url}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(BODIES['/v1/search']) });
+    expect((await search()).status).toBe(200);
+    expect((await search()).status).toBe(200);
+    const limited = await search({ 'x-api-key': 'invented' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
