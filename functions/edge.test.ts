@@ -139,6 +139,8 @@ describe('edge refuses bad input like the Node API', () => {
     { name: 'k not an integer', path: '/v1/search', body: () => ({ pixels: valid(), k: 2.5 }), status: 400, field: 'k' },
     { name: 'an image that is not base64', path: '/v1/embed', body: () => ({ image: 'not base64!' }), status: 400, field: 'image' },
     { name: 'text/plain body', path: '/v1/search', body: () => JSON.stringify({ pixels: valid() }), raw: true, contentType: 'text/plain', status: 415 },
+    { name: 'a filter attribute name the store refuses', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { 'color.primary': 'red' } } }), status: 400, field: 'filter.attributes.color.primary' },
+    { name: 'a __proto__ filter attribute', path: '/v1/search', body: () => `{"pixels":${JSON.stringify(valid())},"filter":{"attributes":{"__proto__":{"a":1}}}}`, raw: true, status: 400, field: 'filter.attributes.__proto__' },
   ];
 
   for (const c of cases) {

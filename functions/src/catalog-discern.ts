@@ -1,4 +1,4 @@
-import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchResult } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchResult } from './catalog';
 import { upstreamFetch } from './upstream';
 
 /**
@@ -15,6 +15,11 @@ export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: st
   async function call<T>(path: string, init?: RequestInit): Promise<T | undefined> {
     const response = await upstreamFetch(`discern ${path}`, `${base}${path}`, { ...init, headers }, (m) => new CatalogUnavailableError(m));
     if (response.status === 404) return undefined;
+    if (response.status === 400) {
+      const body = (await response.json().catch(() => undefined)) as { error?: { message?: string; issues?: { path: string; message: string }[] } } | undefined;
+      const issue = body?.error?.issues?.[0];
+      throw new CatalogRequestError(issue?.path ?? '(body)', issue?.message ?? body?.error?.message ?? `discern ${path}: HTTP 400`);
+    }
     if (!response.ok) throw new CatalogUnavailableError(`discern ${path}: HTTP ${response.status}`);
     return (await response.json()) as T;
   }

@@ -1,5 +1,5 @@
 import { toQdrantFilter } from '../../src/store/qdrant/payload-mapping';
-import { CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
 import { upstreamFetch } from './upstream';
 
 interface QdrantPoint {
@@ -21,9 +21,14 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
   const base = url.replace(/\/$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) };
 
-  async function call<T>(path: string, body?: unknown): Promise<T> {
+  /** `field`: the request field a refusal (400) is about. */
+  async function call<T>(path: string, body?: unknown, field = '(body)'): Promise<T> {
     const init = body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) };
     const response = await upstreamFetch(`qdrant ${path}`, `${base}${path}`, init, (m) => new CatalogUnavailableError(m));
+    if (response.status === 400 || response.status === 422) {
+      const refusal = (await response.json().catch(() => undefined)) as { status?: { error?: string } } | undefined;
+      throw new CatalogRequestError(field, refusal?.status?.error ?? `qdrant refused the request (HTTP ${response.status})`);
+    }
     if (!response.ok) throw new CatalogUnavailableError(`qdrant ${path}: HTTP ${response.status}`);
     return ((await response.json()) as { result: T }).result;
   }
@@ -41,7 +46,7 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
         limit: k,
         with_payload: true,
         ...(filter ? { filter: qdrantFilter(filter) } : {}),
-      });
+      }, filter ? 'filter' : '(body)');
       return points.map((p) => ({ id: p.payload?.id ?? String(p.id), score: p.score ?? 0, label: p.payload?.label }));
     },
     async vectorOf(collection: string, id: string) {

@@ -22,3 +22,11 @@ export interface EdgeCatalog {
 export class CatalogUnavailableError extends Error {
   override name = 'CatalogUnavailableError';
 }
+
+/** The catalog refused the request itself (a 400 upstream): the client's to fix, not to retry. */
+export class CatalogRequestError extends Error {
+  override name = 'CatalogRequestError';
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../../src/core/catalog-naming';
-import { CatalogUnavailableError, type EdgeCatalog } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog } from './catalog';
 import { createDiscernCatalog } from './catalog-discern';
 import { createQdrantCatalog } from './catalog-qdrant';
 import { imageToInput, InputError, pixelsToInput, type ImageInputSpec } from './decode-input';
@@ -9,8 +9,9 @@ import type { EdgeEnv } from './env';
 import { createModelSource, ModelUnavailableError, type LoadedModel } from './model-source';
 import { runEmbedding } from './onnx-session';
 import { edgeLog } from './log';
-import { UpstreamRejectedError, UpstreamUnavailableError } from './upstream';
+import { UpstreamUnavailableError } from './upstream';
 import { issuePath } from '../../src/api/api-error';
+import { prototypeKeyPath } from '../../src/api/prototype-keys';
 import { EmbedRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
 
 interface IsolateState {
@@ -40,7 +41,11 @@ async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.
   try {
     raw = await c.req.json();
   } catch {
-    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+    throw new HttpError(400, 'invalid_json', 'request body is not valid JSON', [{ path: '(body)', message: 'is not valid JSON' }]);
+  }
+  const prototypeKey = prototypeKeyPath(raw);
+  if (prototypeKey !== undefined) {
+    throw new HttpError(400, 'invalid_request', `${prototypeKey}: __proto__ is not allowed as a name`, [{ path: prototypeKey, message: '__proto__ is not allowed as a name' }]);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -118,11 +123,11 @@ app.onError((error, c) => {
   if (error instanceof HttpError) {
     return c.json({ error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }, error.status);
   }
-  if (error instanceof InputError) {
+  if (error instanceof CatalogRequestError) {
     return c.json({ error: { code: 'invalid_request', message: `${error.field}: ${error.message}`, issues: [{ path: error.field, message: error.message }] } }, 400);
   }
-  if (error instanceof UpstreamRejectedError) {
-    return c.json({ error: { code: 'invalid_request', message: error.message } }, 400);
+  if (error instanceof InputError) {
+    return c.json({ error: { code: 'invalid_request', message: `${error.field}: ${error.message}`, issues: [{ path: error.field, message: error.message }] } }, 400);
   }
   if (error instanceof CatalogUnavailableError || error instanceof ModelUnavailableError || error instanceof UpstreamUnavailableError) {
     edgeLog('warn', 'dependency unavailable', { path: c.req.path, err: error.message });

@@ -20,7 +20,7 @@ export interface RouteContext {
   models: ModelCatalog;
   /** Model files for readers that load a version themselves (the edge); optional. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api' | 'intake'>;
+  config: Pick<Config, 'apiKey' | 'readApiKey' | 'api' | 'intake' | 'compute'>;
   metrics: HttpMetrics;
   logger: Logger;
   liveAlias: string;

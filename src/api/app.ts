@@ -10,12 +10,14 @@ import type { Queue } from '../core/queue';
 import type { TrainerHealthSource } from '../core/trainer-health';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
+import { allowedMethods } from './allowed-methods';
 import { ApiError, validationError, type ApiErrorBody } from './api-error';
 import type { AppEnv, DiscernApp, RouteContext } from './app-context';
 import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import { httpMetrics } from './http-metrics';
 import { RecentItemWrites } from './intake/recent-item-writes';
 import { accessLog } from './middleware/access-log';
+import { readAccess } from './middleware/read-access';
 import type { ModelCatalog } from './model-catalog';
 import { registerConsoleRoutes } from '../console/console-routes';
 import { registerBrowseRoutes } from './routes/browse';
@@ -33,7 +35,7 @@ export interface AppDeps {
   models: ModelCatalog;
   /** Serves model files at `/v1/models/{version}/model.onnx` when given. */
   modelStore?: ModelStore;
-  config: Pick<Config, 'apiKey' | 'api' | 'intake'>;
+  config: Pick<Config, 'apiKey' | 'readApiKey' | 'api' | 'intake' | 'compute'>;
   /** Prometheus registry the API's metrics are registered on and `/metrics` serves. */
   metrics: Registry;
   logger?: Logger;
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps): DiscernApp {
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics));
+  app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics), readAccess(deps.config));
 
   registerItemRoutes(app, context);
   registerBrowseRoutes(app, context);
@@ -93,21 +95,35 @@ export function createApp(deps: AppDeps): DiscernApp {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc('/openapi.json', {
-    openapi: '3.0.3',
-    info: {
-      title: 'discern',
-      version: '1',
-      description: 'Deep metric learning from streaming feedback, with visual similarity search. Errors share one shape: `{ error: { code, message, issues?: [{ path, message }] } }`.',
-    },
-  });
+  // Built once, on first request: the routes are fixed by then, and generating the document
+  // costs milliseconds of CPU on a route anyone may call.
+  let openApiDocument: ReturnType<DiscernApp['getOpenAPIDocument']> | undefined;
+  app.get('/openapi.json', (c) =>
+    c.json(
+      (openApiDocument ??= app.getOpenAPIDocument({
+        openapi: '3.0.3',
+        info: {
+          title: 'discern',
+          version: '1',
+          description: 'Deep metric learning from streaming feedback, with visual similarity search. Errors share one shape: `{ error: { code, message, issues?: [{ path, message }] } }`.',
+        },
+      })),
+    ),
+  );
 
-  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`)));
+  const allowed = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length === 0) return errorResponse(c, new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+    const message = `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(', ')}`;
+    return errorResponse(c, new ApiError(405, 'method_not_allowed', message, [{ path: 'method', message }], { Allow: methods.join(', ') }));
+  });
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
     if (error instanceof HTTPException) {
       const code = error.status === 415 ? 'unsupported_media_type' : error.status === 413 ? 'payload_too_large' : 'bad_request';
-      return errorResponse(c, new ApiError(error.status as ApiError['status'], code, error.message || code));
+      const message = error.message || code;
+      return errorResponse(c, new ApiError(error.status as ApiError['status'], code, message, [{ path: '(body)', message }]));
     }
     logger.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return errorResponse(c, new ApiError(500, 'internal', 'internal error'));

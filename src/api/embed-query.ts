@@ -2,6 +2,7 @@ import { ImageDecodeError, decodeImageInput } from '../events/decode-image';
 import type { Pixels } from '../events/image-input';
 import { ApiError, fieldError } from './api-error';
 import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from './model-catalog';
+import { assertFloat32Values } from './query-vector';
 
 /** A query's content, as `POST /v1/embed` and `POST /v1/search` take it. */
 export interface QueryContent {
@@ -21,6 +22,11 @@ export async function embedQuery(catalog: ModelCatalog, version: string, content
   const spec = await modelCall(version, () => catalog.inputSpec(version));
   const { input, shape } = await modelInput(spec, version, content);
   const [embedding] = await modelCall(version, () => catalog.embed(version, input, shape));
+  if (!embedding.every(Number.isFinite)) {
+    // Finite inputs can still overflow inside the network (huge feature values).
+    const given = content.vector !== undefined ? 'vector' : content.image !== undefined ? 'image' : 'pixels';
+    throw fieldError(given, `model ${version} computes a non-finite embedding for this input; scale the values down`);
+  }
   return embedding;
 }
 
@@ -33,6 +39,7 @@ async function modelInput(spec: ModelInputSpec, version: string, content: QueryC
     if (content.vector.length !== spec.features) {
       throw fieldError('vector', `must have ${spec.features} values for model ${version} (got ${content.vector.length})`, 'wrong_dimension');
     }
+    assertFloat32Values(content.vector, 'vector');
     return { input: Float32Array.from(content.vector), shape: [1, spec.features] };
   }
   if (content.vector !== undefined) {

@@ -5,7 +5,8 @@ import { startCatalogFixture } from './testing/test-catalog-fixture';
 const KEY = 'test-key-123';
 const MAX_BODY = 64 * 1024;
 const MAX_BATCH = 50;
-const env = { DISCERN_API_KEY: KEY, MAX_BODY_BYTES: String(MAX_BODY), MAX_BATCH_ITEMS: String(MAX_BATCH) };
+const MAX_QUERY_PIXELS = 10_000;
+const env = { DISCERN_API_KEY: KEY, MAX_BODY_BYTES: String(MAX_BODY), MAX_BATCH_ITEMS: String(MAX_BATCH), MAX_QUERY_PIXELS: String(MAX_QUERY_PIXELS) };
 
 interface Case {
   name: string;
@@ -27,6 +28,7 @@ const item = (extra: Record<string, unknown>) => ({ items: [{ id: 'ok-1' }, { id
 const fb = (event: Record<string, unknown>) => ({ events: [{ type: 'label', itemId: 'a', label: 'x' }, event] });
 const text = Buffer.from('hello, this is plain text and not an image').toString('base64');
 const corruptPng = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 7)]).toString('base64');
+const widePng = (await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
 
 const CASES: Case[] = [
   { name: 'truncated JSON', path: '/v1/items', body: '{"items": [', status: 400, code: 'invalid_json' },
@@ -88,6 +90,25 @@ const CASES: Case[] = [
   { name: 'embed a corrupt PNG', path: '/v1/embed', body: { image: corruptPng }, status: 400, code: 'invalid_image', field: 'image' },
   { name: 'embed with nothing', path: '/v1/embed', body: {}, status: 400, field: '(body)' },
   { name: 'unknown route', method: 'GET', path: '/v1/nothing', status: 404, code: 'not_found' },
+  { name: 'search filter with an attribute name the store refuses', path: '/v1/search', body: { itemId: 'a0', filter: { attributes: { 'color.primary': 'red' } } }, status: 400, field: 'filter.attributes.color.primary' },
+  { name: 'search filter with a __proto__ attribute', path: '/v1/search', body: '{"itemId":"a0","filter":{"attributes":{"__proto__":{"a":1}}}}', status: 400, field: 'filter.attributes.__proto__' },
+  { name: 'item with a __proto__ attribute', path: '/v1/items', body: '{"items":[{"id":"p1","attributes":{"\\u005f_proto__":"x"}}]}', status: 400, field: 'items.0.attributes.__proto__' },
+  { name: 'collection search, vector of the wrong dimension', path: '/v1/collections/catalog_v000001/search', body: { vector: [1, 2, 3] }, status: 400, field: 'vector' },
+  { name: 'collection search, filter attribute name the store refuses', path: '/v1/collections/catalog_v000001/search', body: { vector: [1, 0, 0, 0, 0, 0, 0, 0], filter: { attributes: { 'a[0]': 1 } } }, status: 400, field: 'filter.attributes.a[0]' },
+  { name: 'collection search, a value beyond float32', path: '/v1/collections/catalog_v000001/search', body: { vector: [1, 0, 0, 0, 0, 0, 0, 1e300] }, status: 200 },
+  { name: 'collection of another service', path: '/v1/collections/other_v000001/search', body: { vector: [1, 0, 0, 0, 0, 0, 0, 0] }, status: 404, field: 'collection' },
+  { name: 'collection of this alias but no version', method: 'GET', path: '/v1/collections/catalog_tmp/points/a0', status: 404, field: 'collection' },
+  { name: 'collection that does not exist', method: 'GET', path: '/v1/collections/catalog_v000009/points/a0', status: 404, field: 'collection' },
+  { name: 'model version starting with a dot', method: 'GET', path: '/v1/models/.x', status: 404, code: 'model_not_found', field: 'version' },
+  { name: 'model file of a version starting with a dash', method: 'GET', path: '/v1/models/-x/model.onnx', status: 404, field: 'version' },
+  { name: 'model version starting with an underscore', method: 'GET', path: '/v1/models/_x', status: 404, field: 'version' },
+  { name: 'model version of the wrong shape', method: 'GET', path: '/v1/models/v1', status: 404, field: 'version' },
+  { name: 'PUT on the items route', method: 'PUT', path: '/v1/items', body: { items: [{ id: 'a' }] }, status: 405, code: 'method_not_allowed' },
+  { name: 'PATCH on an item', method: 'PATCH', path: '/v1/items/a0', status: 405 },
+  { name: 'embed pixels over MAX_QUERY_PIXELS', path: '/v1/embed', body: { pixels: px(new Array(101 * 100).fill(1), 101, 100) }, status: 413, code: 'query_too_large', field: 'pixels' },
+  { name: 'search an image over MAX_QUERY_PIXELS', path: '/v1/search', body: { image: widePng }, status: 413, field: 'image' },
+  { name: 'embed a feature value beyond float32', server: 'features', path: '/v1/embed', body: { vector: [1, 2, 3, 4, 5, 1e39] }, status: 400, field: 'vector.5' },
+  { name: 'search a feature value beyond float32', server: 'features', path: '/v1/search', body: { vector: [1, 2, 3, 4, 5, -1e300] }, status: 400, field: 'vector.5' },
 ];
 
 describe('malformed requests get the documented status, naming the field, and the server keeps serving', () => {
@@ -123,13 +144,20 @@ describe('malformed requests get the documented status, naming the field, and th
       for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
       const body = c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
       const res = await fetch(`${server.url}${c.path}`, { method, headers, body });
-      const json = (await res.json()) as { error: { code: string; message: string; requestId: string; issues?: { path: string; message: string }[] } };
+      const json = (await res.json()) as { error: { code: string; message: string; requestId: string; issues?: { path: string; message: string }[] }; results?: { score: number }[] };
       expect({ status: res.status, error: json.error }).toMatchObject({ status: c.status });
+      if (c.status === 200) {
+        expect(json.results?.length).toBeGreaterThan(0);
+        for (const r of json.results!) expect(Number.isFinite(r.score)).toBe(true);
+        return;
+      }
       expect(json.error.message.length).toBeGreaterThan(0);
       expect(json.error.requestId).toBe(res.headers.get('x-request-id'));
       if (c.code) expect(json.error.code).toBe(c.code);
       if (c.field) expect(json.error.issues?.map((i) => i.path)).toContain(c.field);
       if (c.status === 503 || c.status === 401) expect(res.headers.get(c.status === 401 ? 'www-authenticate' : 'retry-after')).toBeTruthy();
+      if (c.status === 405) expect(res.headers.get('allow')).toMatch(/^[A-Z, ]+$/);
+      if (c.status === 400 || c.status === 413) expect(json.error.issues?.length).toBeGreaterThan(0);
       const alive = await fetch(`${server.url}/healthz`);
       expect(alive.status).toBe(200);
     });
@@ -154,7 +182,7 @@ describe('malformed requests get the documented status, naming the field, and th
     expect((await fetch(`${servers.image.url}/healthz`)).status).toBe(200);
   });
 
-  it('accepts the key as a bearer token, and a valid batch after all the bad ones', async () => {
+  it('accepts the key as a bearer token (a blank x-api-key beside it counts as absent), and a valid batch after all the bad ones', async () => {
     const png = await sharp({ create: { width: 3, height: 5, channels: 3, background: '#808080' } }).png().toBuffer();
     const res = await fetch(`${servers.image.url}/v1/items`, {
       method: 'POST',
@@ -165,7 +193,7 @@ describe('malformed requests get the documented status, naming the field, and th
     expect(await res.json()).toEqual({ accepted: 1, ids: ['img-1'] });
     const search = await fetch(`${servers.image.url}/v1/search`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-api-key': '', authorization: `Bearer ${KEY}` },
       body: JSON.stringify({ image: png.toString('base64'), k: 2 }),
     });
     expect(search.status).toBe(200);
@@ -173,7 +201,7 @@ describe('malformed requests get the documented status, naming the field, and th
   });
 
   it('counts the refused requests by status in /metrics', async () => {
-    const metrics = await (await fetch(`${servers.image.url}/metrics`)).text();
+    const metrics = await (await fetch(`${servers.image.url}/metrics`, { headers: { 'x-api-key': KEY } })).text();
     expect(metrics).toMatch(/discern_http_requests_total\{method="POST",route="\/v1\/items",status="400"\} \d+/);
     expect(metrics).toMatch(/discern_http_requests_total\{method="POST",route="\/v1\/items",status="413"\} \d+/);
     expect(metrics).toMatch(/discern_http_requests_total\{method="POST",route="\/v1\/feedback",status="403"\} 1/);

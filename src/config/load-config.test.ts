@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('PORT="70000"');
   });
 
+  it('reads the access and compute limits, and refuses a read key without a write key', () => {
+    expect(loadConfig({}).compute).toEqual({ maxQueryPixels: 16_777_216, rateLimitPerSecond: 0, rateLimitBurst: 50 });
+    const config = loadConfig({ DISCERN_API_KEY: 'w', DISCERN_READ_API_KEY: 'r', MAX_QUERY_PIXELS: '1000', COMPUTE_RATE_LIMIT: '2.5', COMPUTE_RATE_BURST: '5' });
+    expect(config).toMatchObject({ apiKey: 'w', readApiKey: 'r', compute: { maxQueryPixels: 1000, rateLimitPerSecond: 2.5, rateLimitBurst: 5 } });
+    expect(() => loadConfig({ DISCERN_READ_API_KEY: 'r' })).toThrow(/DISCERN_READ_API_KEY=\(set\): needs DISCERN_API_KEY/);
+    expect(() => loadConfig({ COMPUTE_RATE_LIMIT: '-1' })).toThrow(ConfigError);
+  });
+
   it('exports a table of every setting for --help and the README', () => {
     const rows = settingsTable();
     expect(rows.map((r) => r.name)).toEqual(SETTINGS.map((s) => s.name));

@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   dataDir: string;
   apiKey?: string;
+  /** Accepted by read and compute routes besides `apiKey`. */
+  readApiKey?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   queue: {
     kind: 'embedded' | 'kafka';
@@ -19,6 +21,8 @@ export interface Config {
   api: { maxBodyBytes: number; maxBatchItems: number };
   /** What the API checks before accepting items and feedback, and what it remembers to do so. */
   intake: { maxImagePixels: number; unknownItemIds: 'reject' | 'accept'; recentItemsKept: number; deadLettersKept: number };
+  /** Limits of the routes that embed or search (`/v1/embed`, `/v1/search`). */
+  compute: { maxQueryPixels: number; rateLimitPerSecond: number; rateLimitBurst: number };
   /** Port of a standalone trainer's metrics endpoint, if any. */
   trainerMetricsPort?: number;
   trainer: {
@@ -82,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (values.KAFKA_BROKERS !== undefined && brokers.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
     problems.push(`KAFKA_BROKERS=${JSON.stringify(env.KAFKA_BROKERS)}: each broker must be host:port`);
   }
+  if (values.DISCERN_READ_API_KEY !== undefined && values.DISCERN_API_KEY === undefined) {
+    // A read key alone would guard searches while leaving writes open.
+    problems.push('DISCERN_READ_API_KEY=(set): needs DISCERN_API_KEY, the key for writes, to be set too');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const v = values as Record<SettingName, any>;
   return {
@@ -89,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: v.HOST,
     dataDir: v.DISCERN_DATA_DIR,
     apiKey: v.DISCERN_API_KEY,
+    readApiKey: v.DISCERN_READ_API_KEY,
     logLevel: v.LOG_LEVEL,
     queue: {
       kind: v.DISCERN_QUEUE,
@@ -97,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
     intake: { maxImagePixels: v.MAX_IMAGE_PIXELS, unknownItemIds: v.UNKNOWN_ITEM_IDS, recentItemsKept: v.RECENT_ITEMS_KEPT, deadLettersKept: v.DEAD_LETTERS_KEPT },
+    compute: { maxQueryPixels: v.MAX_QUERY_PIXELS, rateLimitPerSecond: v.COMPUTE_RATE_LIMIT, rateLimitBurst: v.COMPUTE_RATE_BURST },
     trainerMetricsPort: v.TRAINER_METRICS_PORT,
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,

@@ -27,7 +27,7 @@ export const SETTINGS = [
   { name: 'PORT', default: '8080', description: 'HTTP port of the API', schema: int(0, 65535) },
   { name: 'HOST', default: '0.0.0.0', description: 'Address the API listens on', schema: z.string().min(1) },
   { name: 'DISCERN_DATA_DIR', default: './.data', description: 'Directory for the embedded queue, vector store, models and checkpoints', schema: z.string().min(1) },
-  { name: 'DISCERN_API_KEY', default: undefined, description: 'When set, write endpoints need it in `x-api-key` or `Authorization: Bearer` (401 missing, 403 wrong)', schema: optionalText },
+  { name: 'DISCERN_API_KEY', default: undefined, description: 'When set, every route but `/healthz`, `/readyz` and `/openapi.json` needs a key in `x-api-key` or `Authorization: Bearer` (401 missing, 403 wrong): writes this one, reads this one or `DISCERN_READ_API_KEY`', schema: optionalText },
   { name: 'DISCERN_QUEUE', default: 'embedded', description: 'Event queue: `embedded` (fsync\'d local log) or `kafka`', schema: z.enum(['embedded', 'kafka']) },
   { name: 'KAFKA_BROKERS', default: 'localhost:9092', description: 'Comma-separated Kafka bootstrap brokers (host:port)', schema: z.string().min(1) },
   { name: 'KAFKA_TOPIC_PREFIX', default: 'discern', description: 'Kafka topics are named `<prefix>.items`, `<prefix>.feedback`, `<prefix>.dead-letters`', schema: z.string().regex(/^[A-Za-z0-9._-]+$/) },
@@ -64,6 +64,10 @@ export const SETTINGS = [
   { name: 'TRAINER_MAX_FAILURES', default: '3', description: '`/readyz` answers 503 once the trainer failed this many times within `TRAINER_FAILURE_WINDOW_SECONDS` (until it makes progress again)', schema: int(1) },
   { name: 'TRAINER_FAILURE_WINDOW_SECONDS', default: '300', description: 'Window in which trainer failures are counted', schema: positive },
   { name: 'TRAINER_HEARTBEAT_TIMEOUT_SECONDS', default: '60', description: 'A trainer silent for this long is reported unhealthy by `/readyz` and restarted', schema: positive },
+  { name: 'DISCERN_READ_API_KEY', default: undefined, description: 'A second key that reads and searches (not writes) accept; needs `DISCERN_API_KEY`', schema: optionalText },
+  { name: 'MAX_QUERY_PIXELS', default: '16777216', description: 'Most pixels (width × height) of the image or pixel grid in one `/v1/embed` or `/v1/search` request (more: 413)', schema: int(1) },
+  { name: 'COMPUTE_RATE_LIMIT', default: '0', description: 'Requests per second each API key (or client address, without one) may make to `/v1/embed` and `/v1/search` (more: 429 with `Retry-After`); 0 turns the limit off', schema: z.coerce.number().min(0) },
+  { name: 'COMPUTE_RATE_BURST', default: '50', description: 'Requests a client may make at once before `COMPUTE_RATE_LIMIT` applies (its token bucket\'s size)', schema: int(1) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

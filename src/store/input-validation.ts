@@ -13,6 +13,8 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** Attribute names become payload paths (`attributes.<name>`) in Qdrant, so no dots or brackets. */
 const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const MAX_ID_BYTES = 1024;
+/** Vectors are stored as float32: a larger magnitude would become Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 export const MAX_K = 10_000;
 /** Thumbnails are small previews: 64 KiB of base64 is far more than a 64×64 PNG needs. */
 const MAX_THUMBNAIL_CHARS = 65_536;
@@ -52,7 +54,7 @@ export function assertSpec(spec: CollectionSpec): void {
 }
 
 /**
- * Checks a vector's length and that every component is finite.
+ * Checks a vector's length and that every component is a finite float32 number.
  *
  * @example
  * assertVector(query, 128, 'vector');
@@ -67,8 +69,8 @@ export function assertVector(vector: unknown, dimension: number | undefined, fie
   if (vector.length === 0) throw invalid(field, 'must not be empty');
   for (let i = 0; i < vector.length; i++) {
     const x = vector[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw invalid(`${field}[${i}]`, `must be a finite number (got ${String(x)})`);
+    if (typeof x !== 'number' || !(Math.abs(x) <= FLOAT32_MAX)) {
+      throw invalid(`${field}[${i}]`, `must be a finite number within the float32 range ±3.4e38 (got ${String(x)})`);
     }
   }
 }

@@ -3,7 +3,7 @@ import { collectionForVersion, DEFAULT_LIVE_ALIAS, versionOfCollection } from '.
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 import type { VectorDistance, VectorPoint, VectorStore } from '../core/vector-store';
 import type { Encoder } from '../encoder/encoder';
-import { nextModelVersionId } from '../store/model-fs/model-version-id';
+import { isModelVersionId, nextModelVersionId } from '../core/model-version-id';
 import { evaluateEmbeddings } from '../eval/evaluate-embeddings';
 import type { Logger } from '../log/logger';
 import { exportToOnnx } from '../onnx/export-to-onnx';
@@ -196,8 +196,7 @@ export type Publisher = ReturnType<typeof createPublisher>;
 
 /** `v000012` → 12; anything else → 0. */
 export function versionNumber(id: string): number {
-  const m = /^v(\d+)$/.exec(id);
-  return m ? Number(m[1]) : 0;
+  return isModelVersionId(id) ? Number(id.slice(1)) : 0;
 }
 
 function round(x: number): number {

@@ -1,29 +1,51 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../api-error';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Guards write endpoints with a shared key taken from `x-api-key` or `Authorization: Bearer`:
- * 401 when absent, 403 when wrong. Without a configured key every request passes.
+ * The keys a request presents, from `x-api-key` and `Authorization: Bearer`. An empty header
+ * counts as absent, so a blank `x-api-key` beside a good bearer token does not hide it.
+ *
+ * @example
+ * presentedKeys(c); // ['k1'] for `Authorization: Bearer k1`
+ */
+export function presentedKeys(c: Context): string[] {
+  const keys: string[] = [];
+  const header = c.req.header('x-api-key')?.trim();
+  if (header) keys.push(header);
+  const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+  if (bearer) keys.push(bearer);
+  return keys;
+}
+
+/**
+ * Guards routes with shared keys taken from `x-api-key` or `Authorization: Bearer`: 401 when
+ * none is presented, 403 when none presented is one of `accepted`. Passes when any presented key
+ * is accepted. Without a configured key every request passes.
  *
  * @example
  * createRoute({ method: 'post', path: '/v1/items', middleware: [requireApiKey(config.apiKey)], ... });
+ * app.use('/v1/*', requireApiKey([config.apiKey, config.readApiKey], 'a read key or the write key'));
  */
-export function requireApiKey(expected: string | undefined): MiddlewareHandler {
+export function requireApiKey(accepted: string | undefined | readonly (string | undefined)[], wanted = 'the write key (DISCERN_API_KEY)'): MiddlewareHandler {
+  const keys = (typeof accepted === 'string' || accepted === undefined ? [accepted] : accepted).filter((k): k is string => k !== undefined);
   // Comparing fixed-size digests keeps the comparison time independent of the key.
-  const expectedDigest = expected === undefined ? undefined : digest(expected);
+  const digests = keys.map(digest);
   return async function requireApiKey(c, next) {
-    if (expectedDigest === undefined) return next();
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-    const given = c.req.header('x-api-key') ?? bearer;
-    if (!given) {
-      throw new ApiError(401, 'unauthorized', 'missing API key: send it in the x-api-key header or as Authorization: Bearer <key>', undefined, {
+    if (digests.length === 0) return next();
+    const given = presentedKeys(c);
+    if (given.length === 0) {
+      throw new ApiError(401, 'unauthorized', `missing API key: send ${wanted} in the x-api-key header or as Authorization: Bearer <key>`, undefined, {
         'WWW-Authenticate': 'Bearer',
       });
     }
-    if (!timingSafeEqual(digest(given), expectedDigest)) throw new ApiError(403, 'forbidden', 'wrong API key');
+    const givenDigests = given.map(digest);
+    // Every pair is compared, so the time taken does not tell which key matched.
+    let ok = false;
+    for (const g of givenDigests) for (const d of digests) ok = timingSafeEqual(g, d) || ok;
+    if (!ok) throw new ApiError(403, 'forbidden', `wrong API key: this route needs ${wanted}`);
     return next();
   };
 }

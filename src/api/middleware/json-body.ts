@@ -1,13 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../api-error';
+import { ApiError, fieldError } from '../api-error';
+import { mayHavePrototypeKey, prototypeKeyPath } from '../prototype-keys';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Reads a JSON body under a size cap: 415 unless the content type is JSON, 413 above
- * `maxBytes`, 400 when it does not parse. The parsed body is kept on the request, so the
- * schema validator that follows does not parse it again.
+ * `maxBytes`, 400 when it does not parse or holds a `__proto__` key. The parsed body is kept
+ * on the request, so the schema validator that follows does not parse it again.
  *
  * @example
  * createRoute({ ..., middleware: jsonBody({ maxBytes: 1 << 20 }) });
@@ -16,21 +17,28 @@ export function jsonBody(options: { maxBytes: number; maxBatch?: { field: string
   const limit = bodyLimit({
     maxSize: options.maxBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `request body exceeds ${options.maxBytes} bytes (MAX_BODY_BYTES)`);
+      const message = `request body exceeds ${options.maxBytes} bytes (MAX_BODY_BYTES)`;
+      throw new ApiError(413, 'payload_too_large', message, [{ path: '(body)', message }]);
     },
   });
   const parse: MiddlewareHandler = async function parseJsonBody(c, next) {
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new ApiError(415, 'unsupported_media_type', `content-type must be application/json (got ${mediaType || 'none'})`);
+      const message = `must be application/json (got ${mediaType || 'none'})`;
+      throw new ApiError(415, 'unsupported_media_type', `content-type: ${message}`, [{ path: 'content-type', message }]);
     }
     let body: unknown;
+    let text: string;
     try {
-      body = await c.req.json();
+      text = await c.req.text();
+      body = JSON.parse(text);
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError(400, 'invalid_json', `request body is not valid JSON (${(error as Error).message})`);
+      const message = `is not valid JSON (${(error as Error).message})`;
+      throw new ApiError(400, 'invalid_json', `request body ${message}`, [{ path: '(body)', message }]);
     }
+    const prototypeKey = mayHavePrototypeKey(text) ? prototypeKeyPath(body) : undefined;
+    if (prototypeKey !== undefined) throw fieldError(prototypeKey, '__proto__ is not allowed as a name');
     // HonoRequest caches the body's text, not its parsed value: without this the validator
     // would parse the whole body a second time.
     c.req.json = <T>() => Promise.resolve(body as T);

@@ -1,14 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { versionOfCollection } from '../../core/catalog-naming';
+import { isModelVersionId } from '../../core/model-version-id';
+import { ModelStoreError } from '../../core/model-store';
+import type { CollectionInfo } from '../../core/vector-store';
 import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { requireLiveCollection, storeCall } from '../live-collection';
 import { jsonBody } from '../middleware/json-body';
+import { searchVector } from '../query-vector';
 import { AttributesSchema, LabelSchema } from '../../events/attributes';
 import { ItemIdSchema } from '../../events/ids';
 import { errorResponses } from './responses';
 
-const CollectionParams = z.object({ collection: z.string().min(1).max(256).regex(/^[A-Za-z0-9._-]+$/) });
-const VersionParams = z.object({ version: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/) });
+// Any text is a well-formed name: one that is not this service's is simply not found (404).
+const CollectionParams = z.object({ collection: z.string().meta({ description: 'A collection of this service: `<live alias>_<version>`, e.g. catalog_v000004' }) });
+const VersionParams = z.object({ version: z.string().meta({ description: 'A model version id, e.g. v000004' }) });
 
 const VectorSearchSchema = z
   .strictObject({
@@ -21,7 +27,9 @@ const VectorSearchSchema = z
 /**
  * Read access to concrete collections and model files, for the edge functions and other
  * readers that pin a version themselves: `/v1/live`, `/v1/models/{version}[/model.onnx]`,
- * `/v1/collections/{collection}/search` and `/v1/collections/{collection}/points/{id}`.
+ * `/v1/collections/{collection}/search` and `/v1/collections/{collection}/points/{id}`. Only
+ * this service's own collections (`<live alias>_<version>`) are served, even on a store that
+ * other services share.
  *
  * @example
  * registerCatalogRoutes(app, context);
@@ -51,7 +59,6 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
       request: { params: VersionParams },
       responses: {
         200: { description: 'Model version description', content: { 'application/json': { schema: z.object({}).passthrough() } } },
-        ...errorResponses.badRequest,
         ...errorResponses.notFound,
       },
     }),
@@ -70,14 +77,17 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
       request: { params: VersionParams },
       responses: {
         200: { description: 'ONNX model', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } },
-        ...errorResponses.badRequest,
         ...errorResponses.notFound,
       },
     }),
     async (c) => {
       const { version } = c.req.valid('param');
       await requireModel(ctx, version);
-      const bytes = await modelStore!.onnx(version);
+      const bytes = await modelStore!.onnx(version).catch((error: unknown) => {
+        // Pruned between the two reads: as gone as a version that never was.
+        if (error instanceof ModelStoreError && error.code === 'not_found') throw modelNotFound(version);
+        throw error;
+      });
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'public, max-age=31536000, immutable' });
     },
   );
@@ -99,8 +109,12 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     async (c) => {
       const { collection } = c.req.valid('param');
       const { vector, k, filter } = c.req.valid('json');
-      await requireCollection(ctx, collection);
-      const hits = await storeCall(() => vectorStore.search(collection, vector, { k, filter }));
+      const { distance } = await requireCollection(ctx, collection);
+      const query = searchVector(vector, distance);
+      const hits = await storeCall(() => vectorStore.search(collection, query, { k, filter }), {
+        fields: { vector: 'vector', k: 'k', filter: 'filter' },
+        notFound: () => collectionNotFound(collection),
+      });
       return c.json({ results: hits.map((h) => ({ id: h.id, score: h.score, label: h.payload.label })) }, 200);
     },
   );
@@ -121,22 +135,33 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     async (c) => {
       const { collection, id } = c.req.valid('param');
       await requireCollection(ctx, collection);
-      const point = await storeCall(() => vectorStore.get(collection, id));
+      const point = await storeCall(() => vectorStore.get(collection, id), { fields: { id: 'id' }, notFound: () => collectionNotFound(collection) });
       if (!point) throw new ApiError(404, 'item_not_found', `id: no item ${id} in collection ${collection}`, [{ path: 'id', message: 'unknown item id' }]);
       return c.json({ id: point.id, vector: Array.from(point.vector), payload: point.payload as Record<string, unknown> }, 200);
     },
   );
 }
 
-async function requireCollection(ctx: RouteContext, collection: string): Promise<void> {
+function collectionNotFound(collection: string): ApiError {
+  return new ApiError(404, 'collection_not_found', `collection: no collection ${collection} of this service`, [{ path: 'collection', message: 'unknown collection' }]);
+}
+
+/** The collection, when it is one of this service's (named after a version of its alias) and exists. */
+async function requireCollection(ctx: RouteContext, collection: string): Promise<CollectionInfo> {
+  if (versionOfCollection(ctx.liveAlias, collection) === undefined) throw collectionNotFound(collection);
   const known = await storeCall(() => ctx.vectorStore.listCollections());
-  if (!known.some((c) => c.name === collection)) {
-    throw new ApiError(404, 'collection_not_found', `collection: no collection ${collection}`, [{ path: 'collection', message: 'unknown collection' }]);
-  }
+  const found = known.find((c) => c.name === collection);
+  if (!found) throw collectionNotFound(collection);
+  return found;
 }
 
 async function requireModel(ctx: RouteContext, version: string) {
-  const info = ctx.modelStore ? await ctx.modelStore.get(version) : undefined;
-  if (!info) throw new ApiError(404, 'model_not_found', `version: no model version ${version}`, [{ path: 'version', message: 'unknown model version' }]);
+  // Checked here, before any store sees it: a name outside the grammar names no version.
+  const info = isModelVersionId(version) && ctx.modelStore ? await ctx.modelStore.get(version) : undefined;
+  if (!info) throw modelNotFound(version);
   return info;
+}
+
+function modelNotFound(version: string): ApiError {
+  return new ApiError(404, 'model_not_found', `version: no model version ${version}`, [{ path: 'version', message: 'unknown model version' }]);
 }

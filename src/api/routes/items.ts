@@ -103,7 +103,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const live = await resolveLiveCollection(vectorStore, liveAlias);
-      const point = live && (await storeCall(() => vectorStore.get(live.collection, id)));
+      const point = live && (await storeCall(() => vectorStore.get(live.collection, id), { fields: { id: 'id' } }));
       const indexed = point ? { label: point.payload.label, attributes: point.payload.attributes, modelVersion: live.modelVersion } : {};
       const write = recentItems.get(id);
       const rejection = deadLetters.rejectionOf(id);

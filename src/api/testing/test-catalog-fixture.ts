@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../../config/load-config';
 import { collectionForVersion } from '../../core/catalog-naming';
+import type { ModelStore } from '../../core/model-store';
 import type { Queue } from '../../core/queue';
 import type { VectorStore } from '../../core/vector-store';
 import { createEmbeddedQueue } from '../../queue/embedded/embedded-queue';
@@ -31,6 +32,8 @@ export interface FixtureOptions {
   /** Wraps the real embedded queue / vector store (e.g. to inject failures). */
   wrapQueue?: (queue: Queue) => Queue;
   wrapVectorStore?: (store: VectorStore) => VectorStore;
+  /** Serves model files from this store (none by default). */
+  modelStore?: ModelStore;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function startCatalogFixture(options: FixtureOptions) {
     queue: appQueue,
     vectorStore: options.wrapVectorStore ? options.wrapVectorStore(store) : store,
     models: catalog,
+    modelStore: options.modelStore,
     config,
     metrics,
     logger,

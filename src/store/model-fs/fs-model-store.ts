@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelStoreError, type ModelStore, type ModelVersionInfo } from '../../core/model-store';
+import { isModelVersionId, MODEL_VERSION_ID_PATTERN } from '../../core/model-version-id';
 
 export interface FsModelStoreOptions {
   /** Data directory; versions live in `<dir>/models/<id>/`. */
   dir: string;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Unfinished writes older than this belong to a crashed writer, not a slow one. */
 const STALE_MS = 60 * 60 * 1000;
 
@@ -29,7 +29,7 @@ export function createFsModelStore(options: FsModelStoreOptions): ModelStore {
   const root = join(options.dir, 'models');
 
   function versionDir(id: string, field = 'id'): string {
-    if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new ModelStoreError(`${field}: must match ${ID_PATTERN} (got ${JSON.stringify(id)})`, 'invalid_argument', field);
+    if (!isModelVersionId(id)) throw new ModelStoreError(`${field}: must match ${MODEL_VERSION_ID_PATTERN} (got ${JSON.stringify(id)})`, 'invalid_argument', field);
     return join(root, id);
   }
 
@@ -96,7 +96,7 @@ export function createFsModelStore(options: FsModelStoreOptions): ModelStore {
       throw error;
     }
     await removeStaleLeftovers(root, entries.filter((e) => e.startsWith('.')));
-    const ids = entries.filter((e) => !e.startsWith('.') && ID_PATTERN.test(e)).sort();
+    const ids = entries.filter(isModelVersionId).sort();
     const infos = await Promise.all(ids.map(get));
     return infos.filter((info): info is ModelVersionInfo => info !== undefined);
   }

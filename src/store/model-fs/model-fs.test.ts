@@ -82,8 +82,9 @@ describe('filesystem ModelStore', () => {
     expect(await field(store.put({ ...info('v1'), embeddingDim: 0 }, new Uint8Array([1])))).toBe('info.embeddingDim');
     expect(await field(store.put({ ...info('v1'), step: -1 }, new Uint8Array([1])))).toBe('info.step');
     expect(await field(store.put({ ...info('v1'), input: { features: Number.NaN } }, new Uint8Array([1])))).toBe('info.input.features');
-    expect(await field(store.put(info('v1'), new Uint8Array()))).toBe('onnx');
-    expect(await field(store.put(info('v1'), new Uint8Array([1]), '/no/such/dir'))).toBe('checkpointDir');
+    expect(await field(store.put(info('v1'), new Uint8Array([1])))).toBe('info.id');
+    expect(await field(store.put(info('v000001'), new Uint8Array()))).toBe('onnx');
+    expect(await field(store.put(info('v000001'), new Uint8Array([1]), '/no/such/dir'))).toBe('checkpointDir');
     expect(await field(store.get('a/b'))).toBe('id');
     expect(await store.list()).toEqual([]);
   });

@@ -141,7 +141,8 @@ class QdrantVectorStore implements VectorStore {
     assertSearchOptions(options);
     const { spec } = await this.describe(collection);
     assertVector(vector, spec.dimension, 'vector');
-    const result = await this.call('vector', collection, () =>
+    // The vector was checked above, so a refusal from Qdrant is about the filter when there is one.
+    const result = await this.call(options.filter ? 'filter' : 'vector', collection, () =>
       this.client.query(collection, { query: Array.from(vector), limit: options.k, filter: toQdrantFilter(options.filter), with_payload: true, with_vector: false }),
     );
     // Qdrant scores Euclid as a distance (lower is closer); the port wants higher-is-closer.

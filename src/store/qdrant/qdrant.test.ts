@@ -153,6 +153,15 @@ describe('Qdrant adapter over the loopback Qdrant REST server', () => {
     expect(server.find('PUT', '/collections/c/points')).toHaveLength(3 + 4 + 1);
   });
 
+  it('reports a refused search as an invalid argument naming the filter (or the vector without one), not as unavailable', async () => {
+    await store.createCollection('r', { dimension: 2, distance: 'cosine' });
+    server.failNext(/\/points\/query$/, 400, 1);
+    await expect(store.search('r', [1, 0], { k: 1, filter: { attributes: { color: 'red' } } })).rejects.toMatchObject({ code: 'invalid_argument', field: 'filter' });
+    server.failNext(/\/points\/query$/, 400, 1);
+    await expect(store.search('r', [1, 0], { k: 1 })).rejects.toMatchObject({ code: 'invalid_argument', field: 'vector' });
+    expect(server.find('POST', '/collections/r/points/query')).toHaveLength(2);
+  });
+
   it('searches with translated filters, ranks by distance, maps ids back and negates Euclidean distances', async () => {
     await store.createCollection('e', { dimension: 2, distance: 'euclid' });
     const points = [
