@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelStoreError, type ModelStore, type ModelVersionInfo } from '../../core/model-store';
+import { MODEL_VERSION_ID_PATTERN } from './model-version-id';
 
 export interface FsModelStoreOptions {
   /** Data directory; versions live in `<dir>/models/<id>/`. */
   dir: string;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ID_PATTERN = MODEL_VERSION_ID_PATTERN;
 /** Unfinished writes older than this belong to a crashed writer, not a slow one. */
 const STALE_MS = 60 * 60 * 1000;
 

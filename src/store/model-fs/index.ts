@@ -1,2 +1,2 @@
 export { createFsModelStore, type FsModelStoreOptions } from './fs-model-store';
-export { nextModelVersionId } from './model-version-id';
+export { MODEL_VERSION_ID_PATTERN, nextModelVersionId } from './model-version-id';

@@ -2,6 +2,9 @@ import { ModelStoreError } from '../../core/model-store';
 
 const VERSION_PATTERN = /^v(\d{6})$/;
 
+/** What any model store accepts as a version id (a safe file and URL path segment). */
+export const MODEL_VERSION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /**
  * The id after the highest `vNNNNNN` id in `existing` (other ids are ignored), zero-padded to six
  * digits so ids sort as strings in creation order.
