@@ -19,6 +19,10 @@ export interface Config {
   api: { maxBodyBytes: number; maxBatchItems: number };
   /** Port of a standalone trainer's metrics endpoint, if any. */
   trainerMetricsPort?: number;
+  /** Re-embedding spread over `discern reembed` workers (workers 0: the trainer alone). */
+  reembed: { workers: number; shareItems: number; timeoutSeconds: number };
+  /** Where model versions come from when not from the data dir, and the port the trainer serves its own on. */
+  modelStore: { url?: string; serverPort?: number };
   trainer: {
     publishEverySteps: number;
     publishEverySeconds: number;
@@ -84,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
     trainerMetricsPort: v.TRAINER_METRICS_PORT,
+    reembed: { workers: v.REEMBED_WORKERS, shareItems: v.REEMBED_SHARE_ITEMS, timeoutSeconds: v.REEMBED_TIMEOUT_SECONDS },
+    modelStore: { url: v.MODEL_STORE_URL, serverPort: v.MODEL_SERVER_PORT },
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,
       publishEverySeconds: v.PUBLISH_EVERY_SECONDS,

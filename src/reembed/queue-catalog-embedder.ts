@@ -14,6 +14,8 @@ export interface QueueCatalogEmbedderOptions {
   runtime: VersionEmbedder;
   /** Most items per share (REEMBED_SHARE_ITEMS). */
   shareItems: number;
+  /** Fewest shares a catalog is cut into, so that every worker gets some (default 1). */
+  minShares?: number;
   /** Shares not reported done after this long are embedded by the trainer itself (REEMBED_TIMEOUT_SECONDS). */
   timeoutMs: number;
   /** Consumer group reading `reembed-done` (default `discern-trainer.reembed-done`). */
@@ -57,7 +59,8 @@ export function createQueueCatalogEmbedder(options: QueueCatalogEmbedderOptions)
   return {
     async embedCatalog(job: CatalogEmbeddingJob): Promise<CatalogEmbedding> {
       const rowSize = job.rowShape.reduce((a, b) => a * b, 1);
-      const shares = splitIntoShares(job.items, { maxItems: options.shareItems, rowSize });
+      const even = Math.ceil(job.items.length / (options.minShares ?? 1));
+      const shares = splitIntoShares(job.items, { maxItems: Math.max(1, Math.min(options.shareItems, even)), rowSize });
       const doneConsumer = await replies();
       const tasks = shares.map((items, share) =>
         encodeReembedTask({ version: job.version, collection: job.collection, share, shares: shares.length, rowShape: job.rowShape }, items),

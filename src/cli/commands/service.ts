@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { runApiProcess, runEmbeddedService, runTrainerProcess } from '../../service/run';
+import { runReembedWorkerProcess } from '../../service/run-reembed-worker';
 
-/** `discern start`, `discern api`, `discern trainer`: the service, whole or in parts. */
+/** `discern start`, `discern api`, `discern trainer`, `discern reembed`: the service, whole or in parts. */
 export function registerServiceCommands(program: Command): void {
   program
     .command('start')
@@ -27,5 +28,12 @@ export function registerServiceCommands(program: Command): void {
     .description('Run the online trainer alone (a consumer of the configured queue)')
     .action(async () => {
       await runTrainerProcess(loadConfig());
+    });
+
+  program
+    .command('reembed')
+    .description('Run a re-embed worker: embeds shares of each new model version\'s catalog into its collection (with REEMBED_WORKERS set on the trainer)')
+    .action(async () => {
+      await runReembedWorkerProcess(loadConfig());
     });
 }

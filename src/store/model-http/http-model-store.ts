@@ -68,7 +68,7 @@ export function createHttpModelStore(options: HttpModelStoreOptions): ModelStore
     }
   }
 
-  async function keep(id: string, file: string, data: Uint8Array | string): Promise<void> {
+  async function keep(id: string, file: string, data: Buffer | string): Promise<void> {
     await mkdir(join(options.cacheDir, id), { recursive: true });
     await writeFileAtomic(join(options.cacheDir, id, file), data);
   }
@@ -95,7 +95,7 @@ export function createHttpModelStore(options: HttpModelStoreOptions): ModelStore
     const response = await request(`/v1/versions/${id}/model.onnx`);
     if (response.status === 404) throw new ModelStoreError(`id: model version ${id} not found`, 'not_found', 'id');
     const bytes = new Uint8Array(await (await expectOk(response, `version ${id}'s model`)).arrayBuffer());
-    await keep(id, 'model.onnx', bytes);
+    await keep(id, 'model.onnx', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return bytes;
   }
 

@@ -44,7 +44,7 @@ export function createModelStoreApp(store: ModelStore, options: ModelStoreAppOpt
     if (!MODEL_VERSION_ID_PATTERN.test(id)) return fail(400, 'invalid_argument', `id: must match ${MODEL_VERSION_ID_PATTERN}`, 'id');
     try {
       const bytes = await store.onnx(id);
-      return new Response(bytes, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), 'cache-control': 'public, max-age=31536000, immutable' } });
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), 'cache-control': 'public, max-age=31536000, immutable' } });
     } catch (error) {
       if (error instanceof ModelStoreError && error.code === 'not_found') return fail(404, 'not_found', `model version ${id} not found`, 'id');
       throw error;

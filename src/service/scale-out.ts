@@ -1,0 +1,47 @@
+import type { Config } from '../config/load-config';
+import type { ModelStore } from '../core/model-store';
+import type { Logger } from '../log/logger';
+import type { CatalogEmbedder } from '../reembed/catalog-embedder';
+import type { VersionEmbedder } from '../reembed/embed-rows';
+import { createQueueCatalogEmbedder } from '../reembed/queue-catalog-embedder';
+import { serveModelStore, type ModelStoreServer } from '../store/model-http';
+import type { Adapters } from './create-adapters';
+
+/**
+ * With `REEMBED_WORKERS` > 0, what fills each new collection: tasks for the `discern reembed`
+ * workers on the queue, at least 4 shares per worker. Undefined (the trainer re-embeds alone)
+ * otherwise.
+ *
+ * @example
+ * createOnlineTrainer({ ..., catalogEmbedder: reembedWorkersFor(config, adapters, log) });
+ */
+export function reembedWorkersFor(config: Config, adapters: Adapters, log: Logger): ((runtime: VersionEmbedder) => CatalogEmbedder) | undefined {
+  const { workers, shareItems, timeoutSeconds } = config.reembed;
+  if (workers === 0) return undefined;
+  return (runtime) =>
+    createQueueCatalogEmbedder({
+      queue: adapters.queue,
+      vectorStore: adapters.vectorStore,
+      runtime,
+      shareItems,
+      minShares: workers * 4,
+      timeoutMs: timeoutSeconds * 1000,
+      log,
+    });
+}
+
+/**
+ * With `MODEL_SERVER_PORT` set, serves the process's model store read-only over HTTP for
+ * processes that share no disk with it (`MODEL_STORE_URL`).
+ *
+ * @example
+ * const server = await serveModelsIfConfigured(config, adapters.modelStore, log);
+ * await server?.close();
+ */
+export async function serveModelsIfConfigured(config: Config, modelStore: ModelStore, log: Logger): Promise<ModelStoreServer | undefined> {
+  const port = config.modelStore.serverPort;
+  if (port === undefined) return undefined;
+  const server = await serveModelStore(modelStore, { port, host: config.host, apiKey: config.apiKey });
+  log.info({ url: server.url }, 'model store served');
+  return server;
+}
