@@ -190,6 +190,9 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
 
   it('kill -9 of the trainer: the replicas keep answering, and it resumes where it was', async () => {
     const before = (await status())!;
+    // A replica that has served the live version keeps it (and its model) while the trainer is away.
+    const warm = await postJson(apiUrls[1], '/v1/search', { pixels: pixelsField(queries[1]), k: 3 });
+    expect(warm.body.modelVersion, JSON.stringify(warm.body)).toBe(before.modelVersion);
     await trainer.kill('SIGKILL');
     // Accepted while the trainer is down; cached model versions keep search working.
     const late = catalog.slice(0, 3).map((item, i) => ({ id: `late-${i}`, label: item.className, pixels: item.pixels }));
