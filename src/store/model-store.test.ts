@@ -54,7 +54,7 @@ describe('HTTP ModelStore', () => {
     expect(await restarted.get('v000001')).toEqual(info('v000001'));
     expect(await restarted.onnx('v000001')).toEqual(new Uint8Array([1, 2, 3]));
     expect((await restarted.list()).map((v) => v.id)).toEqual(['v000001']);
-    await expect(restarted.onnx('v000002')).rejects.toThrow(/cannot be reached/);
+    await expect(restarted.onnx('v000002')).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot be reached/) });
   });
 
   it('drops cached versions the server no longer lists; refuses writes as read-only', async () => {

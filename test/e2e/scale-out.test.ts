@@ -200,6 +200,11 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
     const during = await postJson(apiUrls[1], '/v1/search', { pixels: pixelsField(queries[0]), k: 3 });
     expect(during.status, JSON.stringify(during.body)).toBe(200);
     expect(during.body.modelVersion).toBe(before.modelVersion);
+    // One that never loaded it cannot now: 503 and when to retry, not an error of its own.
+    const cold = await requestJson(apiUrls[0], 'POST', '/v1/search', { pixels: pixelsField(queries[0]), k: 3 });
+    expect(cold.status, JSON.stringify(cold.body)).toBe(503);
+    expect(cold.body.error.code).toBe('model_store_unavailable');
+    expect(cold.headers.get('retry-after')).toBe('5');
 
     trainer = startTrainer();
     await waitFor('the restarted trainer running', async () => {

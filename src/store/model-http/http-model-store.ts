@@ -50,14 +50,15 @@ export function createHttpModelStore(options: HttpModelStoreOptions): ModelStore
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new Error(`model store at ${base} cannot be reached: ${(error as Error).message}`, { cause: error });
+      throw new ModelStoreError(`model store at ${base} cannot be reached: ${(error as Error).message}`, 'unavailable', undefined, { cause: error });
     }
   }
 
   async function expectOk(response: Response, what: string): Promise<Response> {
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
-    throw new Error(`model store at ${base} answered ${response.status} for ${what}: ${text.slice(0, 200)}`);
+    const message = `model store at ${base} answered ${response.status} for ${what}: ${text.slice(0, 200)}`;
+    throw response.status >= 500 ? new ModelStoreError(message, 'unavailable') : new Error(message);
   }
 
   async function cached<T>(id: string, file: string, parse: (bytes: Buffer) => T): Promise<T | undefined> {
