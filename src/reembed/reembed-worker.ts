@@ -16,6 +16,8 @@ export interface ReembedWorkerOptions {
   name?: string;
   /** Rows per embedding call (default 512). */
   batchSize?: number;
+  /** Called on every turn of the loop (at least every half second), e.g. to write a status file. */
+  heartbeat?: () => Promise<void> | void;
   /** Whether an error means the version was abandoned (its model or collection is gone), not a failure. */
   isAbandoned?: (error: unknown) => boolean;
   log: Logger;
@@ -81,6 +83,7 @@ export function createReembedWorker(options: ReembedWorkerOptions) {
     while (!stopping) {
       // A task is committed only after its reply: whatever this worker has not finished, another takes over if it dies.
       const records = await consumer!.poll(1, 500);
+      await options.heartbeat?.();
       for (const record of records) {
         await handle(record);
         await consumer!.commit([{ topic: record.topic, partition: record.partition, offset: String(Number(record.offset) + 1) }]);

@@ -1,4 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { Config } from '../config/load-config';
 import { ModelStoreError } from '../core/model-store';
 import { VectorStoreError } from '../core/vector-store';
@@ -22,11 +25,19 @@ export async function runReembedWorkerProcess(config: Config) {
   if (config.queue.kind !== 'kafka') log.warn({ queue: config.queue.kind }, 're-embed workers in other processes need a shared queue (DISCERN_QUEUE=kafka)');
   const adapters = await createAdapters(config);
   const runtime = createOnnxModelRuntime(adapters.modelStore, { threads: process.env.ORT_THREADS ? Number(process.env.ORT_THREADS) : availableParallelism() });
+  const statusPath = join(config.dataDir, 'reembed-status.json');
+  let lastStatusAt = 0;
+  // What a container healthcheck reads: a file the loop keeps fresh while it takes tasks.
+  const writeStatus = async (phase: 'running' | 'stopped') => {
+    lastStatusAt = Date.now();
+    await writeFileAtomic(statusPath, JSON.stringify({ pid: process.pid, worker: worker.name, phase, ...worker.counters(), updatedAt: new Date().toISOString() }));
+  };
   const worker = createReembedWorker({
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     runtime,
     log,
+    heartbeat: () => (Date.now() - lastStatusAt >= 5000 ? writeStatus('running') : undefined),
     // The version's collection or model was deleted: its publication was abandoned.
     isAbandoned: (error) =>
       (error instanceof VectorStoreError && error.code === 'not_found') ||
@@ -38,11 +49,13 @@ export async function runReembedWorkerProcess(config: Config) {
     (stopped ??= (async () => {
       try {
         await worker.stop();
+        await writeStatus('stopped');
       } finally {
         await runtime.close();
         await adapters.close();
       }
     })());
+  await mkdir(config.dataDir, { recursive: true });
   await worker.start();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // `on`, not `once`: signal-exit (loaded by write-file-atomic) re-raises signals it thinks unhandled.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,10 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
     for (const item of catalog) if (!(await vectors.get(collection, item.id))) missing.push(item.id);
     expect(missing).toEqual([]);
     expect(await vectors.resolveAlias(DEFAULT_LIVE_ALIAS)).toBe(collection);
+    // The survivor's status file (what a container healthcheck reads) counts its shares.
+    const survivor = JSON.parse(await readFile(join(dirs.reembed2, 'reembed-status.json'), 'utf8'));
+    expect(survivor).toMatchObject({ pid: workers[1].pid, phase: 'running' });
+    expect(survivor.shares).toBeGreaterThan(0);
   }, 300_000);
 
   it('kill -9 of the trainer: the replicas keep answering, and it resumes where it was', async () => {
