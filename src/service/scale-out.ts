@@ -8,9 +8,9 @@ import { serveModelStore, type ModelStoreServer } from '../store/model-http';
 import type { Adapters } from './create-adapters';
 
 /**
- * With `REEMBED_WORKERS` > 0, what fills each new collection: tasks for the `discern reembed`
- * workers on the queue, at least 4 shares per worker. Undefined (the trainer re-embeds alone)
- * otherwise.
+ * With `REEMBED_WORKERS` > 0 (on Kafka and Qdrant), what fills each new collection: tasks for
+ * the `discern reembed` workers on the queue, at least 4 shares per worker. Undefined (the
+ * trainer re-embeds alone) otherwise.
  *
  * @example
  * createOnlineTrainer({ ..., catalogEmbedder: reembedWorkersFor(config, adapters, log) });
@@ -18,6 +18,11 @@ import type { Adapters } from './create-adapters';
 export function reembedWorkersFor(config: Config, adapters: Adapters, log: Logger): ((runtime: VersionEmbedder) => CatalogEmbedder) | undefined {
   const { workers, shareItems, timeoutSeconds } = config.reembed;
   if (workers === 0) return undefined;
+  if (config.queue.kind !== 'kafka' || config.vectorStore.kind !== 'qdrant') {
+    // Embedded queue and vector store belong to one process: no worker elsewhere could reach them.
+    log.warn({ workers, queue: config.queue.kind, vectorStore: config.vectorStore.kind }, 'REEMBED_WORKERS needs DISCERN_QUEUE=kafka and DISCERN_VECTOR_STORE=qdrant; the trainer re-embeds the catalog itself');
+    return undefined;
+  }
   return (runtime) =>
     createQueueCatalogEmbedder({
       queue: adapters.queue,

@@ -237,6 +237,8 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
       { loops: 1, k: 5 },
     );
     const versions: string[] = [];
+    const reembedSeconds: number[] = [];
+    const started = Date.now();
     try {
       for (let swap = 0; swap < SWAPS; swap++) {
         const publications = (await status())!.publications;
@@ -246,6 +248,7 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
           return current && current.publications > publications ? current : undefined;
         }, 60_000, watch());
         versions.push(s.modelVersion!);
+        reembedSeconds.push(s.lastPublication!.reembedSeconds);
       }
     } finally {
       await load.stop();
@@ -260,7 +263,11 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
       tolerance: 1e-4,
     });
     const seen = Object.fromEntries(Object.entries(report.versionsSeen).map(([target, set]) => [target, set.size]));
-    console.info(`${SWAPS} swaps (${versions[0]}…${versions.at(-1)}): ${observations.length} answers, versions seen ${JSON.stringify(seen)}, mismatches=${report.mismatches.length}, smallest gap between versions ${report.smallestVersionGap.toFixed(4)}`);
+    const median = [...reembedSeconds].sort((a, b) => a - b)[Math.floor(reembedSeconds.length / 2)];
+    console.info(
+      `${SWAPS} swaps (${versions[0]}…${versions.at(-1)}) in ${((Date.now() - started) / 1000).toFixed(1)} s, re-embedding on the worker ${median.toFixed(2)} s (median): ` +
+        `${observations.length} answers, versions seen ${JSON.stringify(seen)}, mismatches=${report.mismatches.length}, smallest gap between versions ${report.smallestVersionGap.toFixed(4)}`,
+    );
     expect(report.mismatches.slice(0, 5), `${report.mismatches.length} mismatches`).toEqual([]);
     // The check tells versions apart: consecutive versions embed the same query differently.
     expect(report.smallestVersionGap).toBeGreaterThan(1e-3);
