@@ -253,6 +253,7 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
     } finally {
       await load.stop();
     }
+    const swapSeconds = (Date.now() - started) / 1000;
     const observations = load.observations;
     const failures = observations.filter((o) => o.status !== 200);
     expect(failures.slice(0, 3), `${failures.length} failed requests`).toEqual([]);
@@ -265,7 +266,7 @@ describe.skipIf(!qdrant.available)(`scaled out on Kafka and Qdrant: API replicas
     const seen = Object.fromEntries(Object.entries(report.versionsSeen).map(([target, set]) => [target, set.size]));
     const median = [...reembedSeconds].sort((a, b) => a - b)[Math.floor(reembedSeconds.length / 2)];
     console.info(
-      `${SWAPS} swaps (${versions[0]}…${versions.at(-1)}) in ${((Date.now() - started) / 1000).toFixed(1)} s, re-embedding on the worker ${median.toFixed(2)} s (median): ` +
+      `${SWAPS} swaps (${versions[0]}…${versions.at(-1)}) in ${swapSeconds.toFixed(1)} s, re-embedding on the worker ${median.toFixed(2)} s (median): ` +
         `${observations.length} answers, versions seen ${JSON.stringify(seen)}, mismatches=${report.mismatches.length}, smallest gap between versions ${report.smallestVersionGap.toFixed(4)}`,
     );
     expect(report.mismatches.slice(0, 5), `${report.mismatches.length} mismatches`).toEqual([]);
