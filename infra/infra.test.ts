@@ -173,7 +173,8 @@ interface ComposeService {
   container_name?: string;
   ports?: (string | { target: number; published?: string | number })[];
   volumes?: string[];
-  deploy?: { resources?: { reservations?: { devices?: { driver?: string; count?: number | string; capabilities?: string[] }[] } } };
+  networks?: Record<string, { aliases?: string[] } | null> | string[];
+  deploy?: { replicas?: number; resources?: { reservations?: { devices?: { driver?: string; count?: number | string; capabilities?: string[] }[] } } };
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -191,6 +192,13 @@ function serviceEnv(service: ComposeService): Record<string, string> {
   const entries = Array.isArray(raw) ? raw.map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]) : Object.entries(raw);
   for (const [key, value] of entries) env[key] = interpolate(value === null || value === undefined ? '' : String(value));
   return env;
+}
+
+/** Names a service answers to on its networks besides its own. */
+function networkAliases(service: ComposeService): string[] {
+  const networks = service.networks;
+  if (!networks || Array.isArray(networks)) return [];
+  return Object.values(networks).flatMap((n) => n?.aliases ?? []);
 }
 
 function commandOf(service: ComposeService): string[] {
@@ -238,7 +246,7 @@ function checkCompose(compose: Compose, dockerfileText: string): string[] {
   }
   if (services.api?.container_name) problems.push('compose: api must not set container_name (replicas)');
 
-  for (const name of ['api', 'trainer', 'trainer-gpu']) {
+  for (const name of ['api', 'trainer', 'trainer-gpu', 'reembed']) {
     const service = services[name];
     if (!service) continue;
     const env = serviceEnv(service);
@@ -267,7 +275,16 @@ function checkCompose(compose: Compose, dockerfileText: string): string[] {
       const condition = Array.isArray(deps) ? undefined : deps?.[dep]?.condition;
       if (condition !== 'service_healthy') problems.push(`compose: ${name} must depend on ${dep} being healthy`);
     }
-    if (!(service.volumes ?? []).some((v) => v.endsWith(':/data'))) problems.push(`compose: ${name} must mount the shared data volume at /data`);
+    const modelStoreUrl = serviceEnv(service).MODEL_STORE_URL;
+    if (modelStoreUrl) {
+      // Reads model versions over HTTP: from a service (or network alias) that serves them on that port.
+      const url = new URL(modelStoreUrl);
+      const servers = Object.entries(services).filter(([other, s]) => other === url.hostname || networkAliases(s).includes(url.hostname));
+      if (servers.length === 0) problems.push(`compose: ${name} reads models from ${url.hostname}, which no service is named or aliased`);
+      for (const [other, s] of servers) {
+        if (serviceEnv(s).MODEL_SERVER_PORT !== url.port) problems.push(`compose: ${name} reads models from port ${url.port}, but ${other} serves them on MODEL_SERVER_PORT=${serviceEnv(s).MODEL_SERVER_PORT}`);
+      }
+    } else if (!(service.volumes ?? []).some((v) => v.endsWith(':/data'))) problems.push(`compose: ${name} must mount the shared data volume at /data`);
   }
 
   const gpu = services['trainer-gpu'];
@@ -414,11 +431,13 @@ describe('infra/docker-compose.yml', () => {
     api.environment = { ...(api.environment as Record<string, string>), DISCERN_QUEUES: 'kafka', DISCERN_VECTOR_STORE: 'milvus' };
     broken.services.trainer.environment = { ...(broken.services.trainer.environment as Record<string, string>), KAFKA_BROKERS: 'broker:9092' };
     delete broken.services.qdrant.healthcheck;
+    broken.services.reembed.environment = { ...(broken.services.reembed.environment as Record<string, string>), MODEL_STORE_URL: 'http://model-store:9999' };
     const problems = checkCompose(broken, dockerfile);
     expect(problems).toContain('compose: api sets DISCERN_QUEUES, which is not a setting in src/config/settings.ts');
     expect(problems.some((p) => p.startsWith('compose: api environment is rejected by loadConfig') && p.includes('DISCERN_VECTOR_STORE'))).toBe(true);
     expect(problems).toContain('compose: trainer connects to Kafka at broker:9092, which kafka does not advertise');
     expect(problems).toContain('compose: qdrant has no healthcheck');
+    expect(problems).toContain('compose: reembed reads models from port 9999, but trainer serves them on MODEL_SERVER_PORT=8090');
   });
 
   it('passes the edge worker only variables that wrangler.toml declares, and its build script exists', () => {
@@ -446,7 +465,7 @@ describe('commands the containers and the README run', () => {
     const subcommands = subcommandsOf(help);
     const { stages } = parseDockerfile(dockerfile);
     const defaultCmd = jsonArray(lastOf(stages.find((s) => s.name === 'runtime')!, 'CMD')) ?? [];
-    const used = new Set([defaultCmd[0], ...['api', 'trainer', 'trainer-gpu'].map((name) => commandOf(compose.services[name])[0])]);
+    const used = new Set([defaultCmd[0], ...['api', 'trainer', 'trainer-gpu', 'reembed'].map((name) => commandOf(compose.services[name])[0])]);
     expect([...used].filter((c) => !subcommands.has(c))).toEqual([]);
     expect(checkReadmeCommands(read('infra/README.md'), subcommands)).toEqual([]);
     expect(checkReadmeCommands('run `npm run edge-serve`, then `discern trainr`', subcommands)).toEqual([
@@ -499,6 +518,25 @@ describe('healthchecks', () => {
       }
     });
   }
+
+  it('compose: the re-embed worker probe passes on a fresh running status and fails on a stopped, stale or missing one', async () => {
+    const test = compose.services.reembed.healthcheck!.test as string[];
+    const dir = mkdtempSync(join(tmpdir(), 'discern-probe-'));
+    try {
+      const file = join(dir, 'reembed-status.json');
+      const env = { DISCERN_DATA_DIR: dir };
+      const status = (phase: string, at: Date) => JSON.stringify({ pid: 1, worker: 'w', phase, shares: 3, items: 30, abandoned: 0, malformed: 0, updatedAt: at.toISOString() });
+      expect(await runNodeProbe(test, env)).toBe(1);
+      writeFileSync(file, status('running', new Date()));
+      expect(await runNodeProbe(test, env)).toBe(0);
+      writeFileSync(file, status('running', new Date(Date.now() - 3 * 60_000)));
+      expect(await runNodeProbe(test, env)).toBe(1);
+      writeFileSync(file, status('stopped', new Date()));
+      expect(await runNodeProbe(test, env)).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('Dockerfile runtime: the API probe follows GET /healthz on PORT', async () => {
     const test = ['CMD', ...(jsonArray(lastOf(stages.find((s) => s.name === 'runtime')!, 'HEALTHCHECK')?.replace(/^.*?CMD\s+/, '')) ?? [])];

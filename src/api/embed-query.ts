@@ -1,3 +1,4 @@
+import { ModelStoreError } from '../core/model-store';
 import { ImageDecodeError, decodeImageInput } from '../events/decode-image';
 import type { Pixels } from '../events/image-input';
 import { ApiError, fieldError } from './api-error';
@@ -62,6 +63,10 @@ async function modelCall<T>(version: string, call: () => Promise<T>): Promise<T>
     // The version can vanish between resolving the alias and embedding (old versions are pruned).
     if (error instanceof UnknownModelVersionError) {
       throw new ApiError(503, 'model_version_gone', `model ${version} is no longer available; retry`, undefined, { 'Retry-After': '1' });
+    }
+    // A shared model store (MODEL_STORE_URL) that is away, e.g. while the trainer restarts.
+    if (error instanceof ModelStoreError && error.code === 'unavailable') {
+      throw new ApiError(503, 'model_store_unavailable', `model ${version} cannot be loaded right now; retry`, undefined, { 'Retry-After': '5' });
     }
     throw error;
   }

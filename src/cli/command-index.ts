@@ -33,6 +33,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   start: { summary: 'Run API, queue, trainer, model store and vector store in one process on local durable storage', load: service },
   api: { summary: 'Run the HTTP API alone (against Kafka and the configured vector store)', load: service },
   trainer: { summary: 'Run the online trainer alone (a consumer of the configured queue)', load: service },
+  reembed: {
+    summary: "Run a re-embed worker: embeds shares of each new model version's catalog into its collection (with REEMBED_WORKERS set on the trainer)",
+    load: service,
+  },
   config: {
     summary: 'List the environment variables discern reads, their values in effect and defaults, and validate the current environment',
     load: async () => (await import('./commands/config')).registerConfigCommand,

@@ -25,6 +25,10 @@ export interface Config {
   compute: { maxQueryPixels: number; rateLimitPerSecond: number; rateLimitBurst: number };
   /** Port of a standalone trainer's metrics endpoint, if any. */
   trainerMetricsPort?: number;
+  /** Re-embedding spread over `discern reembed` workers (workers 0: the trainer alone). */
+  reembed: { workers: number; shareItems: number; timeoutSeconds: number };
+  /** Where model versions come from when not from the data dir, and the port the trainer serves its own on. */
+  modelStore: { url?: string; serverPort?: number };
   trainer: {
     publishEverySteps: number;
     publishEverySeconds: number;
@@ -108,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intake: { maxImagePixels: v.MAX_IMAGE_PIXELS, unknownItemIds: v.UNKNOWN_ITEM_IDS, recentItemsKept: v.RECENT_ITEMS_KEPT, deadLettersKept: v.DEAD_LETTERS_KEPT },
     compute: { maxQueryPixels: v.MAX_QUERY_PIXELS, rateLimitPerSecond: v.COMPUTE_RATE_LIMIT, rateLimitBurst: v.COMPUTE_RATE_BURST },
     trainerMetricsPort: v.TRAINER_METRICS_PORT,
+    reembed: { workers: v.REEMBED_WORKERS, shareItems: v.REEMBED_SHARE_ITEMS, timeoutSeconds: v.REEMBED_TIMEOUT_SECONDS },
+    modelStore: { url: v.MODEL_STORE_URL, serverPort: v.MODEL_SERVER_PORT },
     trainer: {
       publishEverySteps: v.PUBLISH_EVERY_STEPS,
       publishEverySeconds: v.PUBLISH_EVERY_SECONDS,

@@ -68,6 +68,11 @@ export const SETTINGS = [
   { name: 'MAX_QUERY_PIXELS', default: '16777216', description: 'Most pixels (width × height) of the image or pixel grid in one `/v1/embed` or `/v1/search` request (more: 413)', schema: int(1) },
   { name: 'COMPUTE_RATE_LIMIT', default: '0', description: 'Requests per second each API key (or client address, without one) may make to `/v1/embed` and `/v1/search` (more: 429 with `Retry-After`); 0 turns the limit off', schema: z.coerce.number().min(0) },
   { name: 'COMPUTE_RATE_BURST', default: '50', description: 'Requests a client may make at once before `COMPUTE_RATE_LIMIT` applies (its token bucket\'s size)', schema: int(1) },
+  { name: 'REEMBED_WORKERS', default: '0', description: 'Re-embed workers (`discern reembed`) that share each publication\'s re-embedding, through the `reembed-tasks` topic; 0: the trainer re-embeds the catalog itself', schema: int(0, 10_000) },
+  { name: 'REEMBED_SHARE_ITEMS', default: '2000', description: 'Most items in one re-embed task (the catalog is cut into at least 4 shares per worker; a task also stays under 512 KiB of inputs)', schema: int(1) },
+  { name: 'REEMBED_TIMEOUT_SECONDS', default: '300', description: 'Shares no worker reports done within this time are re-embedded by the trainer itself', schema: positive },
+  { name: 'MODEL_STORE_URL', default: undefined, description: 'Read model versions from this served model store (`MODEL_SERVER_PORT` of the trainer), cached in `<data dir>/model-cache`, instead of `<data dir>/models`: for API replicas and re-embed workers that share no disk with the trainer', schema: z.url().optional() },
+  { name: 'MODEL_SERVER_PORT', default: undefined, description: 'When set, `discern trainer` (and `start`) serve their model versions read-only over HTTP on this port (`DISCERN_API_KEY` protects it when set)', schema: int(0, 65535).optional() },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -29,8 +29,11 @@ export interface ModelStore {
   delete(id: string): Promise<void>;
 }
 
-/** Why a model store refused a call: maps to HTTP 400 / 404 / 409. */
-export type ModelStoreErrorCode = 'invalid_argument' | 'not_found' | 'conflict';
+/**
+ * Why a model store refused a call: maps to HTTP 400 / 404 / 409; `read_only`: a store that only
+ * reads; `unavailable`: a remote store that cannot be reached right now (503).
+ */
+export type ModelStoreErrorCode = 'invalid_argument' | 'not_found' | 'conflict' | 'read_only' | 'unavailable';
 
 /**
  * The error adapters throw for refusals the caller can act on; `field` names the offending

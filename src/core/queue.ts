@@ -3,8 +3,11 @@
  * an fsync'd local log in the embedded default).
  */
 
-/** Logical topics. Adapters may prefix them (e.g. `discern.items`). */
-export type TopicName = 'items' | 'feedback' | 'dead-letters';
+/**
+ * Logical topics. Adapters may prefix them (e.g. `discern.items`). `reembed-tasks` carries
+ * shares of a catalog to embed with a new model version; `reembed-done` the workers' replies.
+ */
+export type TopicName = 'items' | 'feedback' | 'dead-letters' | 'reembed-tasks' | 'reembed-done';
 
 export interface OutgoingRecord {
   /** Records with the same key land on the same partition and stay ordered. */

@@ -1,7 +1,7 @@
 import type { OutgoingRecord, QueueConsumer, QueueConsumerOptions, TopicName, TopicPartitionOffset } from '../core/queue';
 
 /** Every logical topic, in a stable order. */
-export const TOPIC_NAMES: readonly TopicName[] = ['items', 'feedback', 'dead-letters'];
+export const TOPIC_NAMES: readonly TopicName[] = ['items', 'feedback', 'dead-letters', 'reembed-tasks', 'reembed-done'];
 
 /**
  * Throws a clear error naming the field when `topic` is not a logical topic name.

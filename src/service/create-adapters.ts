@@ -29,7 +29,9 @@ export async function createAdapters(config: Config): Promise<Adapters> {
     config.vectorStore.kind === 'qdrant'
       ? await createVectorStore({ kind: 'qdrant', url: config.vectorStore.qdrant.url, apiKey: config.vectorStore.qdrant.apiKey })
       : await createVectorStore({ kind: 'embedded', dir: join(config.dataDir, 'vectors') });
-  const modelStore = await createModelStore({ kind: 'fs', dir: join(config.dataDir, 'models') });
+  const modelStore = config.modelStore.url
+    ? createModelStore({ kind: 'http', url: config.modelStore.url, cacheDir: join(config.dataDir, 'model-cache'), apiKey: config.apiKey })
+    : createModelStore({ kind: 'fs', dir: join(config.dataDir, 'models') });
   return {
     queue,
     vectorStore,

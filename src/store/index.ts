@@ -2,13 +2,14 @@ import type { ModelStore } from '../core/model-store';
 import { VectorStoreError, type VectorStore } from '../core/vector-store';
 import { openEmbeddedVectorStore } from './embedded';
 import { createFsModelStore } from './model-fs';
+import { createHttpModelStore } from './model-http';
 import { createQdrantVectorStore } from './qdrant';
 
 export type VectorStoreConfig =
   | { kind: 'embedded'; dir: string; compactAfterDeadRecords?: number }
   | { kind: 'qdrant'; url: string; apiKey?: string; batchSize?: number; timeoutMs?: number };
 
-export type ModelStoreConfig = { kind: 'fs'; dir: string };
+export type ModelStoreConfig = { kind: 'fs'; dir: string } | { kind: 'http'; url: string; cacheDir: string; apiKey?: string };
 
 /**
  * Opens the vector store the configuration names; the only place that picks an adapter.
@@ -29,13 +30,16 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
 }
 
 /**
- * Opens the model store the configuration names.
+ * Opens the model store the configuration names: the local filesystem, or one served over HTTP
+ * by another process (read-only, cached locally).
  *
  * @example
  * const models = createModelStore({ kind: 'fs', dir: '.data' });
+ * const shared = createModelStore({ kind: 'http', url: 'http://trainer:8090', cacheDir: '.data/model-cache' });
  */
 export function createModelStore(config: ModelStoreConfig): ModelStore {
-  if (config?.kind !== 'fs') throw new Error(`kind: must be 'fs' (got ${JSON.stringify((config as { kind?: unknown })?.kind)})`);
+  if (config?.kind === 'http') return createHttpModelStore({ url: config.url, cacheDir: config.cacheDir, apiKey: config.apiKey });
+  if (config?.kind !== 'fs') throw new Error(`kind: must be 'fs' or 'http' (got ${JSON.stringify((config as { kind?: unknown })?.kind)})`);
   return createFsModelStore({ dir: config.dir });
 }
 

@@ -20,6 +20,7 @@ import { createPublisher, versionNumber, type HeldOutSet, type Publication, type
 import { createTrainerCheckpoints, loadCheckpointDir, type TrainerCheckpointMeta } from './trainer-checkpoint';
 import { createTrainerMetrics, type TrainerMetrics } from './trainer-metrics';
 import { deadLetterFor } from './dead-letter';
+import type { CatalogEmbedder } from '../reembed/catalog-embedder';
 
 export interface OnlineTrainerConfig {
   /** Holds `trainer-status.json` and the checkpoints in `trainer/checkpoints/`. */
@@ -84,6 +85,8 @@ export interface OnlineTrainerDeps {
   modelStore: ModelStore;
   /** Embeds with published versions; default onnxruntime-node sessions over `modelStore`. */
   modelRuntime?: VersionEmbedder;
+  /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
+  catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
   config: OnlineTrainerConfig;
   log: Logger;
   metrics?: TrainerMetrics;
@@ -166,6 +169,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     evaluation: config.evaluation,
     log,
     metrics,
+    catalogEmbedder: deps.catalogEmbedder?.(runtime),
   });
 
   const status: TrainerStatus = {

@@ -1,20 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { collectionForVersion, DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
-import type { VectorDistance, VectorPoint, VectorStore } from '../core/vector-store';
+import type { VectorDistance, VectorStore } from '../core/vector-store';
 import type { Encoder } from '../encoder/encoder';
 import { isModelVersionId, nextModelVersionId } from '../core/model-version-id';
 import { evaluateEmbeddings } from '../eval/evaluate-embeddings';
 import type { Logger } from '../log/logger';
 import { exportToOnnx } from '../onnx/export-to-onnx';
-import { createProgress } from '../progress/progress';
+import { createLocalCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../reembed/catalog-embedder';
+import type { VersionEmbedder } from '../reembed/embed-rows';
+import type { ShareItem } from '../reembed/reembed-task';
 import type { CatalogState } from './catalog-state';
 import type { TrainerMetrics } from './trainer-metrics';
 
-/** Embeds rows with a published model version (onnxruntime-node in production). */
-export interface VersionEmbedder {
-  embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array>;
-}
+export type { VersionEmbedder };
 
 /** Labelled items never trained on, to measure each version (inputs row-major in the model's layout). */
 export interface HeldOutSet {
@@ -37,6 +36,11 @@ export interface PublisherOptions {
   evaluation?: HeldOutSet;
   log: Logger;
   metrics?: TrainerMetrics;
+  /**
+   * Fills each new collection; default: this process embeds the whole catalog with `runtime`.
+   * `createQueueCatalogEmbedder` spreads it over `discern reembed` workers instead.
+   */
+  catalogEmbedder?: CatalogEmbedder;
 }
 
 export interface PublishRequest {
@@ -58,6 +62,8 @@ export interface Publication {
   reembedSeconds: number;
   itemsPerSecond: number;
   metrics?: Record<string, number>;
+  /** When re-embedding was spread over workers: shares in all, by workers, by the trainer. */
+  shares?: { total: number; byWorkers: number; byTrainer: number };
 }
 
 /**
@@ -75,6 +81,7 @@ export function createPublisher(options: PublisherOptions) {
   const alias = options.alias ?? DEFAULT_LIVE_ALIAS;
   const batchSize = options.batchSize ?? 512;
   const { vectorStore, modelStore, runtime, log } = options;
+  const catalogEmbedder = options.catalogEmbedder ?? createLocalCatalogEmbedder({ runtime, vectorStore, batchSize, log });
   if (!(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
     throw new Error(`keepVersions: expected a positive integer, got ${options.keepVersions}`);
   }
@@ -108,31 +115,12 @@ export function createPublisher(options: PublisherOptions) {
     return { ...overall, ...Object.fromEntries(perClass) };
   }
 
-  async function reembed(version: string, collection: string, catalog: CatalogState): Promise<{ items: number; skipped: number }> {
-    const items = [...catalog.embeddable()];
-    const progress = createProgress({ unit: 'items', total: items.length, log, message: 're-embedding catalog' });
-    const rowSize = catalog.inputSize;
-    let written = 0;
-    let skipped = 0;
-    for (let start = 0; start < items.length; start += batchSize) {
-      const chunk = items.slice(start, start + batchSize);
-      const data = new Float32Array(chunk.length * rowSize);
-      chunk.forEach((item, i) => data.set(item.input, i * rowSize));
-      const vectors = await runtime.embed(version, data, [chunk.length, ...catalog.inputShape]);
-      const dim = vectors.length / chunk.length;
-      const points: VectorPoint[] = [];
-      chunk.forEach((item, i) => {
-        const vector = vectors.slice(i * dim, (i + 1) * dim);
-        if (vector.every(Number.isFinite)) points.push({ id: item.id, vector, payload: catalog.payloadOf(item) });
-        else skipped++;
-      });
-      if (points.length > 0) await vectorStore.upsert(collection, points);
-      written += points.length;
-      progress.tick(chunk.length);
-    }
-    progress.done({ version });
-    if (skipped > 0) log.warn({ version, skipped }, 'items with a non-finite embedding were left out of the collection');
-    return { items: written, skipped };
+  async function reembed(version: string, collection: string, catalog: CatalogState): Promise<CatalogEmbedding> {
+    const items: ShareItem[] = [];
+    for (const item of catalog.embeddable()) items.push({ id: item.id, input: item.input, payload: catalog.payloadOf(item) });
+    const result = await catalogEmbedder.embedCatalog({ version, collection, items, rowShape: catalog.inputShape });
+    if (result.skipped > 0) log.warn({ version, skipped: result.skipped }, 'items with a non-finite embedding were left out of the collection');
+    return result;
   }
 
   /** Deletes versions and catalog collections older than the newest `keepVersions`, never the live one. */
@@ -177,16 +165,16 @@ export function createPublisher(options: PublisherOptions) {
     await modelStore.put(info, onnx, request.checkpointDir);
     await vectorStore.createCollection(collection, { dimension: encoder.dim, distance: options.distance ?? 'cosine' });
     const started = performance.now();
-    const { items, skipped } = await reembed(version, collection, catalog);
+    const { items, skipped, shares } = await reembed(version, collection, catalog);
     const reembedSeconds = (performance.now() - started) / 1000;
     await vectorStore.setAlias(alias, collection);
     options.metrics?.reembedSeconds.observe(reembedSeconds);
     options.metrics?.publications.inc();
     options.metrics?.modelVersion.set(versionNumber(version));
     const itemsPerSecond = reembedSeconds > 0 ? items / reembedSeconds : 0;
-    log.info({ version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), step: request.step, metrics }, 'published model version');
+    log.info({ version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), step: request.step, metrics, shares }, 'published model version');
     await pruneOldVersions();
-    return { version, collection, items, skipped, reembedSeconds, itemsPerSecond, ...(metrics ? { metrics } : {}) };
+    return { version, collection, items, skipped, reembedSeconds, itemsPerSecond, ...(metrics ? { metrics } : {}), ...(shares ? { shares } : {}) };
   }
 
   return { publish, nextVersion, pruneOldVersions };

@@ -4,6 +4,7 @@ import type { EncoderConfigInput } from '../encoder/config';
 import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
 import { createAdapters, type Adapters } from '../service/create-adapters';
+import { reembedWorkersFor, serveModelsIfConfigured } from '../service/scale-out';
 import { startMetricsServer } from './metrics-server';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
 import { inProcessTrainerHealth } from './trainer-health';
@@ -50,6 +51,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
     log,
+    catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {
       dataDir: config.dataDir,
       encoder: options.encoder ?? defaultEncoder(t.embeddingDim),
@@ -74,14 +76,17 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     (stopped ??= (async () => {
       try {
         await metricsServer?.close();
+        await modelServer?.close();
         await trainer.stop();
       } finally {
         if (!options.adapters) await adapters.close();
       }
     })());
+  const modelServer = await serveModelsIfConfigured(config, adapters.modelStore, log);
   try {
     await trainer.start();
   } catch (error) {
+    await modelServer?.close();
     if (!options.adapters) await adapters.close();
     throw error;
   }

@@ -10,7 +10,7 @@ import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, T
  * queue.records.feedback.length; // 1
  */
 export function createInMemoryQueue(): Queue & { records: Record<TopicName, ConsumedRecord[]> } {
-  const records: Record<TopicName, ConsumedRecord[]> = { items: [], feedback: [], 'dead-letters': [] };
+  const records: Record<TopicName, ConsumedRecord[]> = { items: [], feedback: [], 'dead-letters': [], 'reembed-tasks': [], 'reembed-done': [] };
   return {
     records,
     async init() {},

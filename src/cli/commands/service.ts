@@ -2,8 +2,9 @@ import { COMMANDS } from '../command-index';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { runApiProcess, runEmbeddedService, runTrainerProcess } from '../../service/run';
+import { runReembedWorkerProcess } from '../../service/run-reembed-worker';
 
-/** `discern start`, `discern api`, `discern trainer`: the service, whole or in parts. */
+/** `discern start`, `discern api`, `discern trainer`, `discern reembed`: the service, whole or in parts. */
 export function registerServiceCommands(program: Command): void {
   program
     .command('start')
@@ -28,5 +29,12 @@ export function registerServiceCommands(program: Command): void {
     .description(COMMANDS.trainer.summary)
     .action(async () => {
       await runTrainerProcess(loadConfig());
+    });
+
+  program
+    .command('reembed')
+    .description(COMMANDS.reembed.summary)
+    .action(async () => {
+      await runReembedWorkerProcess(loadConfig());
     });
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const LOG_LINES_KEPT = 400;
 
-export type DiscernCommand = 'start' | 'api' | 'trainer';
+export type DiscernCommand = 'start' | 'api' | 'trainer' | 'reembed';
 
 export interface DiscernProcessOptions {
   /** Settings for the child, on top of the parent's environment (e.g. `DISCERN_QUEUE`). */
@@ -37,7 +37,7 @@ export function startDiscernProcess(command: DiscernCommand, options: DiscernPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const messages = new Set<string>();
+  const messages = new Map<string, number>();
   let listening: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (listening = resolve));
   const exit = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -57,7 +57,7 @@ export function startDiscernProcess(command: DiscernCommand, options: DiscernPro
         } catch {
           // Not a structured log line (e.g. a runtime warning).
         }
-        if (typeof entry?.msg === 'string') messages.add(entry.msg);
+        if (typeof entry?.msg === 'string') messages.set(entry.msg, (messages.get(entry.msg) ?? 0) + 1);
         if (entry?.msg === 'API listening' && entry.url) listening(entry.url);
       }
     });
@@ -79,6 +79,8 @@ export function startDiscernProcess(command: DiscernCommand, options: DiscernPro
     exited: () => exit,
     /** Whether any log line so far carried this exact `msg`. */
     logged: (msg: string) => messages.has(msg),
+    /** How many log lines so far carried this exact `msg`. */
+    logCount: (msg: string) => messages.get(msg) ?? 0,
     /** The last log lines, for failure messages. */
     logTail: (n = 40) => lines.slice(-n).join('\n'),
     /** The API's base URL, once it listens; rejects if the process ends or `timeoutMs` passes first. */
