@@ -24,6 +24,15 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/embed': 'read',
   'POST /v1/search': 'read',
   'GET /v1/items/:id': 'read',
+  'GET /v1/items': 'read',
+  'GET /v1/items/:id/thumbnail': 'read',
+  'GET /v1/dead-letters': 'write',
+  'GET /': 'open',
+  'GET /console.js': 'open',
+  'GET /console.css': 'open',
+  'GET /docs': 'open',
+  'GET /docs/docs-init.js': 'open',
+  'GET /docs/:file': 'open',
   'POST /v1/items': 'write',
   'DELETE /v1/items/:id': 'write',
   'POST /v1/feedback': 'write',
@@ -33,7 +42,7 @@ const SIDE = 4;
 const grid = (seed: number) => Array.from({ length: SIDE * SIDE }, (_, i) => (seed * 29 + i * 13) % 256);
 const PARAMS: Record<string, string> = { id: 'a0', version: 'v000001', collection: 'catalog_v000001' };
 const BODIES: Record<string, unknown> = {
-  '/v1/items': { items: [{ id: 'm1', label: 'x' }] },
+  '/v1/items': { items: [{ id: 'm1', label: 'x', pixels: { width: SIDE, height: SIDE, channels: 1, data: grid(9) } }] },
   '/v1/feedback': { events: [{ type: 'label', itemId: 'a0', label: 'x' }] },
   '/v1/embed': { pixels: { width: SIDE, height: SIDE, channels: 1, data: grid(7) } },
   '/v1/search': { itemId: 'a0', k: 2 },
@@ -126,7 +135,7 @@ describe.each<{ name: string; env: Record<string, string>; keys: { read: boolean
     expect(known.status).toBe(404);
     const wrongMethod = await f.app.request('/v1/items', { method: 'PUT', headers: { 'x-api-key': WRITE_KEY } });
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST');
     const item = await f.app.request('/v1/items/a0', { method: 'PATCH', headers: { 'x-api-key': WRITE_KEY } });
     expect(item.headers.get('allow')).toBe('DELETE, GET, HEAD');
   });

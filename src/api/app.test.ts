@@ -164,6 +164,7 @@ describe('HTTP API over the embedded queue and vector store', () => {
       '/v1/feedback',
       '/v1/items',
       '/v1/items/{id}',
+      '/v1/items/{id}/thumbnail',
       '/v1/live',
       '/v1/model',
       '/v1/models/{version}',

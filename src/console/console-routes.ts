@@ -7,11 +7,11 @@ import { consoleAssets } from './build-console';
 const require = createRequire(import.meta.url);
 /** The Swagger UI distribution's folder (a package of static files, served as they are). */
 const swaggerDir = (): string => join(require.resolve('swagger-ui-dist/package.json'), '..');
-const SWAGGER_FILES: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-};
+const SWAGGER_FILES = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+]);
 
 const DOCS_HTML = `<!doctype html>
 <html lang="en">
@@ -44,7 +44,7 @@ export function registerConsoleRoutes(app: DiscernApp): void {
   app.get('/docs/docs-init.js', (c) => c.body(DOCS_INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/:file', async (c) => {
     const file = c.req.param('file');
-    const type = SWAGGER_FILES[file];
+    const type = SWAGGER_FILES.get(file);
     if (type === undefined) return c.notFound();
     return c.body(await readFile(join(swaggerDir(), file)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
   });

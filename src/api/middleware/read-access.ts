@@ -2,8 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../../config/load-config';
 import { requireApiKey } from './api-key';
 
-/** Routes anyone may call: liveness and readiness probes, and the description of the API. */
-export const OPEN_PATHS: readonly string[] = ['/healthz', '/readyz', '/openapi.json'];
+/**
+ * Routes anyone may call: liveness and readiness probes, the description of the API, and the
+ * console's and docs' static pages (what they fetch from the API is guarded as usual).
+ */
+export const OPEN_PATHS: readonly string[] = ['/healthz', '/readyz', '/openapi.json', '/', '/console.js', '/console.css', '/docs'];
+/** Path prefixes anyone may call: the docs page's static files. */
+export const OPEN_PREFIXES: readonly string[] = ['/docs/'];
 
 /**
  * Guards every route but `OPEN_PATHS` once any key is configured: reads and searches accept
@@ -17,7 +22,7 @@ export function readAccess(config: Pick<Config, 'apiKey' | 'readApiKey'>): Middl
   const guard = requireApiKey([config.apiKey, config.readApiKey], wanted);
   const open = new Set(OPEN_PATHS);
   return async function readAccess(c, next) {
-    if (open.has(c.req.path)) return next();
+    if (open.has(c.req.path) || OPEN_PREFIXES.some((prefix) => c.req.path.startsWith(prefix))) return next();
     return guard(c, next);
   };
 }

@@ -27,7 +27,7 @@ describe('GET /v1/dead-letters and rejected item status', () => {
   let f: Awaited<ReturnType<typeof startCatalogFixture>>;
   const list = (query = '', headers: Record<string, string> = auth) => fetch(`${f.url}/v1/dead-letters${query}`, { headers });
   const status = async (id: string) => {
-    const res = await fetch(`${f.url}/v1/items/${id}`);
+    const res = await fetch(`${f.url}/v1/items/${id}`, { headers: auth });
     return { code: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 

@@ -15,6 +15,7 @@ import { followDeadLetters } from '../dead-letters/follow-dead-letters';
 import type { ModelInputSpec } from '../model-catalog';
 import { createProjectionModelCatalog } from './projection-model-catalog';
 import { serveForTest } from './serve-for-test';
+import { thumbnailOf } from '../../trainer/item-thumbnail';
 
 export interface FixtureItem {
   id: string;
@@ -62,7 +63,9 @@ export async function startCatalogFixture(options: FixtureOptions) {
     const points = [];
     for (const item of options.items) {
       const [vector] = await catalog.embed(version, Float32Array.from(item.input), [1, ...shape]);
-      points.push({ id: item.id, vector, payload: { label: item.label, attributes: item.attributes } });
+      // Image items carry a thumbnail, as the trainer's payloads do.
+      const thumbnail = options.input.kind === 'image' ? thumbnailOf(Float32Array.from(item.input), options.input) : undefined;
+      points.push({ id: item.id, vector, payload: { label: item.label, attributes: item.attributes, ...(thumbnail ? { thumbnail } : {}) } });
     }
     await store.upsert(collection, points);
   }
