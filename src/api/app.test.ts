@@ -156,6 +156,7 @@ describe('HTTP API over the embedded queue and vector store', () => {
     const doc = (await (await fetch(`${f.url}/openapi.json`)).json()) as Record<string, any>;
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/healthz',
+      '/metrics',
       '/readyz',
       '/v1/collections/{collection}/points/{id}',
       '/v1/collections/{collection}/search',

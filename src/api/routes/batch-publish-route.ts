@@ -13,16 +13,18 @@ const security: Record<string, string[]>[] = [{ apiKey: [] }, { bearer: [] }];
  * responses such an endpoint can give.
  *
  * @example
- * app.openapi(batchPublishRoute(ctx, { path: '/v1/items', field: 'items', schema: itemBatchSchema(max), summary, description }), handler);
+ * app.openapi(batchPublishRoute(ctx, { path: '/v1/items', operationId: 'addItems', tag: 'items', field: 'items', schema: itemBatchSchema(max), summary, description }), handler);
  */
 export function batchPublishRoute<P extends string, S extends z.ZodType>(
   ctx: Pick<RouteContext, 'config'>,
-  options: { path: P; field: string; schema: S; summary: string; description: string },
+  options: { path: P; field: string; schema: S; operationId: string; tag: string; summary: string; description: string },
 ) {
   const { config } = ctx;
   return createRoute({
     method: 'post',
     path: options.path,
+    operationId: options.operationId,
+    tags: [options.tag],
     summary: options.summary,
     description: options.description,
     security,

@@ -35,7 +35,7 @@ export function registerBrowseRoutes(app: DiscernApp, ctx: RouteContext): void {
       method: 'get',
       path: '/v1/items',
       operationId: 'listItems',
-      tags: ['catalog'],
+      tags: ['items'],
       summary: 'Page through the items of the live collection',
       request: { query: ItemListQuerySchema },
       responses: {
@@ -65,7 +65,7 @@ export function registerBrowseRoutes(app: DiscernApp, ctx: RouteContext): void {
       method: 'get',
       path: '/v1/items/{id}/thumbnail',
       operationId: 'getItemThumbnail',
-      tags: ['catalog'],
+      tags: ['items'],
       summary: "An item's thumbnail (PNG, at most 64 px a side)",
       request: { params: ItemIdParamsSchema },
       responses: {

@@ -11,6 +11,7 @@ import { searchVector } from '../query-vector';
 import { AttributesSchema, LabelSchema } from '../../events/attributes';
 import { ItemIdSchema } from '../../events/ids';
 import { errorResponses } from './responses';
+import { ModelVersionSchema, PayloadSchema } from '../response-schemas';
 
 // Any text is a well-formed name: one that is not this service's is simply not found (404).
 const CollectionParams = z.object({ collection: z.string().meta({ description: 'A collection of this service: `<live alias>_<version>`, e.g. catalog_v000004' }) });
@@ -42,6 +43,8 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     createRoute({
       method: 'get',
       path: '/v1/live',
+      operationId: 'getLiveCollection',
+      tags: ['versions'],
       summary: 'The concrete collection behind the live alias and its model version',
       responses: {
         200: { description: 'Live collection', content: { 'application/json': { schema: z.object({ alias: z.string(), collection: z.string(), modelVersion: z.string() }) } } },
@@ -55,17 +58,19 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     createRoute({
       method: 'get',
       path: '/v1/models/{version}',
+      operationId: 'getModelVersion',
+      tags: ['versions'],
       summary: 'What a model version takes and produces (input, embeddingDim, metrics)',
       request: { params: VersionParams },
       responses: {
-        200: { description: 'Model version description', content: { 'application/json': { schema: z.object({}).passthrough() } } },
+        200: { description: 'Model version description', content: { 'application/json': { schema: ModelVersionSchema } } },
         ...errorResponses.notFound,
       },
     }),
     async (c) => {
       const { version } = c.req.valid('param');
       const info = await requireModel(ctx, version);
-      return c.json(info as unknown as Record<string, unknown>, 200);
+      return c.json(info, 200);
     },
   );
 
@@ -73,6 +78,8 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     createRoute({
       method: 'get',
       path: '/v1/models/{version}/model.onnx',
+      operationId: 'getModelFile',
+      tags: ['versions'],
       summary: 'The ONNX file of a model version (immutable)',
       request: { params: VersionParams },
       responses: {
@@ -96,6 +103,8 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     createRoute({
       method: 'post',
       path: '/v1/collections/{collection}/search',
+      operationId: 'searchCollection',
+      tags: ['versions'],
       summary: 'Nearest items to an embedding in one concrete collection',
       middleware: body,
       request: { params: CollectionParams, body: { required: true, content: { 'application/json': { schema: VectorSearchSchema } } } },
@@ -123,10 +132,12 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     createRoute({
       method: 'get',
       path: '/v1/collections/{collection}/points/{id}',
+      operationId: 'getCollectionPoint',
+      tags: ['versions'],
       summary: 'The stored vector and payload of one item in one concrete collection',
       request: { params: CollectionParams.extend({ id: ItemIdSchema }) },
       responses: {
-        200: { description: 'Point', content: { 'application/json': { schema: z.object({ id: z.string(), vector: z.array(z.number()), payload: z.object({}).passthrough() }) } } },
+        200: { description: 'Point', content: { 'application/json': { schema: z.object({ id: z.string(), vector: z.array(z.number()), payload: PayloadSchema }) } } },
         ...errorResponses.badRequest,
         ...errorResponses.notFound,
         ...errorResponses.unavailable,
@@ -137,7 +148,7 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
       await requireCollection(ctx, collection);
       const point = await storeCall(() => vectorStore.get(collection, id), { fields: { id: 'id' }, notFound: () => collectionNotFound(collection) });
       if (!point) throw new ApiError(404, 'item_not_found', `id: no item ${id} in collection ${collection}`, [{ path: 'id', message: 'unknown item id' }]);
-      return c.json({ id: point.id, vector: Array.from(point.vector), payload: point.payload as Record<string, unknown> }, 200);
+      return c.json({ id: point.id, vector: Array.from(point.vector), payload: point.payload }, 200);
     },
   );
 }

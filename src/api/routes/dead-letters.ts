@@ -22,6 +22,8 @@ export function registerDeadLetterRoutes(app: DiscernApp, ctx: RouteContext): vo
     createRoute({
       method: 'get',
       path: '/v1/dead-letters',
+      operationId: 'listDeadLetters',
+      tags: ['items'],
       summary: 'Records the trainer refused, newest first',
       description:
         `Read from the queue's \`dead-letters\` topic; the newest ${config.intake.deadLettersKept} (DEAD_LETTERS_KEPT) are listed. ` +

@@ -27,6 +27,8 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
   app.openapi(
     batchPublishRoute(ctx, {
       path: '/v1/feedback',
+      operationId: 'sendFeedback',
+      tag: 'feedback',
       field: 'events',
       schema: feedbackBatchSchema(maxEvents),
       summary: 'Send feedback events',

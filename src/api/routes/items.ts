@@ -30,6 +30,8 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
   app.openapi(
     batchPublishRoute(ctx, {
       path: '/v1/items',
+      operationId: 'addItems',
+      tag: 'items',
       field: 'items',
       schema: itemBatchSchema(maxItems),
       summary: 'Add or update items',
@@ -63,6 +65,8 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     createRoute({
       method: 'delete',
       path: '/v1/items/{id}',
+      operationId: 'deleteItem',
+      tags: ['items'],
       summary: 'Delete an item',
       security,
       middleware: [apiKey],
@@ -87,6 +91,8 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     createRoute({
       method: 'get',
       path: '/v1/items/{id}',
+      operationId: 'getItem',
+      tags: ['items'],
       summary: 'An item: whether it is pending, indexed or rejected, and its fields as the live collection holds them',
       description:
         '`rejected` (with the trainer\'s `reason`) when the newest write of the item known to this API was dead-lettered; ' +

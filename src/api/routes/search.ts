@@ -27,6 +27,8 @@ export function registerSearchRoutes(app: DiscernApp, ctx: RouteContext): void {
     createRoute({
       method: 'post',
       path: '/v1/embed',
+      operationId: 'embed',
+      tags: ['search'],
       summary: 'Embed one image, pixel grid or feature vector with the live model',
       middleware,
       request: { body: { required: true, content: { 'application/json': { schema: EmbedRequestSchema } } } },
@@ -52,6 +54,8 @@ export function registerSearchRoutes(app: DiscernApp, ctx: RouteContext): void {
     createRoute({
       method: 'post',
       path: '/v1/search',
+      operationId: 'search',
+      tags: ['search'],
       summary: 'Nearest items to an indexed item, an image, a pixel grid or a feature vector',
       middleware,
       request: { body: { required: true, content: { 'application/json': { schema: SearchRequestSchema } } } },

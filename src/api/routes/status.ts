@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { TrainerHealthSource } from '../../core/trainer-health';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { resolveLiveCollection } from '../live-collection';
+import { ModelDescriptionSchema } from '../response-schemas';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -47,8 +48,10 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     createRoute({
       method: 'get',
       path: '/v1/model',
+      operationId: 'getModel',
+      tags: ['model'],
       summary: 'The published model version, its metrics and history, and the live collection',
-      responses: { 200: { description: 'Model description', content: { 'application/json': { schema: z.object({}).passthrough() } } } },
+      responses: { 200: { description: 'Model description', content: { 'application/json': { schema: ModelDescriptionSchema } } } },
     }),
     async (c) => {
       const [description, live] = await Promise.all([models.describe(), resolveLiveCollection(vectorStore, liveAlias).catch(() => undefined)]);
@@ -60,6 +63,8 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     createRoute({
       method: 'get',
       path: '/healthz',
+      operationId: 'getHealth',
+      tags: ['operations'],
       summary: 'The process is up',
       responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
     }),
@@ -76,6 +81,8 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     createRoute({
       method: 'get',
       path: '/readyz',
+      operationId: 'getReadiness',
+      tags: ['operations'],
       summary: 'Ready: queue and vector store healthy, and the trainer (when this process runs one) not failing',
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },
@@ -94,7 +101,17 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
     },
   );
 
-  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      operationId: 'getMetrics',
+      tags: ['operations'],
+      summary: 'Prometheus metrics of the API (and, under `start`, of the trainer)',
+      responses: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+    }),
+    async (c) => c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType }),
+  );
 }
 
 function trainerCheckOf(source: TrainerHealthSource): z.infer<typeof TrainerCheckSchema> {
