@@ -35,7 +35,7 @@ describe('CatalogState', () => {
     expect(catalog.get('a')).toMatchObject({ label: 'sandal', attributes: { colour: 'red' } });
     expect(Array.from(catalog.get('a')!.input!)).toEqual([1, 2]);
     expect(catalog.countEmbeddable()).toBe(1);
-    catalog.delete('a');
+    catalog.delete('a', 5);
     expect(catalog.size).toBe(0);
   });
 });

@@ -293,7 +293,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         value = undefined;
         outcome = { kind: 'dead', reason: `value: not JSON (${(error as Error).message})` };
       }
-      outcome ??= await applier.apply(topic, value, record.timestamp);
+      outcome ??= await applier.apply({ topic, partition: record.partition, offset: record.offset }, value);
       positions.set(key, Math.max(positions.get(key) ?? 0, offset + 1));
       status.consumed[topic]++;
       metrics.eventsConsumed.inc({ topic });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingRecord } from '../../core/queue';
+import { acceptedAt } from '../../events/accept-clock';
 import { feedbackKey, type FeedbackRecord } from '../../events/feedback';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { publishDurably } from '../publish';
@@ -34,7 +35,7 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
     }),
     async (c) => {
       const { events } = c.req.valid('json');
-      const receivedAt = Date.now();
+      const receivedAt = acceptedAt();
       const ids = new Array<string>(events.length);
       const records: OutgoingRecord[] = [];
       const written: string[] = [];
