@@ -6,14 +6,15 @@ import writeFileAtomic from 'write-file-atomic';
 import { collectionForVersion, DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore } from '../core/model-store';
 import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, TopicPartitionOffset } from '../core/queue';
-import type { VectorPoint, VectorStore } from '../core/vector-store';
+import type { VectorStore } from '../core/vector-store';
 import { createLoss, createMiner } from '../dml/registry';
 import type { EncoderConfigInput } from '../encoder/config';
 import { createEncoder, type Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { BatchBuilder } from './batch-builder';
-import { CatalogState, type ModelInputSpec } from './catalog-state';
+import { createCatalogEmbedder, type RefusedItem } from './catalog-embedder';
+import { CatalogState, type CatalogItem, type ModelInputSpec } from './catalog-state';
 import { RecordApplier, type RecordOutcome } from './record-applier';
 import { FeedbackMemory } from './feedback-memory';
 import { createPublisher, versionNumber, type HeldOutSet, type Publication, type VersionEmbedder } from './publisher';
@@ -154,10 +155,12 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const statusPath = join(config.dataDir, 'trainer-status.json');
+  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
   const publisher = createPublisher({
     vectorStore,
     modelStore,
     runtime,
+    embedder,
     alias,
     keepVersions: config.keepVersions ?? 5,
     batchSize: config.reembedBatchSize,
@@ -195,8 +198,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let checkpointOffsets = new Map<string, number>();
   /** Next offset per partition after what has been applied in this process. */
   const positions = new Map<string, number>();
-  /** Items whose live vector or payload is to be refreshed once the replay has caught up. */
-  const pendingTouched = new Set<string>();
+  /** Items whose live vector or payload is to be refreshed once the replay has caught up, with the newest record that changed each. */
+  const pendingTouched = new Map<string, ConsumedRecord>();
   let applier: RecordApplier;
   let liveVersion: string | undefined;
   let initialPublishPending = false;
@@ -310,44 +313,44 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.applied[topic]++;
         if (isNew) {
           if (outcome.signal) newSignal++;
-          for (const id of outcome.touched) pendingTouched.add(id);
+          for (const id of outcome.touched) pendingTouched.set(id, record);
         }
       }
     }
-    if (deadLetters.length > 0) await queue.publish('dead-letters', deadLetters);
     // While replaying, the catalog lacks records not yet re-read: an item seen so far only in new
     // feedback (its content lies below the checkpoint, on another topic) would look content-less
     // and be removed from the live collection for good.
     if (pendingTouched.size > 0 && replayCaughtUp()) {
-      const ids = [...pendingTouched];
+      const touchedBy = new Map(pendingTouched);
       pendingTouched.clear();
-      await updateLiveCollection(ids);
+      for (const { id, reason } of await updateLiveCollection([...touchedBy.keys()])) {
+        const record = touchedBy.get(id)!;
+        const topic = record.topic as ConsumedTopic;
+        status.applied[topic]--;
+        status.deadLetters[topic]++;
+        metrics.deadLetters.inc({ topic });
+        deadLetters.push(deadLetterFor(record, reason));
+        log.warn({ topic, partition: record.partition, offset: record.offset, key: record.key, id, reason }, 'record sent to dead letters: the vector store refused its item');
+      }
     }
+    if (deadLetters.length > 0) await queue.publish('dead-letters', deadLetters);
     if (newSignal > 0) {
       trainingBudget = Math.max(trainingBudget, stepsAfterSignal);
       firstUnpublishedSignalAt ??= Date.now();
     }
   }
 
-  /** Embeds changed items with the live version and writes them (or removes them) in its collection. */
-  async function updateLiveCollection(ids: string[]): Promise<void> {
-    if (!liveVersion) return;
+  /**
+   * Embeds changed items with the live version and writes them (or removes them) in its
+   * collection. Returns the items the store refused, with its reason.
+   */
+  async function updateLiveCollection(ids: string[]): Promise<RefusedItem[]> {
+    if (!liveVersion) return [];
     const collection = collectionForVersion(alias, liveVersion);
-    const upserts = ids.map((id) => catalog.get(id)).filter((item) => item?.input !== undefined) as Array<NonNullable<ReturnType<CatalogState['get']>>>;
-    const removed = ids.filter((id) => catalog.get(id)?.input === undefined);
-    if (removed.length > 0) await vectorStore.delete(collection, removed);
-    if (upserts.length === 0) return;
-    const rowSize = catalog.inputSize;
-    const data = new Float32Array(upserts.length * rowSize);
-    upserts.forEach((item, i) => data.set(item.input!, i * rowSize));
-    const vectors = await runtime.embed(liveVersion, data, [upserts.length, ...catalog.inputShape]);
-    const dim = vectors.length / upserts.length;
-    const points: VectorPoint[] = [];
-    upserts.forEach((item, i) => {
-      const vector = vectors.slice(i * dim, (i + 1) * dim);
-      if (vector.every(Number.isFinite)) points.push({ id: item.id, vector, payload: catalog.payloadOf(item) });
-    });
-    if (points.length > 0) await vectorStore.upsert(collection, points);
+    const upserts = ids.map((id) => catalog.get(id)).filter((item): item is CatalogItem & { input: Float32Array } => item?.input !== undefined);
+    await embedder.remove(collection, ids.filter((id) => catalog.get(id)?.input === undefined));
+    const { refused } = await embedder.embedInto(liveVersion, collection, catalog, upserts);
+    return refused;
   }
 
   async function train(): Promise<void> {

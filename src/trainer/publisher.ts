@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { collectionForVersion, DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
-import type { VectorDistance, VectorPoint, VectorStore } from '../core/vector-store';
+import type { VectorDistance, VectorStore } from '../core/vector-store';
 import type { Encoder } from '../encoder/encoder';
 import { nextModelVersionId } from '../store/model-fs/model-version-id';
 import { evaluateEmbeddings } from '../eval/evaluate-embeddings';
 import type { Logger } from '../log/logger';
 import { exportToOnnx } from '../onnx/export-to-onnx';
 import { createProgress } from '../progress/progress';
+import { createCatalogEmbedder, type CatalogEmbedder } from './catalog-embedder';
 import type { CatalogState } from './catalog-state';
 import type { TrainerMetrics } from './trainer-metrics';
 
@@ -32,6 +33,8 @@ export interface PublisherOptions {
   keepVersions: number;
   /** Rows per embedding call and per upsert (default 512). */
   batchSize?: number;
+  /** Embeds and writes the catalog (default: one over `vectorStore` and `runtime`). */
+  embedder?: CatalogEmbedder;
   /** Distance of the catalog collections (default cosine: embeddings are unit vectors). */
   distance?: VectorDistance;
   evaluation?: HeldOutSet;
@@ -53,7 +56,7 @@ export interface Publication {
   collection: string;
   /** Items embedded into the new collection. */
   items: number;
-  /** Items left out because their embedding was not finite. */
+  /** Items left out: their embedding was not finite, or the store refused them. */
   skipped: number;
   reembedSeconds: number;
   itemsPerSecond: number;
@@ -75,6 +78,7 @@ export function createPublisher(options: PublisherOptions) {
   const alias = options.alias ?? DEFAULT_LIVE_ALIAS;
   const batchSize = options.batchSize ?? 512;
   const { vectorStore, modelStore, runtime, log } = options;
+  const embedder = options.embedder ?? createCatalogEmbedder({ vectorStore, runtime, batchSize, log });
   if (!(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
     throw new Error(`keepVersions: expected a positive integer, got ${options.keepVersions}`);
   }
@@ -109,30 +113,12 @@ export function createPublisher(options: PublisherOptions) {
   }
 
   async function reembed(version: string, collection: string, catalog: CatalogState): Promise<{ items: number; skipped: number }> {
-    const items = [...catalog.embeddable()];
-    const progress = createProgress({ unit: 'items', total: items.length, log, message: 're-embedding catalog' });
-    const rowSize = catalog.inputSize;
-    let written = 0;
-    let skipped = 0;
-    for (let start = 0; start < items.length; start += batchSize) {
-      const chunk = items.slice(start, start + batchSize);
-      const data = new Float32Array(chunk.length * rowSize);
-      chunk.forEach((item, i) => data.set(item.input, i * rowSize));
-      const vectors = await runtime.embed(version, data, [chunk.length, ...catalog.inputShape]);
-      const dim = vectors.length / chunk.length;
-      const points: VectorPoint[] = [];
-      chunk.forEach((item, i) => {
-        const vector = vectors.slice(i * dim, (i + 1) * dim);
-        if (vector.every(Number.isFinite)) points.push({ id: item.id, vector, payload: catalog.payloadOf(item) });
-        else skipped++;
-      });
-      if (points.length > 0) await vectorStore.upsert(collection, points);
-      written += points.length;
-      progress.tick(chunk.length);
-    }
+    const total = catalog.countEmbeddable();
+    const progress = createProgress({ unit: 'items', total, log, message: 're-embedding catalog' });
+    const { written, refused } = await embedder.embedInto(version, collection, catalog, catalog.embeddable(), (n) => progress.tick(n));
     progress.done({ version });
-    if (skipped > 0) log.warn({ version, skipped }, 'items with a non-finite embedding were left out of the collection');
-    return { items: written, skipped };
+    if (refused.length > 0) log.warn({ version, skipped: refused.length, examples: refused.slice(0, 5) }, 'items the store refused or with a non-finite embedding were left out of the collection');
+    return { items: written, skipped: refused.length };
   }
 
   /** Deletes versions and catalog collections older than the newest `keepVersions`, never the live one. */
