@@ -84,9 +84,9 @@ export function pointIdProblem(id: unknown): string | undefined {
   return undefined;
 }
 
-/** One refused part of a payload: `path` below the payload (e.g. `attributes.color.primary`). */
+/** One refused part of attributes: `path` names the attribute (absent: the attributes as a whole). */
 export interface PayloadProblem {
-  path: string;
+  path?: string;
   message: string;
 }
 
@@ -98,12 +98,12 @@ export interface PayloadProblem {
  */
 export function attributesProblems(attributes: unknown): PayloadProblem[] {
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
-    return [{ path: '', message: 'must be an object of string, number or boolean values' }];
+    return [{ message: 'must be an object of string, number or boolean values' }];
   }
   const problems: PayloadProblem[] = [];
   const keys = Object.keys(attributes);
   if (keys.length > PAYLOAD_LIMITS.attributesMaxKeys) {
-    problems.push({ path: '', message: `must have at most ${PAYLOAD_LIMITS.attributesMaxKeys} attributes (got ${keys.length})` });
+    problems.push({ message: `must have at most ${PAYLOAD_LIMITS.attributesMaxKeys} attributes (got ${keys.length})` });
   }
   for (const key of keys) {
     const problem = attributeNameProblem(key) ?? attributeValueProblem((attributes as Record<string, unknown>)[key]);

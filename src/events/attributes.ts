@@ -17,7 +17,7 @@ export const AttributesSchema = z
   })
   .check((ctx) => {
     for (const problem of attributesProblems(ctx.value)) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: problem.path ? [problem.path] : [], message: problem.message });
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: problem.path === undefined ? [] : [problem.path], message: problem.message });
     }
   })
   .meta({

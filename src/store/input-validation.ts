@@ -79,7 +79,7 @@ export function assertId(id: unknown, field: string): asserts id is string {
 
 function assertAttributes(attributes: unknown, field: string): asserts attributes is Record<string, AttributeValue> {
   const [problem] = attributesProblems(attributes);
-  if (problem) throw invalid(problem.path ? `${field}.${problem.path}` : field, problem.message);
+  if (problem) throw invalid(problem.path === undefined ? field : `${field}.${problem.path}`, problem.message);
 }
 
 function assertPayload(payload: unknown, field: string): asserts payload is VectorPayload {
