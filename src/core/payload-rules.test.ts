@@ -24,12 +24,12 @@ describe('payload rules: the API schemas and a vector store agree', () => {
   });
 
   it('accepts exactly the attribute names and labels the store accepts, and names the field of the rest', async () => {
-    const verdicts = [];
+    const verdicts: Array<{ name: string; schema: boolean; store: boolean }> = [];
     for (const name of NAMES) {
       // Built like JSON.parse builds a request body: `__proto__` as an own key.
       const attributes = JSON.parse(`{${JSON.stringify(name)}:"v"}`);
       const schema = AttributesSchema.safeParse(attributes);
-      const stored = await store.upsert('rules', [{ id: `n${verdicts.length}`, vector: [1, 0], payload: { attributes } }]).then(
+      const stored: boolean = await store.upsert('rules', [{ id: `n${verdicts.length}`, vector: [1, 0], payload: { attributes } }]).then(
         () => true,
         () => false,
       );
@@ -40,7 +40,7 @@ describe('payload rules: the API schemas and a vector store agree', () => {
     expect(verdicts.filter((v) => v.schema).map((v) => v.name)).toEqual(NAMES.slice(0, 5));
 
     for (const label of ['shoe', '', 'x'.repeat(256), 'x'.repeat(257)]) {
-      const stored = await store.upsert('rules', [{ id: 'label', vector: [1, 0], payload: { label } }]).then(
+      const stored: boolean = await store.upsert('rules', [{ id: 'label', vector: [1, 0], payload: { label } }]).then(
         () => true,
         () => false,
       );
