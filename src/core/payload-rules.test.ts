@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributesSchema, ItemSchema, LabelSchema } from '../events';
+import { AttributesSchema, EVENT_LIMITS, ItemIdSchema, ItemSchema, LabelSchema } from '../events';
+import { PAYLOAD_LIMITS } from './payload-rules';
 import { createVectorStore } from '../store';
 import type { VectorStore } from './vector-store';
 
@@ -46,6 +47,15 @@ describe('payload rules: the API schemas and a vector store agree', () => {
       );
       expect(LabelSchema.safeParse(label).success, `label of ${label.length} characters`).toBe(stored);
     }
+  });
+
+  it('accepts as a point id every item id the API accepts', async () => {
+    const longest = 'a'.repeat(EVENT_LIMITS.idMaxChars);
+    expect(ItemIdSchema.safeParse(longest).success).toBe(true);
+    expect(ItemIdSchema.safeParse(`${longest}a`).success).toBe(false);
+    await store.upsert('rules', [{ id: longest, vector: [1, 0], payload: {} }]);
+    // Item ids are ASCII, so their longest is well inside the store's bound in bytes.
+    expect(EVENT_LIMITS.idMaxChars).toBeLessThanOrEqual(PAYLOAD_LIMITS.idMaxBytes);
   });
 
   it('rejects the item the store would refuse, naming the attribute', () => {

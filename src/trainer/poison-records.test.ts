@@ -102,6 +102,9 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
     for (const [w, wave] of waves.entries()) {
       await publish('items', wave.map((i) => itemRecord(data, i, `good-${i}`)));
       await publish('feedback', wave.map((i) => labelRecord(`good-${i}`, String(data.labels[i]), `good-label-${i}`)));
+      // A metadata-only update of an item indexed just before: applied, not poison.
+      const update = { schemaVersion: 1, type: 'upsert', id: `good-${wave[0]}`, label: 'renamed', attributes: { color: 'red' }, receivedAt: Date.now() + 1000 };
+      await publish('items', [{ key: update.id, value: JSON.stringify(update) }]);
       const share = poison.filter((_, p) => p % 3 === w);
       for (const topic of ['items', 'feedback'] as const) {
         const records = share.filter((p) => p.topic === topic).map(({ key, value }) => ({ key, value }));
@@ -124,7 +127,7 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
     );
     expect(settled.phase).toBe('running');
     expect(settled.deadLetters).toEqual(poisonPerTopic);
-    expect(settled.applied).toEqual({ items: 30, feedback: 30 });
+    expect(settled.applied).toEqual({ items: 33, feedback: 30 });
     expect(settled.embeddableItems).toBe(30);
     expect(settled.labelledItems).toBe(30);
 
@@ -139,9 +142,10 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
     for (const [k, i] of late.entries()) {
       const [hit] = await vectorStore.search(live, vectors.subarray(k * dim, (k + 1) * dim), { k: 1 });
       expect(hit.score).toBeCloseTo(1, 4);
-      expect((await vectorStore.get(live, hit.id))?.payload.label).toBe(String(data.labels[i]));
+      expect((await vectorStore.get(live, hit.id))?.payload.label).toBe(i === late[0] ? 'renamed' : String(data.labels[i]));
     }
     for (const p of poison) expect(await vectorStore.get(live, p.key)).toBeUndefined();
+    for (const wave of waves) expect((await vectorStore.get(live, `good-${wave[0]}`))?.payload).toEqual({ label: 'renamed', attributes: { color: 'red' } });
 
     // One dead letter per poison record, with the reason naming the field at fault.
     const letters = await readDeadLetters(queue, poison.length);
