@@ -160,12 +160,16 @@ export class CatalogState {
     const previous = this.items.get(id);
     const stamps = this.stampsOf(id);
     if (stamps.deleted === undefined || compareStamps(at, stamps.deleted) > 0) stamps.deleted = at;
+    let erased = false;
     for (const field of FIELDS) {
       const written = stamps[field];
-      if (written && compareStamps(written, stamps.deleted) < 0) stamps[field] = undefined;
+      if (written && compareStamps(written, stamps.deleted) < 0) {
+        stamps[field] = undefined;
+        erased = true;
+      }
     }
     this.materialise(id, previous);
-    return this.items.get(id) === previous ? undefined : previous;
+    return erased ? previous : undefined;
   }
 
   /** Sets or changes an item's label as of `stamp` (creating a content-less entry for an unknown id). */
