@@ -80,7 +80,7 @@ export function labelProblem(label: unknown): string | undefined {
  */
 export function pointIdProblem(id: unknown): string | undefined {
   if (typeof id !== 'string' || id.length === 0) return 'must be a non-empty string';
-  if (Buffer.byteLength(id) > PAYLOAD_LIMITS.idMaxBytes) return `must be at most ${PAYLOAD_LIMITS.idMaxBytes} UTF-8 bytes`;
+  if (new TextEncoder().encode(id).length > PAYLOAD_LIMITS.idMaxBytes) return `must be at most ${PAYLOAD_LIMITS.idMaxBytes} UTF-8 bytes`;
   return undefined;
 }
 
