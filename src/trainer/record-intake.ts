@@ -68,8 +68,9 @@ export function createRecordIntake(options: RecordIntakeOptions) {
         try {
           outcome = await applier.apply({ topic, partition: record.partition, offset: record.offset }, JSON.parse(record.value));
         } catch (error) {
-          if (!(error instanceof SyntaxError)) throw error;
-          outcome = { kind: 'dead', reason: `value: not JSON (${error.message})` };
+          // Whatever else one record makes fail (a decoder's own error, say) is that record's fault too.
+          const reason = error instanceof SyntaxError ? `value: not JSON (${error.message})` : `value: could not be applied (${(error as Error).message})`;
+          outcome = { kind: 'dead', reason };
         }
         replay.advance(record);
         status.consumed[topic]++;
