@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type KafkaBroker } from '../../test/support/kafka';
 import { poisonRecords } from '../../test/support/poison-records';
+import { readDeadLetters } from '../../test/e2e/support/topic-contents';
 import { waitFor } from '../../test/e2e/support/wait-for';
 import { selectBackend } from '../backend/select-backend';
 import { versionOfCollection } from '../core/catalog-naming';
-import type { ConsumedRecord, OutgoingRecord, Queue } from '../core/queue';
+import type { OutgoingRecord, Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { ImageDataset } from '../data/image-dataset';
 import { createLogger } from '../log/logger';
@@ -19,20 +20,6 @@ import { createOnlineTrainer, type OnlineTrainer } from './online-trainer';
 import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from './testing/fashion-events';
 
 type QueueKind = 'embedded' | 'kafka';
-
-async function readDeadLetters(queue: Queue, expected: number): Promise<ConsumedRecord[]> {
-  const consumer = await queue.consumer({ group: `dead-letter-audit-${randomUUID()}`, topics: ['dead-letters'] });
-  const letters: ConsumedRecord[] = [];
-  try {
-    const deadline = Date.now() + 30_000;
-    while (letters.length < expected && Date.now() < deadline) letters.push(...(await consumer.poll(500, 1000)));
-    // Anything beyond the expected count (a repeat) would arrive here.
-    letters.push(...(await consumer.poll(500, 1500)));
-    return letters;
-  } finally {
-    await consumer.close();
-  }
-}
 
 describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue', (kind) => {
   let kafka: KafkaBroker | undefined;
