@@ -1,34 +1,38 @@
 import { z } from 'zod';
-import { EVENT_LIMITS } from './limits';
+import { ATTRIBUTE_NAME_PATTERN_SOURCE, ATTRIBUTE_NAME_RULE, attributesProblems, PAYLOAD_LIMITS } from '../core/payload-rules';
+import type { AttributeValue } from '../core/vector-store';
 
 /**
- * Free-form item attributes usable as search filters: a bounded record of string, finite
- * number or boolean values.
+ * Free-form item attributes usable as search filters: at most 64 string, finite number or
+ * boolean values under names every vector store accepts (the shared payload rules: no dots,
+ * no reserved names such as `__proto__`). Checked on the object as sent, before any copy could
+ * drop a key such as `__proto__` unseen.
  *
  * @example
  * AttributesSchema.parse({ color: 'red', size: 42, inStock: true });
  */
 export const AttributesSchema = z
-  .record(
-    z.string().min(1).max(EVENT_LIMITS.attributeKeyMaxChars),
-    z.union([z.string().max(EVENT_LIMITS.attributeStringMaxChars), z.number(), z.boolean()]),
-  )
+  .custom<Record<string, AttributeValue>>((value) => value !== null && typeof value === 'object' && !Array.isArray(value), {
+    message: 'expected an object of string, number or boolean values',
+  })
   .check((ctx) => {
-    const count = Object.keys(ctx.value).length;
-    if (count > EVENT_LIMITS.attributesMaxKeys) {
-      ctx.issues.push({
-        code: 'custom',
-        input: ctx.value,
-        message: `must have at most ${EVENT_LIMITS.attributesMaxKeys} attributes (got ${count})`,
-      });
+    for (const problem of attributesProblems(ctx.value)) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: problem.path === undefined ? [] : [problem.path], message: problem.message });
     }
   })
-  .meta({ description: 'Attributes (string, number or boolean values) usable as search filters', example: { color: 'red' } });
+  .meta({
+    type: 'object',
+    propertyNames: { pattern: ATTRIBUTE_NAME_PATTERN_SOURCE, maxLength: PAYLOAD_LIMITS.attributeNameMaxChars },
+    additionalProperties: { anyOf: [{ type: 'string', maxLength: PAYLOAD_LIMITS.attributeStringMaxChars }, { type: 'number' }, { type: 'boolean' }] },
+    maxProperties: PAYLOAD_LIMITS.attributesMaxKeys,
+    description: `Attributes (string, number or boolean values) usable as search filters; names: ${ATTRIBUTE_NAME_RULE}`,
+    example: { color: 'red' },
+  } as Record<string, unknown>);
 
 export type Attributes = z.output<typeof AttributesSchema>;
 
 export const LabelSchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(EVENT_LIMITS.labelMaxChars)
+  .max(PAYLOAD_LIMITS.labelMaxChars, `must be at most ${PAYLOAD_LIMITS.labelMaxChars} characters`)
   .meta({ description: 'Class label', example: 'sneaker' });

@@ -7,12 +7,10 @@ import {
   type VectorPayload,
   type VectorPoint,
 } from '../core/vector-store';
+import { attributesProblems, labelProblem, pointIdProblem } from '../core/payload-rules';
 
 /** Collection and alias names double as directory names in the embedded store. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-/** Attribute names become payload paths (`attributes.<name>`) in Qdrant, so no dots or brackets. */
-const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-const MAX_ID_BYTES = 1024;
 /** Vectors are stored as float32: a larger magnitude would become Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 export const MAX_K = 10_000;
@@ -76,31 +74,26 @@ export function assertVector(vector: unknown, dimension: number | undefined, fie
 }
 
 /**
- * Checks a point id: a non-empty string of at most 1024 UTF-8 bytes.
+ * Checks a point id against the shared payload rules (a non-empty string of at most 1024 UTF-8 bytes).
  *
  * @example
  * assertId('item-42', 'id');
  */
 export function assertId(id: unknown, field: string): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0) throw invalid(field, 'must be a non-empty string');
-  if (Buffer.byteLength(id) > MAX_ID_BYTES) throw invalid(field, `must be at most ${MAX_ID_BYTES} UTF-8 bytes`);
+  const problem = pointIdProblem(id);
+  if (problem) throw invalid(field, problem);
 }
 
 function assertAttributes(attributes: unknown, field: string): asserts attributes is Record<string, AttributeValue> {
-  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
-    throw invalid(field, 'must be an object of string, number or boolean values');
-  }
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!ATTRIBUTE_NAME_PATTERN.test(key)) throw invalid(`${field}.${key}`, `attribute names must match ${ATTRIBUTE_NAME_PATTERN}`);
-    const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-    if (!ok) throw invalid(`${field}.${key}`, `must be a string, finite number or boolean (got ${String(value)})`);
-  }
+  const [problem] = attributesProblems(attributes);
+  if (problem) throw invalid(problem.path === undefined ? field : `${field}.${problem.path}`, problem.message);
 }
 
 function assertPayload(payload: unknown, field: string): asserts payload is VectorPayload {
   if (payload === null || typeof payload !== 'object') throw invalid(field, 'must be an object');
   const { label, attributes, thumbnail } = payload as VectorPayload;
-  if (label !== undefined && typeof label !== 'string') throw invalid(`${field}.label`, 'must be a string');
+  const problem = label === undefined ? undefined : labelProblem(label);
+  if (problem) throw invalid(`${field}.label`, problem);
   if (thumbnail !== undefined && (typeof thumbnail !== 'string' || thumbnail.length > MAX_THUMBNAIL_CHARS)) {
     throw invalid(`${field}.thumbnail`, `must be a base64 string of at most ${MAX_THUMBNAIL_CHARS} characters`);
   }
@@ -148,7 +141,8 @@ export function assertSearchOptions(options: { k: number; filter?: SearchFilter 
   const { filter } = options;
   if (filter === undefined) return;
   if (filter === null || typeof filter !== 'object') throw invalid('filter', 'must be an object');
-  if (filter.label !== undefined && typeof filter.label !== 'string') throw invalid('filter.label', 'must be a string');
+  const labelIssue = filter.label === undefined ? undefined : labelProblem(filter.label);
+  if (labelIssue) throw invalid('filter.label', labelIssue);
   if (filter.attributes !== undefined) assertAttributes(filter.attributes, 'filter.attributes');
 }
 

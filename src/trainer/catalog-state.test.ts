@@ -35,7 +35,26 @@ describe('CatalogState', () => {
     expect(catalog.get('a')).toMatchObject({ label: 'sandal', attributes: { colour: 'red' } });
     expect(Array.from(catalog.get('a')!.input!)).toEqual([1, 2]);
     expect(catalog.countEmbeddable()).toBe(1);
-    catalog.delete('a');
+    catalog.delete('a', 5);
     expect(catalog.size).toBe(0);
+  });
+
+  it('keeps the newest write of each field and of each delete, whatever order they are applied in', () => {
+    const catalog = new CatalogState({ features: 2 });
+    catalog.setLabel('a', 'fixed', 20);
+    const late = catalog.upsert({ id: 'a', label: 'orig', attributes: { c: 1 } }, Float32Array.from([1, 2]), 10);
+    expect(late).toMatchObject({ contentChanged: true, labelWritten: false, labelChanged: false });
+    expect(catalog.get('a')).toMatchObject({ label: 'fixed', attributes: { c: 1 }, updatedAt: 20 });
+    expect(catalog.delete('a', 30)?.label).toBe('fixed');
+    catalog.upsert({ id: 'a', label: 'stale' }, Float32Array.from([3, 4]), 25);
+    expect(catalog.get('a')).toBeUndefined();
+    catalog.upsert({ id: 'a', label: 'new' }, Float32Array.from([5, 6]), 40);
+    expect(catalog.delete('a', 35)).toBeUndefined();
+    expect(catalog.get('a')).toMatchObject({ label: 'new', updatedAt: 40 });
+    expect(Array.from(catalog.get('a')!.input!)).toEqual([5, 6]);
+    expect(catalog.get('a')!.attributes).toBeUndefined();
+    expect(catalog.deletedAfter('a', 20)).toBe(true);
+    expect(catalog.deletedAfter('a', 36)).toBe(false);
+    expect(catalog.size).toBe(1);
   });
 });

@@ -1,6 +1,9 @@
 import type { AttributeValue, VectorPayload } from '../core/vector-store';
 import { decodeImageInput, ImageDecodeError, type ItemUpsertRecord } from '../events';
 import { thumbnailOf } from './item-thumbnail';
+import { asStamp, compareStamps, type AcceptStamp } from './accept-order';
+
+const FIELDS = ['label', 'attributes', 'input'] as const;
 
 /** What the encoder takes: a pixel grid (HWC, raw 0–255) or a feature vector. */
 export type ModelInputSpec = { height: number; width: number; channels: number } | { features: number };
@@ -12,7 +15,7 @@ export interface CatalogItem {
   attributes?: Record<string, AttributeValue>;
   /** Encoder input in the model's layout; absent while only metadata or feedback is known. */
   input?: Float32Array;
-  /** When the item (or its label) last changed, ms since the epoch. */
+  /** When the newest of its fields was accepted, ms since the epoch. */
   updatedAt: number;
 }
 
@@ -23,6 +26,8 @@ export interface CatalogChange {
   contentChanged: boolean;
   /** The item's label was set, changed or removed. */
   labelChanged: boolean;
+  /** The record's label was written (it was not older than the item's last label or delete). */
+  labelWritten: boolean;
   previousLabel?: string;
 }
 
@@ -37,19 +42,38 @@ export class UnusableInputError extends Error {
   }
 }
 
+/** When each of an item's fields was last written, and when it was last deleted. */
+interface FieldStamps {
+  label?: AcceptStamp;
+  attributes?: AcceptStamp;
+  input?: AcceptStamp;
+  deleted?: AcceptStamp;
+}
+
+type Field = Exclude<keyof FieldStamps, 'deleted'>;
+
 /**
- * The trainer's view of the catalog, rebuilt by applying `items` and `feedback` records in
- * order (event sourcing): item id → label, attributes and encoder input. Feedback may name an
- * item before its content arrives, so an entry can exist without input.
+ * The trainer's view of the catalog, rebuilt from `items` and `feedback` records: item id →
+ * label, attributes and encoder input. Feedback may name an item before its content arrives,
+ * so an entry can exist without input.
+ *
+ * Each field keeps the accept stamp of its last write, and an older write never overwrites a
+ * newer one (last writer wins, by the order the API accepted the records). A delete erases
+ * every field written before it and refuses later-applied writes accepted before it. So the
+ * state depends only on which records were applied, not on the order a consumer happened to
+ * read the two topics in: a replay after a restart rebuilds exactly the state before it.
  *
  * @example
  * const catalog = new CatalogState({ height: 28, width: 28, channels: 1 });
  * const input = await catalog.decode(record);          // throws UnusableInputError / ImageDecodeError
- * catalog.upsert(record, input, consumed.timestamp);
- * catalog.setLabel('item-7', 'shoe', Date.now());
+ * catalog.upsert(record, input, stampOf(consumed, record.receivedAt));
+ * catalog.setLabel('item-7', 'shoe', stampOf(labelRecord, event.receivedAt));
  */
 export class CatalogState {
+  /** Items with at least one field, as search and training see them. */
   private readonly items = new Map<string, CatalogItem>();
+  /** Field stamps of every id ever written, deleted ones included (their tombstones). */
+  private readonly stamps = new Map<string, FieldStamps>();
   readonly inputSize: number;
 
   constructor(readonly inputSpec: ModelInputSpec) {
@@ -101,43 +125,110 @@ export class CatalogState {
   }
 
   /**
-   * Creates or replaces an item. Content and attributes are replaced; a label given by the
-   * record wins, otherwise the label already known (e.g. from feedback) is kept.
+   * Writes an upsert accepted at `stamp`: its content (when it has some), its label (when it
+   * carries one; otherwise the label already known, e.g. from feedback, is kept) and its
+   * attributes (when it carries some or new content, which replaces them). Each field is
+   * written only if no newer write or delete of it was applied before.
    */
-  upsert(record: Pick<ItemUpsertRecord, 'id' | 'label' | 'attributes'>, input: Float32Array | undefined, timestamp: number): CatalogChange {
+  upsert(record: Pick<ItemUpsertRecord, 'id' | 'label' | 'attributes'>, input: Float32Array | undefined, stamp: AcceptStamp | number): CatalogChange {
     if (input !== undefined && input.length !== this.inputSize) {
       throw new UnusableInputError('input', `expected ${this.inputSize} values, got ${input.length}`);
     }
+    const at = asStamp(stamp);
     const previous = this.items.get(record.id);
-    const label = record.label ?? previous?.label;
-    this.items.set(record.id, {
+    const fields: Partial<Pick<CatalogItem, Field>> = {};
+    if (input !== undefined) fields.input = input;
+    if (record.label !== undefined) fields.label = record.label;
+    if (record.attributes !== undefined || input !== undefined) fields.attributes = record.attributes;
+    const written = this.write(record.id, fields, at);
+    const label = this.items.get(record.id)?.label;
+    return {
       id: record.id,
-      label,
-      attributes: record.attributes ?? (input === undefined ? previous?.attributes : undefined),
-      input: input ?? previous?.input,
-      updatedAt: timestamp,
-    });
-    return { id: record.id, contentChanged: input !== undefined, labelChanged: label !== previous?.label, previousLabel: previous?.label };
+      contentChanged: written.has('input'),
+      labelChanged: label !== previous?.label,
+      labelWritten: written.has('label'),
+      previousLabel: previous?.label,
+    };
   }
 
-  /** Removes an item; returns what it was. */
-  delete(id: string): CatalogItem | undefined {
+  /**
+   * Deletes an item as of `stamp`: every field written before it is erased, and writes
+   * accepted before it that are applied later are ignored. Returns the item as it was, when
+   * the delete removed it.
+   */
+  delete(id: string, stamp: AcceptStamp | number): CatalogItem | undefined {
+    const at = asStamp(stamp);
     const previous = this.items.get(id);
-    this.items.delete(id);
-    return previous;
-  }
-
-  /** Sets or changes an item's label (creating a content-less entry for an unknown id). */
-  setLabel(id: string, label: string, timestamp: number): CatalogChange {
-    const previous = this.items.get(id);
-    if (previous) {
-      const previousLabel = previous.label;
-      previous.label = label;
-      previous.updatedAt = timestamp;
-      return { id, contentChanged: false, labelChanged: previousLabel !== label, previousLabel };
+    const stamps = this.stampsOf(id);
+    if (stamps.deleted === undefined || compareStamps(at, stamps.deleted) > 0) stamps.deleted = at;
+    let erased = false;
+    for (const field of FIELDS) {
+      const written = stamps[field];
+      if (written && compareStamps(written, stamps.deleted) < 0) {
+        stamps[field] = undefined;
+        erased = true;
+      }
     }
-    this.items.set(id, { id, label, updatedAt: timestamp });
-    return { id, contentChanged: false, labelChanged: true };
+    this.materialise(id, previous);
+    return erased ? previous : undefined;
+  }
+
+  /** Sets or changes an item's label as of `stamp` (creating a content-less entry for an unknown id). */
+  setLabel(id: string, label: string, stamp: AcceptStamp | number): CatalogChange {
+    const previousLabel = this.items.get(id)?.label;
+    const written = this.write(id, { label }, asStamp(stamp));
+    const now = this.items.get(id)?.label;
+    return { id, contentChanged: false, labelChanged: now !== previousLabel, labelWritten: written.has('label'), previousLabel };
+  }
+
+  /** Whether a delete accepted after `stamp` has been applied to `id`. */
+  deletedAfter(id: string, stamp: AcceptStamp | number): boolean {
+    const deleted = this.stamps.get(id)?.deleted;
+    return deleted !== undefined && compareStamps(deleted, asStamp(stamp)) > 0;
+  }
+
+  /** Writes each given field that is not older than its last write or the item's last delete; returns the fields written. */
+  private write(id: string, fields: Partial<Pick<CatalogItem, Field>>, at: AcceptStamp): Set<Field> {
+    const stamps = this.stampsOf(id);
+    const previous = this.items.get(id);
+    const written = new Set<Field>();
+    if (stamps.deleted && compareStamps(at, stamps.deleted) <= 0) return written;
+    const next: CatalogItem = { ...(previous ?? { id, updatedAt: at.at }) };
+    for (const field of FIELDS) {
+      if (!(field in fields)) continue;
+      const last = stamps[field];
+      if (last && compareStamps(at, last) < 0) continue;
+      stamps[field] = at;
+      (next as unknown as Record<Field, unknown>)[field] = fields[field];
+      written.add(field);
+    }
+    if (written.size > 0) this.items.set(id, next);
+    this.materialise(id, previous);
+    return written;
+  }
+
+  /** Brings the visible item in line with its field stamps (erased fields dropped, no fields: gone). */
+  private materialise(id: string, previous: CatalogItem | undefined): void {
+    const stamps = this.stampsOf(id);
+    const current = this.items.get(id);
+    const live = FIELDS.filter((field) => stamps[field] !== undefined);
+    if (live.length === 0) {
+      this.items.delete(id);
+      if (stamps.deleted === undefined) this.stamps.delete(id);
+      return;
+    }
+    const item: CatalogItem = { id, updatedAt: Math.max(...live.map((field) => stamps[field]!.at)) };
+    for (const field of live) {
+      const value = (current ?? previous)?.[field];
+      if (value !== undefined) (item as unknown as Record<Field, unknown>)[field] = value;
+    }
+    this.items.set(id, item);
+  }
+
+  private stampsOf(id: string): FieldStamps {
+    let stamps = this.stamps.get(id);
+    if (!stamps) this.stamps.set(id, (stamps = {}));
+    return stamps;
   }
 
   /** The payload stored with an item's vector. */

@@ -48,7 +48,7 @@ export class FeedbackMemory {
   private readonly rng: Random;
   /** Per class label, item id → time; Map order is insertion order, so the first key is the oldest. */
   private readonly classes = new Map<string, Map<string, number>>();
-  private readonly labelOf = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
   private readonly classIndex = new Map<string, number>();
   private readonly itemIndex = new Map<string, number>();
   private readonly idOfIndex: string[] = [];
@@ -69,7 +69,7 @@ export class FeedbackMemory {
   }
 
   get labelledCount(): number {
-    return this.labelOf.size;
+    return this.labels.size;
   }
 
   get constraintCount(): number {
@@ -96,19 +96,19 @@ export class FeedbackMemory {
     let members = this.classes.get(label);
     if (!members) this.classes.set(label, (members = new Map()));
     members.set(id, at);
-    this.labelOf.set(id, label);
+    this.labels.set(id, label);
     let classId = this.classIndex.get(label);
     if (classId === undefined) this.classIndex.set(label, (classId = this.classIndex.size));
     const index = this.freeIndices.pop() ?? this.idOfIndex.length;
     this.idOfIndex[index] = id;
     this.itemIndex.set(id, index);
     this.sampler.add(index, classId, at);
-    while (this.labelOf.size > this.capacity) this.evictOne();
+    while (this.labels.size > this.capacity) this.evictOne();
   }
 
   /** Whether `id` is held as a labelled item. */
   hasLabelled(id: string): boolean {
-    return this.labelOf.has(id);
+    return this.labels.has(id);
   }
 
   rememberConstraint(constraint: Constraint): void {
@@ -116,10 +116,24 @@ export class FeedbackMemory {
     if (this.constraints.length > this.capacity) this.constraints.splice(0, this.constraints.length - this.capacity);
   }
 
+  /** The class an item is held under, if any. */
+  labelOf(id: string): string | undefined {
+    return this.labels.get(id);
+  }
+
   /** Drops everything about an item (it was deleted). */
   forgetItem(id: string): void {
     this.forgetLabel(id);
-    if (this.constraints.some((c) => mentions(c, id))) this.constraints = this.constraints.filter((c) => !mentions(c, id));
+    this.forgetConstraintsOf(id);
+  }
+
+  /**
+   * Drops the constraints that mention `id` and were accepted before `acceptedBefore` (ms
+   * since the epoch; default: all of them), e.g. because the item was deleted then.
+   */
+  forgetConstraintsOf(id: string, acceptedBefore = Infinity): void {
+    const stale = (c: Constraint) => c.at < acceptedBefore && mentions(c, id);
+    if (this.constraints.some(stale)) this.constraints = this.constraints.filter((c) => !stale(c));
   }
 
   /** A recency-weighted P×Q batch, or undefined while fewer than two classes have items. */
@@ -153,10 +167,11 @@ export class FeedbackMemory {
     return out;
   }
 
-  private forgetLabel(id: string): void {
-    const label = this.labelOf.get(id);
+  /** Drops an item from its class (its label was removed, or it has no content any more). */
+  forgetLabel(id: string): void {
+    const label = this.labels.get(id);
     if (label === undefined) return;
-    this.labelOf.delete(id);
+    this.labels.delete(id);
     const members = this.classes.get(label)!;
     members.delete(id);
     if (members.size === 0) this.classes.delete(label);

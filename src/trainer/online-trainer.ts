@@ -2,25 +2,28 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
-import writeFileAtomic from 'write-file-atomic';
-import { collectionForVersion, DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
+import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore } from '../core/model-store';
-import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, TopicPartitionOffset } from '../core/queue';
-import type { VectorPoint, VectorStore } from '../core/vector-store';
-import { createLoss, createMiner } from '../dml/registry';
+import type { Queue, QueueConsumer } from '../core/queue';
+import type { VectorStore } from '../core/vector-store';
 import type { EncoderConfigInput } from '../encoder/config';
-import { createEncoder, type Encoder } from '../encoder/encoder';
+import type { Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { BatchBuilder } from './batch-builder';
-import { CatalogState, type ModelInputSpec } from './catalog-state';
-import { RecordApplier, type RecordOutcome } from './record-applier';
-import { FeedbackMemory } from './feedback-memory';
-import { createPublisher, versionNumber, type HeldOutSet, type Publication, type VersionEmbedder } from './publisher';
-import { createTrainerCheckpoints, loadCheckpointDir, type TrainerCheckpointMeta } from './trainer-checkpoint';
+import { createCatalogEmbedder } from './catalog-embedder';
+import { createLearner, type Learner } from './learner';
+import { PublicationCadence } from './publication-cadence';
+import { createPublisher, versionNumber, type HeldOutSet, type VersionEmbedder } from './publisher';
+import { createRecordIntake } from './record-intake';
+import { ReplayTracker } from './replay-tracker';
+import { restoreEncoder } from './restore-encoder';
+import { createTrainerCheckpoints, type TrainerCheckpointMeta } from './trainer-checkpoint';
 import { createTrainerMetrics, type TrainerMetrics } from './trainer-metrics';
 import { deadLetterFor } from './dead-letter';
 import type { CatalogEmbedder } from '../reembed/catalog-embedder';
+import { createStatusFile, initialTrainerStatus, type ConsumedTopic, type LiveCounts, type TrainerStatus } from './trainer-status';
+
+export type { TrainerStatus } from './trainer-status';
 
 export interface OnlineTrainerConfig {
   /** Holds `trainer-status.json` and the checkpoints in `trainer/checkpoints/`. */
@@ -92,37 +95,6 @@ export interface OnlineTrainerDeps {
   metrics?: TrainerMetrics;
 }
 
-type ConsumedTopic = Extract<TopicName, 'items' | 'feedback'>;
-type PerTopic = Record<ConsumedTopic, number>;
-
-/** The trainer's counters, as `metrics()` returns them and `trainer-status.json` holds them. */
-export interface TrainerStatus {
-  pid: number;
-  phase: 'starting' | 'replaying' | 'running' | 'stopped' | 'failed';
-  /** Distinct records consumed since the beginning of each topic (applied, duplicates and dead letters). */
-  consumed: PerTopic;
-  /** Records that changed the catalog or the replay memory. */
-  applied: PerTopic;
-  deadLetters: PerTopic;
-  /** Feedback records repeating an `eventId` already seen. */
-  duplicates: number;
-  catalogItems: number;
-  embeddableItems: number;
-  labelledItems: number;
-  constraints: number;
-  classes: number;
-  steps: number;
-  skippedSteps: number;
-  lastLoss?: number;
-  modelVersion?: string;
-  publications: number;
-  lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
-  checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
-  backend: string;
-  error?: string;
-  updatedAt: string;
-}
-
 const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
 
 /**
@@ -134,7 +106,8 @@ const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
  * applied, and offsets are committed only after that checkpoint is durable. A restart loads
  * the checkpoint and re-reads both topics from offset 0: records below the checkpoint offsets
  * rebuild the catalog and memory only; records at or after them are new. So no accepted record
- * is ever skipped, and `consumed` counts each record once.
+ * is ever skipped, and `consumed` counts each record once. A record that cannot be applied
+ * goes to the dead-letter topic (once: replayed ones are not sent again) and training goes on.
  *
  * @example
  * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, config: { dataDir, encoder: thumbnailCnnConfig() }, log });
@@ -147,18 +120,14 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const config = deps.config;
   const alias = config.alias ?? DEFAULT_LIVE_ALIAS;
   const group = config.group ?? 'discern-trainer';
-  const publishEverySteps = config.publishEverySteps ?? 500;
-  const publishEveryMs = (config.publishEverySeconds ?? 300) * 1000;
-  const freshnessMs = (config.feedbackFreshnessSeconds ?? 15) * 1000;
   const checkpointEveryMs = (config.checkpointEverySeconds ?? 5) * 1000;
-  const stepsAfterSignal = config.stepsAfterSignal ?? 60;
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
   // Re-embedding the whole catalog is one big batch job: give it every core it is given.
   const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: config.reembedThreads ?? availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
-  const statusPath = join(config.dataDir, 'trainer-status.json');
+  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
   const publisher = createPublisher({
     vectorStore,
     modelStore,
@@ -171,48 +140,24 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     metrics,
     catalogEmbedder: deps.catalogEmbedder?.(runtime),
   });
-
-  const status: TrainerStatus = {
-    pid: process.pid,
-    phase: 'starting',
-    consumed: { items: 0, feedback: 0 },
-    applied: { items: 0, feedback: 0 },
-    deadLetters: { items: 0, feedback: 0 },
-    duplicates: 0,
-    catalogItems: 0,
-    embeddableItems: 0,
-    labelledItems: 0,
-    constraints: 0,
-    classes: 0,
-    steps: 0,
-    skippedSteps: 0,
-    publications: 0,
-    backend: tf.getBackend(),
-    updatedAt: new Date().toISOString(),
-  };
+  const cadence = new PublicationCadence({
+    everySteps: config.publishEverySteps,
+    everySeconds: config.publishEverySeconds,
+    freshnessSeconds: config.feedbackFreshnessSeconds,
+    stepsAfterSignal: config.stepsAfterSignal,
+  });
+  const status = initialTrainerStatus();
+  const statusFile = createStatusFile(join(config.dataDir, 'trainer-status.json'), liveCounts);
 
   let encoder: Encoder;
-  let catalog: CatalogState;
-  let memory: FeedbackMemory;
-  let builder: BatchBuilder;
+  let learner: Learner | undefined;
   let optimizer: tf.Optimizer;
   let consumer: QueueConsumer | undefined;
-  /** Offsets of the last durable checkpoint: records below them are replayed, not new. */
-  let checkpointOffsets = new Map<string, number>();
-  /** Next offset per partition after what has been applied in this process. */
-  const positions = new Map<string, number>();
-  /** Items whose live vector or payload is to be refreshed once the replay has caught up. */
-  const pendingTouched = new Set<string>();
-  let applier: RecordApplier;
+  const replay = new ReplayTracker();
   let liveVersion: string | undefined;
-  let initialPublishPending = false;
-  let trainingBudget = 0;
-  let stepsSincePublish = 0;
+  const intake = createRecordIntake({ queue, embedder, alias, replay, status, metrics, log, liveVersion: () => liveVersion });
   let stepsSinceCheckpoint = 0;
-  let firstUnpublishedSignalAt: number | undefined;
-  let lastPublishAt = Date.now();
   let lastCheckpointAt = 0;
-  let lastStatusWrite = 0;
   let stepsBase = 0;
   let skippedBase = 0;
   let stopping = false;
@@ -221,154 +166,41 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let loopAt = Date.now();
   let liveSince: string | undefined;
 
-  const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
-
-  function replayCaughtUp(): boolean {
-    for (const [key, offset] of checkpointOffsets) if ((positions.get(key) ?? 0) < offset) return false;
-    return true;
+  function liveCounts(): LiveCounts {
+    return {
+      catalogItems: learner?.catalog.size ?? 0,
+      embeddableItems: learner?.catalog.countEmbeddable() ?? 0,
+      labelledItems: learner?.memory.labelledCount ?? 0,
+      constraints: learner?.memory.constraintCount ?? 0,
+      classes: learner?.memory.classCount ?? 0,
+      steps: stepsBase + (learner?.builder.steps ?? 0),
+      skippedSteps: skippedBase + (learner?.builder.skippedSteps ?? 0),
+    };
   }
 
-  function mergedOffsets(): TopicPartitionOffset[] {
-    const merged = new Map(checkpointOffsets);
-    for (const [key, offset] of positions) merged.set(key, Math.max(offset, merged.get(key) ?? 0));
-    return [...merged].map(([key, offset]) => {
-      const [topic, partition] = key.split('/');
-      return { topic: topic as TopicName, partition: Number(partition), offset: String(offset) };
-    });
-  }
+  const writeStatus = (force = false) => statusFile.write(status, force);
 
-  async function restore(): Promise<void> {
+  async function restore(): Promise<Learner> {
     optimizer = tf.train.adam(config.learningRate ?? 1e-3);
-    const saved = await checkpoints.loadLatest(optimizer);
-    if (saved) {
-      encoder = saved.encoder;
-      checkpointOffsets = new Map(saved.meta.offsets.map((o) => [tpKey(o.topic, o.partition), Number(o.offset)]));
-      stepsBase = saved.meta.step;
-      skippedBase = saved.meta.skippedSteps;
-      status.checkpoint = { dir: saved.dir, step: saved.meta.step, savedAt: saved.meta.savedAt, offsets: saved.meta.offsets };
-      log.info({ dir: saved.dir, step: saved.meta.step, offsets: saved.meta.offsets }, 'restored trainer checkpoint');
-      return;
-    }
-    const versions = (await modelStore.list()).sort((a, b) => versionNumber(b.id) - versionNumber(a.id));
-    for (const v of versions) {
-      const dir = await modelStore.checkpointDir(v.id);
-      if (!dir) continue;
-      encoder = await loadCheckpointDir(dir);
-      stepsBase = v.step;
-      log.info({ version: v.id, step: v.step }, 'no trainer checkpoint; starting from the newest stored model version');
-      return;
-    }
-    encoder = createEncoder(config.encoder);
-    log.info({ encoder: encoder.config.kind, dim: encoder.dim, input: encoder.inputShape }, 'no checkpoint or model version; created a fresh encoder');
+    const restored = await restoreEncoder({ checkpoints, modelStore, optimizer, encoderConfig: config.encoder, log });
+    encoder = restored.encoder;
+    stepsBase = restored.steps;
+    skippedBase = restored.skippedSteps;
+    const saved = restored.checkpoint;
+    replay.checkpointedAt(saved?.meta.offsets ?? []);
+    if (saved) status.checkpoint = { dir: saved.dir, step: saved.meta.step, savedAt: saved.meta.savedAt, offsets: saved.meta.offsets };
+    return createLearner(encoder, optimizer, config);
   }
 
-  function buildLearner(): void {
-    const input = encoder.config.input as ModelInputSpec;
-    catalog = new CatalogState(input);
-    memory = new FeedbackMemory({
-      capacity: config.replaySize ?? 20_000,
-      classesPerBatch: config.classesPerBatch ?? 8,
-      itemsPerClass: config.itemsPerClass ?? 4,
-      recencyHalfLifeMs: config.recencyHalfLifeMs,
-      seed: config.seed,
-    });
-    const lossSpec = config.loss ?? { name: 'multi-similarity' };
-    const minerSpec = config.miner ?? { name: 'multi-similarity' };
-    applier = new RecordApplier(catalog, memory);
-    builder = new BatchBuilder({
-      encoder,
-      catalog,
-      memory,
-      loss: createLoss(lossSpec.name, lossSpec.options ?? {}),
-      miner: createMiner(minerSpec.name, minerSpec.options ?? {}),
-      optimizer,
-      constraintsPerBatch: config.constraintsPerBatch,
-    });
-  }
-
-  async function applyRecords(records: ConsumedRecord[]): Promise<void> {
-    const deadLetters: OutgoingRecord[] = [];
-    let newSignal = 0;
-    for (const record of records) {
-      const topic = record.topic as ConsumedTopic;
-      const key = tpKey(record.topic, record.partition);
-      const offset = Number(record.offset);
-      const isNew = offset >= (checkpointOffsets.get(key) ?? 0);
-      let outcome: RecordOutcome | undefined;
-      let value: unknown;
-      try {
-        value = JSON.parse(record.value);
-      } catch (error) {
-        value = undefined;
-        outcome = { kind: 'dead', reason: `value: not JSON (${(error as Error).message})` };
-      }
-      outcome ??= await applier.apply(topic, value, record.timestamp);
-      positions.set(key, Math.max(positions.get(key) ?? 0, offset + 1));
-      status.consumed[topic]++;
-      metrics.eventsConsumed.inc({ topic });
-      if (outcome.kind === 'dead') {
-        status.deadLetters[topic]++;
-        if (isNew) {
-          metrics.deadLetters.inc({ topic });
-          deadLetters.push(deadLetterFor(record, outcome.reason));
-          log.warn({ topic, partition: record.partition, offset: record.offset, key: record.key, reason: outcome.reason }, 'record sent to dead letters');
-        }
-      } else if (outcome.kind === 'duplicate') {
-        status.duplicates++;
-      } else {
-        status.applied[topic]++;
-        if (isNew) {
-          if (outcome.signal) newSignal++;
-          for (const id of outcome.touched) pendingTouched.add(id);
-        }
-      }
-    }
-    if (deadLetters.length > 0) await queue.publish('dead-letters', deadLetters);
-    // While replaying, the catalog lacks records not yet re-read: an item seen so far only in new
-    // feedback (its content lies below the checkpoint, on another topic) would look content-less
-    // and be removed from the live collection for good.
-    if (pendingTouched.size > 0 && replayCaughtUp()) {
-      const ids = [...pendingTouched];
-      pendingTouched.clear();
-      await updateLiveCollection(ids);
-    }
-    if (newSignal > 0) {
-      trainingBudget = Math.max(trainingBudget, stepsAfterSignal);
-      firstUnpublishedSignalAt ??= Date.now();
-    }
-  }
-
-  /** Embeds changed items with the live version and writes them (or removes them) in its collection. */
-  async function updateLiveCollection(ids: string[]): Promise<void> {
-    if (!liveVersion) return;
-    const collection = collectionForVersion(alias, liveVersion);
-    const upserts = ids.map((id) => catalog.get(id)).filter((item) => item?.input !== undefined) as Array<NonNullable<ReturnType<CatalogState['get']>>>;
-    const removed = ids.filter((id) => catalog.get(id)?.input === undefined);
-    if (removed.length > 0) await vectorStore.delete(collection, removed);
-    if (upserts.length === 0) return;
-    const rowSize = catalog.inputSize;
-    const data = new Float32Array(upserts.length * rowSize);
-    upserts.forEach((item, i) => data.set(item.input!, i * rowSize));
-    const vectors = await runtime.embed(liveVersion, data, [upserts.length, ...catalog.inputShape]);
-    const dim = vectors.length / upserts.length;
-    const points: VectorPoint[] = [];
-    upserts.forEach((item, i) => {
-      const vector = vectors.slice(i * dim, (i + 1) * dim);
-      if (vector.every(Number.isFinite)) points.push({ id: item.id, vector, payload: catalog.payloadOf(item) });
-    });
-    if (points.length > 0) await vectorStore.upsert(collection, points);
-  }
-
-  async function train(): Promise<void> {
+  async function train({ builder }: Learner): Promise<void> {
     const until = Date.now() + 250;
-    while (trainingBudget > 0 && !stopping && Date.now() < until) {
+    while (cadence.trainingBudget > 0 && !stopping && Date.now() < until) {
       const result = builder.step();
       if (!result) {
-        trainingBudget = 0;
+        cadence.exhausted();
         break;
       }
-      trainingBudget--;
-      stepsSincePublish++;
+      cadence.stepped();
       stepsSinceCheckpoint++;
       metrics.steps.inc();
       if (result.skipped) {
@@ -383,29 +215,18 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     }
   }
 
-  function publishDue(now: number): boolean {
-    if (initialPublishPending) return true;
-    if (stepsSincePublish === 0) return false;
-    if (stepsSincePublish >= publishEverySteps || now - lastPublishAt >= publishEveryMs) return true;
-    if (firstUnpublishedSignalAt === undefined) return false;
-    return trainingBudget === 0 || now - firstUnpublishedSignalAt >= freshnessMs;
-  }
-
-  async function publish(): Promise<void> {
-    const signalAt = firstUnpublishedSignalAt;
-    firstUnpublishedSignalAt = undefined;
-    const checkpointDir = await checkpoint();
+  async function publish(current: Learner): Promise<void> {
+    const signalAt = cadence.publishing();
+    const checkpointDir = await checkpoint(current);
     const publication = await publisher.publish({
       encoder,
-      catalog,
-      step: stepsBase + builder.steps,
+      catalog: current.catalog,
+      step: stepsBase + current.builder.steps,
       checkpointDir,
       extra: { consumed: { ...status.consumed }, trainerGroup: group },
     });
     liveVersion = publication.version;
-    initialPublishPending = false;
-    stepsSincePublish = 0;
-    lastPublishAt = Date.now();
+    cadence.published(Date.now());
     status.publications++;
     status.modelVersion = liveVersion;
     status.lastPublication = {
@@ -417,8 +238,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   }
 
   /** Saves weights + offsets durably, then commits the offsets; returns the checkpoint dir. */
-  async function checkpoint(): Promise<string> {
-    const offsets = mergedOffsets();
+  async function checkpoint({ builder }: Learner): Promise<string> {
+    const offsets = replay.offsetsToCheckpoint();
     const meta: TrainerCheckpointMeta = {
       offsets,
       step: stepsBase + builder.steps,
@@ -429,7 +250,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     const dir = await checkpoints.save(encoder, optimizer, meta);
     // Only now is every record below these offsets safe to skip for training after a crash.
     if (offsets.length > 0) await consumer!.commit(offsets);
-    checkpointOffsets = new Map(offsets.map((o) => [tpKey(o.topic, o.partition), Number(o.offset)]));
+    replay.checkpointedAt(offsets);
     stepsSinceCheckpoint = 0;
     lastCheckpointAt = Date.now();
     status.checkpoint = { dir, step: meta.step, savedAt: meta.savedAt, offsets };
@@ -444,47 +265,28 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
   function checkpointDue(now: number): boolean {
     if (now - lastCheckpointAt < checkpointEveryMs) return false;
-    if (stepsSinceCheckpoint > 0) return true;
-    for (const [key, offset] of positions) if (offset > (checkpointOffsets.get(key) ?? 0)) return true;
-    return false;
+    return stepsSinceCheckpoint > 0 || replay.hasUncheckpointed();
   }
 
-  async function writeStatus(force = false): Promise<void> {
-    const now = Date.now();
-    if (!force && now - lastStatusWrite < 250) return;
-    lastStatusWrite = now;
-    Object.assign(status, {
-      catalogItems: catalog?.size ?? 0,
-      embeddableItems: catalog?.countEmbeddable() ?? 0,
-      labelledItems: memory?.labelledCount ?? 0,
-      constraints: memory?.constraintCount ?? 0,
-      classes: memory?.classCount ?? 0,
-      steps: stepsBase + (builder?.steps ?? 0),
-      skippedSteps: skippedBase + (builder?.skippedSteps ?? 0),
-      updatedAt: new Date(now).toISOString(),
-    });
-    await writeFileAtomic(statusPath, JSON.stringify(status, null, 2));
-  }
-
-  async function run(): Promise<void> {
+  async function run(current: Learner): Promise<void> {
     while (!stopping) {
       loopAt = Date.now();
-      const busy = trainingBudget > 0 || initialPublishPending;
+      const busy = cadence.trainingBudget > 0 || cadence.initialPending;
       const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
-      if (records.length > 0) await applyRecords(records);
-      if (!replayCaughtUp()) {
+      if (records.length > 0 && (await intake.take(records, current)) > 0) cadence.signalled(Date.now());
+      if (!replay.caughtUp()) {
         status.phase = 'replaying';
         await writeStatus();
         continue;
       }
       if (status.phase !== 'running') {
         status.phase = 'running';
-        log.info({ consumed: status.consumed, catalogItems: catalog.size, labelled: memory.labelledCount, constraints: memory.constraintCount }, 'caught up with the checkpoint; training on new records');
+        log.info({ consumed: status.consumed, ...liveCounts() }, 'caught up with the checkpoint; training on new records');
       }
-      if (trainingBudget > 0) await train();
+      if (cadence.trainingBudget > 0) await train(current);
       const now = Date.now();
-      if (publishDue(now)) await publish();
-      else if (checkpointDue(now)) await checkpoint();
+      if (cadence.due(now)) await publish(current);
+      else if (checkpointDue(now)) await checkpoint(current);
       await writeStatus();
     }
   }
@@ -494,16 +296,10 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     async start(): Promise<void> {
       if (loop) throw new Error('trainer already started');
       await queue.init();
-      await restore();
-      buildLearner();
+      const current = (learner = await restore());
       status.backend = tf.getBackend();
       metrics.backend.set({ backend: status.backend }, 1);
-      const partitions = new Set(checkpointOffsets.keys());
-      for (const topic of TOPICS) for (let p = 0; p < (config.replayPartitions ?? 0); p++) partitions.add(tpKey(topic, p));
-      const startAt = [...partitions].map((key) => {
-        const [topic, partition] = key.split('/');
-        return { topic: topic as TopicName, partition: Number(partition), offset: '0' };
-      });
+      const startAt = replay.replayFrom(TOPICS, config.replayPartitions);
       consumer = await queue.consumer({ group, topics: TOPICS, startAt });
       const live = await vectorStore.resolveAlias(alias);
       liveVersion = live ? versionOfCollection(alias, live) : undefined;
@@ -513,15 +309,15 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         log.warn({ live, liveVersion }, 'live collection names a model version missing from the model store; publishing a new one');
         liveVersion = undefined;
       }
-      initialPublishPending = liveVersion === undefined;
+      cadence.initialPending = liveVersion === undefined;
       status.modelVersion = liveVersion;
       if (liveVersion) metrics.modelVersion.set(versionNumber(liveVersion));
-      lastPublishAt = Date.now();
+      cadence.restart(Date.now());
       lastCheckpointAt = Date.now();
-      status.phase = replayCaughtUp() ? 'running' : 'replaying';
+      status.phase = replay.caughtUp() ? 'running' : 'replaying';
       await writeStatus(true);
       log.info({ group, liveVersion, replayFrom: startAt, backend: status.backend }, 'online trainer started');
-      loop = run().catch(async (error) => {
+      loop = run(current).catch(async (error) => {
         status.phase = 'failed';
         status.error = (error as Error).message;
         log.error({ err: error }, 'online trainer failed');
@@ -537,8 +333,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       stopping = true;
       let failure: unknown;
       await loop.catch((error) => (failure = error));
-      if (!failure && replayCaughtUp() && consumer) {
-        await checkpoint();
+      if (!failure && replay.caughtUp() && consumer && learner) {
+        await checkpoint(learner);
       }
       if (status.phase !== 'failed') status.phase = 'stopped';
       await writeStatus(true);
@@ -554,16 +350,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
     /** A snapshot of the trainer's counters. */
     metrics(): TrainerStatus {
-      return structuredClone({
-        ...status,
-        steps: stepsBase + (builder?.steps ?? 0),
-        skippedSteps: skippedBase + (builder?.skippedSteps ?? 0),
-        catalogItems: catalog?.size ?? 0,
-        embeddableItems: catalog?.countEmbeddable() ?? 0,
-        labelledItems: memory?.labelledCount ?? 0,
-        constraints: memory?.constraintCount ?? 0,
-        classes: memory?.classCount ?? 0,
-      });
+      return structuredClone({ ...status, ...liveCounts() });
     },
 
     /** When the loop last went round and when the live version was published (ms / ISO time). */

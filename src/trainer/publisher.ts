@@ -57,7 +57,7 @@ export interface Publication {
   collection: string;
   /** Items embedded into the new collection. */
   items: number;
-  /** Items left out because their embedding was not finite. */
+  /** Items left out: their embedding was not finite, or the store refused them. */
   skipped: number;
   reembedSeconds: number;
   itemsPerSecond: number;

@@ -1,4 +1,6 @@
+import type { TopicName } from '../core/queue';
 import { FeedbackRecordSchema, ImageDecodeError, ItemRecordSchema } from '../events';
+import { stampOf, type AcceptStamp } from './accept-order';
 import { UnusableInputError, type CatalogState } from './catalog-state';
 import { describeIssues } from './dead-letter';
 import type { FeedbackMemory } from './feedback-memory';
@@ -12,14 +14,24 @@ export type RecordOutcome =
   /** Invalid or undecodable; `reason` names the field. */
   | { kind: 'dead'; reason: string };
 
+/** Where a record was read from: its stamp's tie-breaker among records accepted in the same millisecond. */
+export interface RecordPosition {
+  topic: Extract<TopicName, 'items' | 'feedback'>;
+  partition: number;
+  offset: string | number;
+}
+
 /**
  * Applies parsed `items` and `feedback` records to the catalog and the replay memory,
- * validating them with the event schemas. Replaying the same records in the same order
- * rebuilds the same state, which is what crash recovery relies on.
+ * validating them with the event schemas. Every write carries the record's accept stamp
+ * (`receivedAt`, then its log position), and the catalog keeps the newest write of each
+ * field, so applying the same records in any interleaving of the two topics rebuilds the same
+ * catalog, which is what crash recovery relies on. The replay memory follows the catalog: an
+ * item is trained on under its current label only while it has content.
  *
  * @example
  * const applier = new RecordApplier(catalog, memory);
- * const outcome = await applier.apply('feedback', JSON.parse(record.value), record.timestamp);
+ * const outcome = await applier.apply(record, JSON.parse(record.value));
  * if (outcome.kind === 'dead') await queue.publish('dead-letters', [deadLetterFor(record, outcome.reason)]);
  */
 export class RecordApplier {
@@ -30,18 +42,20 @@ export class RecordApplier {
     private readonly memory: FeedbackMemory,
   ) {}
 
-  async apply(topic: 'items' | 'feedback', value: unknown, timestamp: number): Promise<RecordOutcome> {
-    return topic === 'items' ? this.applyItem(value, timestamp) : this.applyFeedback(value, timestamp);
+  async apply(position: RecordPosition, value: unknown): Promise<RecordOutcome> {
+    return position.topic === 'items' ? this.applyItem(position, value) : this.applyFeedback(position, value);
   }
 
-  private async applyItem(value: unknown, timestamp: number): Promise<RecordOutcome> {
+  private async applyItem(position: RecordPosition, value: unknown): Promise<RecordOutcome> {
     const { catalog, memory } = this;
     const parsed = ItemRecordSchema.safeParse(value);
     if (!parsed.success) return { kind: 'dead', reason: describeIssues(parsed.error.issues) };
     const event = parsed.data;
+    const stamp = stampOf(position, event.receivedAt);
     if (event.type === 'delete') {
-      catalog.delete(event.id);
-      memory.forgetItem(event.id);
+      catalog.delete(event.id, stamp);
+      memory.forgetConstraintsOf(event.id, stamp.at);
+      this.followCatalog(event.id);
       return { kind: 'applied', signal: false, touched: [event.id] };
     }
     let input: Float32Array | undefined;
@@ -51,38 +65,62 @@ export class RecordApplier {
       if (error instanceof ImageDecodeError || error instanceof UnusableInputError) return { kind: 'dead', reason: error.message };
       throw error;
     }
-    const change = catalog.upsert(event, input, timestamp);
-    const item = catalog.get(event.id)!;
-    let signal = false;
-    // A label known before the content (from feedback) becomes trainable once the content arrives.
-    if (item.input && item.label !== undefined && (change.labelChanged || !memory.hasLabelled(item.id))) {
-      memory.rememberLabel(item.id, item.label, timestamp);
-      signal = true;
+    // One item's records share a partition, so whether its content arrived earlier is the same
+    // in every replay, however the feedback topic interleaves.
+    if (input === undefined && catalog.get(event.id)?.input === undefined) {
+      return { kind: 'dead', reason: `id: ${event.id} is not a known item, and a record without image, pixels or vector only updates an existing one` };
     }
+    catalog.upsert(event, input, stamp);
+    const signal = this.followCatalog(event.id);
     return { kind: 'applied', signal, touched: [event.id] };
   }
 
-  private applyFeedback(value: unknown, timestamp: number): RecordOutcome {
+  private applyFeedback(position: RecordPosition, value: unknown): RecordOutcome {
     const { catalog, memory } = this;
     const parsed = FeedbackRecordSchema.safeParse(value);
     if (!parsed.success) return { kind: 'dead', reason: describeIssues(parsed.error.issues) };
     const event = parsed.data;
     if (this.seenEventIds.has(event.eventId)) return { kind: 'duplicate' };
     this.seenEventIds.add(event.eventId);
+    const stamp = stampOf(position, event.receivedAt);
     const weight = event.weight ?? 1;
     switch (event.type) {
       case 'label': {
-        const change = catalog.setLabel(event.itemId, event.label, timestamp);
-        const item = catalog.get(event.itemId)!;
-        if (item.input) memory.rememberLabel(item.id, event.label, timestamp);
-        return { kind: 'applied', signal: item.input !== undefined, touched: change.labelChanged ? [event.itemId] : [] };
+        const change = catalog.setLabel(event.itemId, event.label, stamp);
+        const item = catalog.get(event.itemId);
+        // A label given again still counts as fresh signal (it refreshes the item's recency).
+        const current = change.labelWritten && item?.input !== undefined && item.label === event.label;
+        if (current) memory.rememberLabel(event.itemId, event.label, stamp.at);
+        return { kind: 'applied', signal: current, touched: change.labelChanged ? [event.itemId] : [] };
       }
       case 'pair':
-        memory.rememberConstraint({ kind: 'pair', a: event.a, b: event.b, similar: event.similar, weight, at: timestamp });
+        if (this.predatesDelete(stamp, event.a, event.b)) return { kind: 'applied', signal: false, touched: [] };
+        memory.rememberConstraint({ kind: 'pair', a: event.a, b: event.b, similar: event.similar, weight, at: stamp.at });
         return { kind: 'applied', signal: true, touched: [] };
       case 'triplet':
-        memory.rememberConstraint({ kind: 'triplet', anchor: event.anchor, positive: event.positive, negative: event.negative, weight, at: timestamp });
+        if (this.predatesDelete(stamp, event.anchor, event.positive, event.negative)) return { kind: 'applied', signal: false, touched: [] };
+        memory.rememberConstraint({ kind: 'triplet', anchor: event.anchor, positive: event.positive, negative: event.negative, weight, at: stamp.at });
         return { kind: 'applied', signal: true, touched: [] };
     }
+  }
+
+  /** A constraint accepted before one of its items was deleted is as if forgotten with it. */
+  private predatesDelete(stamp: AcceptStamp, ...ids: string[]): boolean {
+    return ids.some((id) => this.catalog.deletedAfter(id, stamp));
+  }
+
+  /**
+   * Holds an item in the replay memory under its current label while it has content, and
+   * drops it otherwise. True when that taught something new (a label entered or changed).
+   */
+  private followCatalog(id: string): boolean {
+    const item = this.catalog.get(id);
+    if (item?.input === undefined || item.label === undefined) {
+      this.memory.forgetLabel(id);
+      return false;
+    }
+    if (this.memory.labelOf(id) === item.label) return false;
+    this.memory.rememberLabel(id, item.label, item.updatedAt);
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingRecord } from '../../core/queue';
+import { acceptedAt } from '../../events/accept-clock';
 import { feedbackKey, type Feedback, type FeedbackRecord } from '../../events/feedback';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { intakeError, type IntakeIssue } from '../intake/intake-issues';
@@ -40,7 +41,7 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
     }),
     async (c) => {
       const { events } = c.req.valid('json');
-      const receivedAt = Date.now();
+      const receivedAt = acceptedAt();
       const ids = new Array<string>(events.length);
       const records: OutgoingRecord[] = [];
       const toWrite: number[] = [];

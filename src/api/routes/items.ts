@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { OutgoingRecord } from '../../core/queue';
+import { acceptedAt } from '../../events/accept-clock';
 import { CURRENT_SCHEMA_VERSION } from '../../events/ids';
 import type { ItemDeleteRecord, ItemUpsertRecord } from '../../events/item';
 import { ApiError } from '../api-error';
@@ -43,7 +44,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     async (c) => {
       const { items } = c.req.valid('json');
       await checkItemBatch(items, await resolveLiveCollection(vectorStore, liveAlias), intake);
-      const receivedAt = Date.now();
+      const receivedAt = acceptedAt();
       const ids = new Array<string>(items.length);
       const records = new Array<OutgoingRecord>(items.length);
       for (let i = 0; i < items.length; i++) {
@@ -80,7 +81,7 @@ export function registerItemRoutes(app: DiscernApp, ctx: RouteContext): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const record: ItemDeleteRecord = { schemaVersion: CURRENT_SCHEMA_VERSION, type: 'delete', id, receivedAt: Date.now() };
+      const record: ItemDeleteRecord = { schemaVersion: CURRENT_SCHEMA_VERSION, type: 'delete', id, receivedAt: acceptedAt() };
       await publishDurably(queue, 'items', [{ key: id, value: JSON.stringify(record) }], metrics, logger);
       recentItems.record(id, { receivedAt: record.receivedAt, deleted: true });
       return c.json({ accepted: 1, ids: [id] }, 202);

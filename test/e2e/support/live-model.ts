@@ -60,3 +60,31 @@ export async function inspectLiveModel(dataDir: string, samples: FashionItem[]):
     await session.release();
   }
 }
+
+/** The live alias's collection in a stopped service's data directory, and the labels it holds. */
+export interface LiveLabels {
+  liveCollection: string | undefined;
+  /** Item id → its label in the live collection (undefined: not there, or unlabelled). */
+  labels: Map<string, string | undefined>;
+}
+
+/**
+ * Reads the labels of `ids` from the live collection of a stopped service's data directory
+ * (the embedded vector store is single-process: call it only once no discern process holds
+ * `dataDir`), as `GET /v1/items/:id` would answer them.
+ *
+ * @example
+ * const { labels } = await readLiveLabels(dataDir, ['ord-1']);
+ * labels.get('ord-1'); // 'fixed'
+ */
+export async function readLiveLabels(dataDir: string, ids: string[]): Promise<LiveLabels> {
+  const vectorStore = await createVectorStore({ kind: 'embedded', dir: join(dataDir, 'vectors') });
+  try {
+    const liveCollection = await vectorStore.resolveAlias(DEFAULT_LIVE_ALIAS);
+    const labels = new Map<string, string | undefined>();
+    for (const id of ids) labels.set(id, liveCollection ? (await vectorStore.get(liveCollection, id))?.payload.label : undefined);
+    return { liveCollection, labels };
+  } finally {
+    await vectorStore.close();
+  }
+}

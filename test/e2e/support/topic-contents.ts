@@ -1,4 +1,5 @@
-import type { Queue } from '../../../src/core/queue';
+import { randomUUID } from 'node:crypto';
+import type { ConsumedRecord, Queue } from '../../../src/core/queue';
 
 /** What the `items` and `feedback` topics hold: item ids and feedback event ids, in log order. */
 export interface TopicContents {
@@ -29,6 +30,28 @@ export async function readTopicContents(queue: Queue, enough: (contents: TopicCo
     while (!enough(contents) && Date.now() < deadline) take(await consumer.poll(1000, 1000));
     take(await consumer.poll(1000, 1000));
     return contents;
+  } finally {
+    await consumer.close();
+  }
+}
+
+/**
+ * Reads the `dead-letters` topic from the beginning with a fresh consumer group until
+ * `expected` records arrived or `timeoutMs` passed, then once more briefly, so that repeats
+ * beyond the expected count show.
+ *
+ * @example
+ * const letters = await readDeadLetters(queue, 4, 30_000);
+ * letters.map((l) => l.headers.reason);
+ */
+export async function readDeadLetters(queue: Queue, expected: number, timeoutMs = 30_000): Promise<ConsumedRecord[]> {
+  const consumer = await queue.consumer({ group: `dead-letter-audit-${randomUUID()}`, topics: ['dead-letters'] });
+  const letters: ConsumedRecord[] = [];
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (letters.length < expected && Date.now() < deadline) letters.push(...(await consumer.poll(500, 1000)));
+    letters.push(...(await consumer.poll(500, 1500)));
+    return letters;
   } finally {
     await consumer.close();
   }

@@ -1,0 +1,57 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { createLoss, createMiner } from '../dml/registry';
+import type { Encoder } from '../encoder/encoder';
+import { BatchBuilder } from './batch-builder';
+import { CatalogState, type ModelInputSpec } from './catalog-state';
+import { FeedbackMemory } from './feedback-memory';
+import { RecordApplier } from './record-applier';
+
+export interface LearnerOptions {
+  loss?: { name: string; options?: Record<string, unknown> };
+  miner?: { name: string; options?: Record<string, unknown> };
+  classesPerBatch?: number;
+  itemsPerClass?: number;
+  replaySize?: number;
+  constraintsPerBatch?: number;
+  recencyHalfLifeMs?: number;
+  seed?: number;
+}
+
+/** What the trainer learns with: the catalog, the replay memory, the record applier over both, and the batch builder. */
+export interface Learner {
+  catalog: CatalogState;
+  memory: FeedbackMemory;
+  applier: RecordApplier;
+  builder: BatchBuilder;
+}
+
+/**
+ * Builds an empty catalog and replay memory for `encoder`'s input, the applier that fills
+ * them from records, and the batch builder that trains `encoder` on them with `optimizer`
+ * (multi-similarity loss and miner, P×Q = 8×4 and a replay memory of 20,000 by default).
+ *
+ * @example
+ * const { catalog, applier, builder } = createLearner(encoder, tf.train.adam(1e-3), { seed: 1 });
+ */
+export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options: LearnerOptions = {}): Learner {
+  const catalog = new CatalogState(encoder.config.input as ModelInputSpec);
+  const memory = new FeedbackMemory({
+    capacity: options.replaySize ?? 20_000,
+    classesPerBatch: options.classesPerBatch ?? 8,
+    itemsPerClass: options.itemsPerClass ?? 4,
+    recencyHalfLifeMs: options.recencyHalfLifeMs,
+    seed: options.seed,
+  });
+  const lossSpec = options.loss ?? { name: 'multi-similarity' };
+  const minerSpec = options.miner ?? { name: 'multi-similarity' };
+  const builder = new BatchBuilder({
+    encoder,
+    catalog,
+    memory,
+    loss: createLoss(lossSpec.name, lossSpec.options ?? {}),
+    miner: createMiner(minerSpec.name, minerSpec.options ?? {}),
+    optimizer,
+    constraintsPerBatch: options.constraintsPerBatch,
+  });
+  return { catalog, memory, applier: new RecordApplier(catalog, memory), builder };
+}

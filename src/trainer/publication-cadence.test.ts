@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { PublicationCadence } from './publication-cadence';
+
+describe('PublicationCadence', () => {
+  it('publishes at once when no version is live, then when the signal budget is spent', () => {
+    const cadence = new PublicationCadence({ stepsAfterSignal: 3, freshnessSeconds: 10, everySteps: 100, everySeconds: 1000 });
+    cadence.initialPending = true;
+    expect(cadence.due(0)).toBe(true);
+    cadence.published(0);
+    expect(cadence.due(1)).toBe(false);
+    cadence.signalled(1_000);
+    expect(cadence.trainingBudget).toBe(3);
+    cadence.stepped();
+    cadence.stepped();
+    expect(cadence.due(2_000)).toBe(false);
+    cadence.stepped();
+    expect(cadence.due(2_000)).toBe(true);
+    expect(cadence.publishing()).toBe(1_000);
+    cadence.published(2_000);
+    expect(cadence.due(2_001)).toBe(false);
+  });
+
+  it('publishes signal that waited past the freshness bound even while steps remain, and on the step cadence', () => {
+    const cadence = new PublicationCadence({ stepsAfterSignal: 1000, freshnessSeconds: 5, everySteps: 4, everySeconds: 1000 });
+    cadence.signalled(0);
+    cadence.stepped();
+    expect(cadence.due(4_999)).toBe(false);
+    expect(cadence.due(5_000)).toBe(true);
+    cadence.publishing();
+    cadence.published(5_000);
+    for (let i = 0; i < 4; i++) cadence.stepped();
+    expect(cadence.due(5_001)).toBe(true);
+    cadence.exhausted();
+    expect(cadence.trainingBudget).toBe(0);
+  });
+});

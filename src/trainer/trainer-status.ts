@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import writeFileAtomic from 'write-file-atomic';
+import type { TopicName, TopicPartitionOffset } from '../core/queue';
+import type { Publication } from './publisher';
+
+export type ConsumedTopic = Extract<TopicName, 'items' | 'feedback'>;
+type PerTopic = Record<ConsumedTopic, number>;
+
+/** The trainer's counters, as `metrics()` returns them and `trainer-status.json` holds them. */
+export interface TrainerStatus {
+  pid: number;
+  phase: 'starting' | 'replaying' | 'running' | 'stopped' | 'failed';
+  /** Distinct records consumed since the beginning of each topic (applied, duplicates and dead letters). */
+  consumed: PerTopic;
+  /** Records that changed the catalog or the replay memory. */
+  applied: PerTopic;
+  deadLetters: PerTopic;
+  /** Feedback records repeating an `eventId` already seen. */
+  duplicates: number;
+  catalogItems: number;
+  embeddableItems: number;
+  labelledItems: number;
+  constraints: number;
+  classes: number;
+  steps: number;
+  skippedSteps: number;
+  lastLoss?: number;
+  modelVersion?: string;
+  publications: number;
+  lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
+  checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
+  backend: string;
+  error?: string;
+  updatedAt: string;
+}
+
+/** The counters of the catalog, memory and learner, read when the status is shown. */
+export type LiveCounts = Pick<TrainerStatus, 'catalogItems' | 'embeddableItems' | 'labelledItems' | 'constraints' | 'classes' | 'steps' | 'skippedSteps'>;
+
+/**
+ * The status of a trainer that has consumed nothing yet.
+ *
+ * @example
+ * const status = initialTrainerStatus();
+ * status.consumed.items++;
+ */
+export function initialTrainerStatus(): TrainerStatus {
+  return {
+    pid: process.pid,
+    phase: 'starting',
+    consumed: { items: 0, feedback: 0 },
+    applied: { items: 0, feedback: 0 },
+    deadLetters: { items: 0, feedback: 0 },
+    duplicates: 0,
+    catalogItems: 0,
+    embeddableItems: 0,
+    labelledItems: 0,
+    constraints: 0,
+    classes: 0,
+    steps: 0,
+    skippedSteps: 0,
+    publications: 0,
+    backend: tf.getBackend(),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Writes a status to `path` atomically, at most every `minIntervalMs` unless forced, with the
+ * live counts filled in.
+ *
+ * @example
+ * const file = createStatusFile(join(dataDir, 'trainer-status.json'), () => counts());
+ * await file.write(status);        // throttled
+ * await file.write(status, true);  // now
+ */
+export function createStatusFile(path: string, counts: () => LiveCounts, minIntervalMs = 250) {
+  let lastWrite = 0;
+  return {
+    async write(status: TrainerStatus, force = false): Promise<void> {
+      const now = Date.now();
+      if (!force && now - lastWrite < minIntervalMs) return;
+      lastWrite = now;
+      Object.assign(status, counts(), { updatedAt: new Date(now).toISOString() });
+      await writeFileAtomic(path, JSON.stringify(status, null, 2));
+    },
+  };
+}
