@@ -53,6 +53,9 @@ export const SETTINGS = [
   { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
   { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
   { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
+  { name: 'QUEUE_WRITE_DEADLINE_MS', default: '5000', description: 'Longest a write waits for the queue\'s durable acknowledgement before the request gets 503 + Retry-After and readiness reports the stalled write', schema: int(1, 600_000) },
+  { name: 'QUEUE_LINGER_MS', default: '2', description: 'How long concurrent publishes may wait to share one produce request or fsync (group commit)', schema: z.coerce.number().min(0).max(1000) },
+  { name: 'KAFKA_PRODUCERS', default: '1', description: 'Produce requests in flight at once, each on its own idempotent producer (Kafka)', schema: int(1, 16) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
