@@ -24,6 +24,7 @@ import { runJsonChild } from '../common/json-child';
 import { pidListeningOn, processCpuSeconds } from '../common/process-stats';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
 import type { ClosedLoopResult, ClosedLoopStep } from './closed-loop-load';
+import type { RawProducerResult, RawProducerStep } from './raw-producer-load';
 
 const log = benchLog('bench-ingest');
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -31,6 +32,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 /** Accepted events per second for batched feedback, on 2 cores. */
 const GOAL_EVENTS_PER_S = 20_000;
+/** Concurrent clients sending one event per request (BENCH_SINGLE_EVENT_CLIENTS). */
+const SINGLE_EVENT_CLIENTS = Number(process.env.BENCH_SINGLE_EVENT_CLIENTS ?? 64);
+/** Accepted single-event requests per second with SINGLE_EVENT_CLIENTS clients, on 2 cores. */
+const GOAL_SINGLE_EVENT_PER_S = { kafka: 10_000, embedded: 20_000 } as const;
+const loadAverageAtStart = loadavg().map((v) => round(v));
 const GOAL_CORES = 2;
 
 interface Scenario {
@@ -38,12 +44,15 @@ interface Scenario {
   path: '/v1/feedback' | '/v1/items';
   batch: number;
   bodies: string[];
+  /** Load-generator connections (default BENCH_CONNECTIONS). */
+  connections?: number;
 }
 
 interface StepResult extends ClosedLoopResult {
   scenario: string;
   queue: 'kafka' | 'embedded';
   batch: number;
+  connections: number;
   /** CPU seconds of the API process (HTTP server, validation, queue client) during the step. */
   apiCpuS: number;
   apiCpuUsPerEvent: number;
@@ -58,6 +67,7 @@ const dir = await mkdtemp(join(tmpdir(), 'discern-bench-ingest-'));
 const train = await loadFashionMnist({ split: 'train', limit: 400 });
 const scenarios: Scenario[] = [
   { name: 'feedback ×1', path: '/v1/feedback', batch: 1, bodies: feedbackBodies(1, 300) },
+  { name: `feedback ×1, ${SINGLE_EVENT_CLIENTS} clients`, path: '/v1/feedback', batch: 1, bodies: feedbackBodies(1, 300), connections: SINGLE_EVENT_CLIENTS },
   { name: 'feedback ×100', path: '/v1/feedback', batch: 100, bodies: feedbackBodies(100, 30) },
   { name: 'feedback ×1000', path: '/v1/feedback', batch: 1000, bodies: feedbackBodies(1000, 6) },
   { name: 'items ×100 (28×28 pixels)', path: '/v1/items', batch: 100, bodies: [...itemBodies(train, 'train', 100, { labelled: true })].map((b) => b.body) },
@@ -76,6 +86,10 @@ async function startService(queue: 'kafka' | 'embedded', brokers?: string) {
     HOST: '127.0.0.1',
     DISCERN_DATA_DIR: dataDir,
     DISCERN_QUEUE: queue,
+    // Queue tuning from the environment, so that one run can try another linger or producer count.
+    QUEUE_LINGER_MS: process.env.QUEUE_LINGER_MS,
+    KAFKA_PRODUCERS: process.env.KAFKA_PRODUCERS,
+    QUEUE_WRITE_DEADLINE_MS: process.env.QUEUE_WRITE_DEADLINE_MS,
     ...(brokers ? { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `bench-ingest-${Date.now()}`, KAFKA_CLIENT_ID: 'bench-ingest' } : {}),
   });
   const adapters = await createAdapters(config);
@@ -87,10 +101,11 @@ async function startService(queue: 'kafka' | 'embedded', brokers?: string) {
 async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid: number | undefined): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const scenario of scenarios) {
-    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections: CONNECTIONS, maxRequests: 1_000_000, durationS });
+    const connections = scenario.connections ?? CONNECTIONS;
+    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections, maxRequests: 10_000_000, durationS });
     // Warms the JIT, the connections and the producer, so the measured step is steady state.
     await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
-    log.info({ queue, scenario: scenario.name, seconds: SECONDS, connections: CONNECTIONS }, 'load step');
+    log.info({ queue, scenario: scenario.name, seconds: SECONDS, connections }, 'load step');
     const cpuBefore = process.cpuUsage();
     const brokerBefore = brokerPid ? processCpuSeconds(brokerPid) : undefined;
     const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
@@ -103,6 +118,7 @@ async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid:
       scenario: scenario.name,
       queue,
       batch: scenario.batch,
+      connections,
       ...load,
       apiCpuS: round(apiCpuS, 3),
       apiCpuUsPerEvent: perEvent(apiCpuS),
@@ -174,13 +190,26 @@ const brokerPort = Number(kafka.brokers.split(',')[0].split(':').at(-1));
 const brokerPid = pidListeningOn(brokerPort);
 log.info({ brokers: kafka.brokers, brokerPid, kafkaStartS }, 'Kafka is up');
 
+/** kafkajs alone on the same broker: batches of 1000 from one caller, and single sends from SINGLE_EVENT_CLIENTS callers. */
+async function rawProducer(brokers: string, topic: string) {
+  const step = (concurrency: number, batch: number): RawProducerStep => ({ brokers, topic, concurrency, batch, durationS: SECONDS });
+  log.info({ topic, seconds: SECONDS }, 'raw kafkajs producer, batches of 1000');
+  const batched = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), step(1, 1000));
+  log.info({ topic, seconds: SECONDS, callers: SINGLE_EVENT_CLIENTS }, 'raw kafkajs producer, one message per send');
+  const single = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), step(SINGLE_EVENT_CLIENTS, 1));
+  return { batched, single };
+}
+
 let kafkaResults: StepResult[] = [];
+let raw: Awaited<ReturnType<typeof rawProducer>>;
 let embeddedResults: StepResult[] = [];
 let stages: Awaited<ReturnType<typeof breakdown>>;
 try {
   const kafkaService = await startService('kafka', kafka.brokers);
   try {
     kafkaResults = await runScenarios('kafka', kafkaService.api.url, brokerPid);
+    raw = await rawProducer(kafka.brokers, `${kafkaService.config.queue.kafka.topicPrefix}.feedback`);
+    log.info(raw, 'raw kafkajs producer');
     log.info('measuring the CPU cost of each stage of a 1000-event request');
     stages = await breakdown(kafkaService.adapters);
     log.info(stages, 'per-request CPU by stage');
@@ -204,6 +233,13 @@ const batchedKafka = kafkaResults.filter((r) => r.scenario.startsWith('feedback'
 const best = batchedKafka.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
 const wallMet = best.eventsPerSecond >= GOAL_EVENTS_PER_S;
 const cpuMet = best.cpuBoundEventsPerSecond >= GOAL_EVENTS_PER_S;
+const singleEvent = (results: StepResult[]) => results.find((r) => r.batch === 1 && r.connections === SINGLE_EVENT_CLIENTS)!;
+const singleKafka = singleEvent(kafkaResults);
+const singleEmbedded = singleEvent(embeddedResults);
+const singleEventEventsPerS = { kafka: singleKafka.eventsPerSecond, embedded: singleEmbedded.eventsPerSecond };
+const rawProducerEventsPerS = raw!.batched.eventsPerSecond;
+const rawProducerSingleSendEventsPerS = raw!.single.eventsPerSecond;
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 3) : NaN);
 const describe = (r: StepResult) => {
   const rejected = Object.entries(r.rejected).map(([status, n]) => `${n}×${status}`).join(', ') || 'none';
   return `${r.eventsPerSecond} events/s (${r.requestsPerSecond} req/s), p50 ${r.p50Ms} / p99 ${r.p99Ms} ms, non-202: ${rejected}`;
@@ -220,6 +256,20 @@ const rows: ResultRow[] = [
     `≥ ${GOAL_EVENTS_PER_S} events/s`,
     verdict(cpuMet),
   ],
+  ['raw kafkajs producer, batches of 1000, acks=all, idempotent', `${rawProducerEventsPerS} events/s (${raw!.batched.cpuS} CPU-s)`, '—', ''],
+  [`raw kafkajs producer, ${SINGLE_EVENT_CLIENTS} callers × 1 message`, `${rawProducerSingleSendEventsPerS} events/s (${raw!.single.cpuS} CPU-s)`, '—', ''],
+  [
+    `single events over HTTP, Kafka, ${SINGLE_EVENT_CLIENTS} clients`,
+    `${singleEventEventsPerS.kafka} events/s = ${ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS)}× raw producer (batches), ${ratio(singleEventEventsPerS.kafka, rawProducerSingleSendEventsPerS)}× raw single sends`,
+    `≥ ${GOAL_SINGLE_EVENT_PER_S.kafka} events/s`,
+    verdict(singleEventEventsPerS.kafka >= GOAL_SINGLE_EVENT_PER_S.kafka),
+  ],
+  [
+    `single events over HTTP, embedded, ${SINGLE_EVENT_CLIENTS} clients`,
+    `${singleEventEventsPerS.embedded} events/s`,
+    `≥ ${GOAL_SINGLE_EVENT_PER_S.embedded} events/s`,
+    verdict(singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded),
+  ],
   ...embeddedResults.map((r): ResultRow => [`embedded ${r.scenario}`, describe(r), '—', '']),
   ...embeddedResults.map((r): ResultRow => [`  CPU, embedded ${r.scenario}`, cpuText(r), '—', '']),
   ...Object.entries(stages!).map(([name, ms]): ResultRow => [`in process, 1000 events: ${name.replace(/Ms$/, '')} (median CPU)`, `${ms} ms`, '—', '']),
@@ -228,11 +278,19 @@ printResultsTable(rows);
 console.log(
   JSON.stringify({
     kafkaStartS,
+    singleEventEventsPerS,
+    rawProducerEventsPerS,
+    rawProducerSingleSendEventsPerS,
+    singleEventKafkaToRawProducer: ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS),
+    singleEventClients: SINGLE_EVENT_CLIENTS,
+    rawProducer: raw!,
     kafka: kafkaResults,
     embedded: embeddedResults,
     perRequestCpuMs: stages!,
     goals: {
       batchedEventsPerSecond: GOAL_EVENTS_PER_S,
+      singleEventEventsPerS: GOAL_SINGLE_EVENT_PER_S,
+      singleEventMet: { kafka: singleEventEventsPerS.kafka >= GOAL_SINGLE_EVENT_PER_S.kafka, embedded: singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded },
       cores: GOAL_CORES,
       measuredOn: best.scenario,
       wallClockMet: wallMet,
@@ -241,6 +299,7 @@ console.log(
     loadSeconds: SECONDS,
     connections: CONNECTIONS,
     cpus: cpus().length,
+    loadAverageAtStart,
     loadAverage: loadavg().map((v) => round(v)),
   }),
 );
