@@ -57,7 +57,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   };
   const stopBroker = (...args: string[]) => run('bash', [join(scripts, 'stop.sh'), '--dir', dir, ...args], { timeout: 60_000 }).then(() => undefined);
   const brokers = await startBroker();
-  const signal = async (name: NodeJS.Signals) => process.kill(Number((await readFile(join(dir, 'kafka.pid'), 'utf8')).trim()), name);
+  const signal = async (name: NodeJS.Signals): Promise<void> => void process.kill(Number((await readFile(join(dir, 'kafka.pid'), 'utf8')).trim()), name);
   return {
     brokers,
     owned: true,
