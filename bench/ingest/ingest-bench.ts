@@ -131,6 +131,29 @@ async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid:
   return results;
 }
 
+/**
+ * Single events published straight to the queue, without HTTP, by SINGLE_EVENT_CLIENTS callers
+ * each awaiting its own acknowledgement: what group commit gives before the API's own costs.
+ */
+async function queueSingleEvents(adapters: Adapters): Promise<{ eventsPerSecond: number; cpuUsPerEvent: number }> {
+  const value = JSON.stringify({ type: 'pair', a: 'fmnist-train-1', b: 'fmnist-train-2', similar: true, eventId: randomUUID(), receivedAt: Date.now() });
+  let events = 0;
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const deadline = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: SINGLE_EVENT_CLIENTS }, async (_, c) => {
+      while (performance.now() < deadline) {
+        await adapters.queue.publish('feedback', [{ key: `fmnist-train-${(c * 7919 + events) % 60_000}`, value }]);
+        events++;
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { eventsPerSecond: Math.round(events / elapsedS), cpuUsPerEvent: round((cpu.user + cpu.system) / events) };
+}
+
 /** Median CPU milliseconds of `run` over `n` calls (awaited one at a time). */
 async function cpuMs(n: number, run: (i: number) => unknown | Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -202,12 +225,15 @@ async function rawProducer(brokers: string, topic: string) {
 
 let kafkaResults: StepResult[] = [];
 let raw: Awaited<ReturnType<typeof rawProducer>>;
+const queueSingleEventEventsPerS = {} as Record<'kafka' | 'embedded', Awaited<ReturnType<typeof queueSingleEvents>>>;
 let embeddedResults: StepResult[] = [];
 let stages: Awaited<ReturnType<typeof breakdown>>;
 try {
   const kafkaService = await startService('kafka', kafka.brokers);
   try {
     kafkaResults = await runScenarios('kafka', kafkaService.api.url, brokerPid);
+    log.info({ callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the Kafka queue');
+    queueSingleEventEventsPerS.kafka = await queueSingleEvents(kafkaService.adapters);
     raw = await rawProducer(kafka.brokers, `${kafkaService.config.queue.kafka.topicPrefix}.feedback`);
     log.info(raw, 'raw kafkajs producer');
     log.info('measuring the CPU cost of each stage of a 1000-event request');
@@ -220,6 +246,8 @@ try {
   const embeddedService = await startService('embedded');
   try {
     embeddedResults = await runScenarios('embedded', embeddedService.api.url, undefined);
+    log.info({ callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the embedded queue');
+    queueSingleEventEventsPerS.embedded = await queueSingleEvents(embeddedService.adapters);
   } finally {
     await embeddedService.api.close();
     await embeddedService.adapters.close();
@@ -270,6 +298,12 @@ const rows: ResultRow[] = [
     `≥ ${GOAL_SINGLE_EVENT_PER_S.embedded} events/s`,
     verdict(singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded),
   ],
+  ...(['kafka', 'embedded'] as const).map((q): ResultRow => [
+    `single events straight to the ${q} queue (no HTTP), ${SINGLE_EVENT_CLIENTS} callers`,
+    `${queueSingleEventEventsPerS[q].eventsPerSecond} events/s, ${queueSingleEventEventsPerS[q].cpuUsPerEvent} µs CPU/event`,
+    '—',
+    '',
+  ]),
   ...embeddedResults.map((r): ResultRow => [`embedded ${r.scenario}`, describe(r), '—', '']),
   ...embeddedResults.map((r): ResultRow => [`  CPU, embedded ${r.scenario}`, cpuText(r), '—', '']),
   ...Object.entries(stages!).map(([name, ms]): ResultRow => [`in process, 1000 events: ${name.replace(/Ms$/, '')} (median CPU)`, `${ms} ms`, '—', '']),
@@ -283,6 +317,7 @@ console.log(
     rawProducerSingleSendEventsPerS,
     singleEventKafkaToRawProducer: ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS),
     singleEventClients: SINGLE_EVENT_CLIENTS,
+    queueSingleEventEventsPerS,
     rawProducer: raw!,
     kafka: kafkaResults,
     embedded: embeddedResults,
