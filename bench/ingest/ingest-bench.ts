@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -154,6 +156,32 @@ async function queueSingleEvents(adapters: Adapters): Promise<{ eventsPerSecond:
   return { eventsPerSecond: Math.round(events / elapsedS), cpuUsPerEvent: round((cpu.user + cpu.system) / events) };
 }
 
+/**
+ * The same single-event load against a bare `node:http` server that only parses the body and
+ * answers 202: the most any Node HTTP service answers on this machine at this moment, to read
+ * the single-event figures against when other processes load it.
+ */
+async function bareHttpSingleEvents(): Promise<ClosedLoopResult> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString());
+      res.writeHead(202, { 'content-type': 'application/json' }).end(`{"accepted":1,"ids":["${randomUUID()}"],"duplicates":0}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const scenario = scenarios.find((s) => s.connections === SINGLE_EVENT_CLIENTS)!;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/feedback`;
+    const step = (durationS: number): ClosedLoopStep => ({ url, bodiesFile: bodyFiles.get(scenario)!, connections: SINGLE_EVENT_CLIENTS, maxRequests: 10_000_000, durationS });
+    await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
+    return await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+  } finally {
+    server.close();
+  }
+}
+
 /** Median CPU milliseconds of `run` over `n` calls (awaited one at a time). */
 async function cpuMs(n: number, run: (i: number) => unknown | Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -225,10 +253,13 @@ async function rawProducer(brokers: string, topic: string) {
 
 let kafkaResults: StepResult[] = [];
 let raw: Awaited<ReturnType<typeof rawProducer>>;
+let bareHttp: ClosedLoopResult;
 const queueSingleEventEventsPerS = {} as Record<'kafka' | 'embedded', Awaited<ReturnType<typeof queueSingleEvents>>>;
 let embeddedResults: StepResult[] = [];
 let stages: Awaited<ReturnType<typeof breakdown>>;
 try {
+  log.info({ clients: SINGLE_EVENT_CLIENTS }, 'single events against a bare node:http server');
+  bareHttp = await bareHttpSingleEvents();
   const kafkaService = await startService('kafka', kafka.brokers);
   try {
     kafkaResults = await runScenarios('kafka', kafkaService.api.url, brokerPid);
@@ -298,6 +329,12 @@ const rows: ResultRow[] = [
     `≥ ${GOAL_SINGLE_EVENT_PER_S.embedded} events/s`,
     verdict(singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded),
   ],
+  [
+    `bare node:http server, single events, ${SINGLE_EVENT_CLIENTS} clients (this machine's HTTP ceiling now)`,
+    `${bareHttp!.eventsPerSecond} events/s, p50 ${bareHttp!.p50Ms} ms; the API reached ${ratio(singleEventEventsPerS.kafka, bareHttp!.eventsPerSecond)}× of it on Kafka, ${ratio(singleEventEventsPerS.embedded, bareHttp!.eventsPerSecond)}× embedded`,
+    '—',
+    '',
+  ],
   ...(['kafka', 'embedded'] as const).map((q): ResultRow => [
     `single events straight to the ${q} queue (no HTTP), ${SINGLE_EVENT_CLIENTS} callers`,
     `${queueSingleEventEventsPerS[q].eventsPerSecond} events/s, ${queueSingleEventEventsPerS[q].cpuUsPerEvent} µs CPU/event`,
@@ -318,6 +355,7 @@ console.log(
     singleEventKafkaToRawProducer: ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS),
     singleEventClients: SINGLE_EVENT_CLIENTS,
     queueSingleEventEventsPerS,
+    bareHttpSingleEventEventsPerS: bareHttp!.eventsPerSecond,
     rawProducer: raw!,
     kafka: kafkaResults,
     embedded: embeddedResults,
