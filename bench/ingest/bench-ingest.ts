@@ -1,15 +1,19 @@
 /**
  * Ingest benchmark: accepted events per second over HTTP into a real Kafka broker (idempotent
  * producer, acks=all) for `POST /v1/feedback` batches of 1, 100 and 1000 events and, for
- * reference, `POST /v1/items` batches of 28×28 pixel items; the same against the embedded
+ * reference, `POST /v1/items` batches of 28×28 pixel items; single events from 64 concurrent
+ * clients (`singleEventEventsPerS`, group commit at work) beside the raw kafkajs producer's rate on
+ * the same broker in the same run (`rawProducerEventsPerS`); the same against the embedded
  * (fsync'd) queue; p50/p99 request latency; CPU time per event of the API process and of the
  * broker; and where one 1000-event request's CPU time goes. Prints a table with each goal,
- * then one JSON line with every figure.
+ * then one JSON line with every figure and the load average at the start and the end.
  *
  * The service logs one line per request at `info`; the bench runs it at `warn` (override with
  * LOG_LEVEL) so that the figures measure ingest, not stderr. KAFKA_BROKERS uses a running
  * broker instead of starting one; BENCH_SECONDS sets the length of each load step (default 5),
- * BENCH_CONNECTIONS the connections of the load generator (default 4).
+ * BENCH_CONNECTIONS the connections of the load generator (default 4), BENCH_SINGLE_EVENT_CLIENTS
+ * the clients of the single-event step (default 64); QUEUE_LINGER_MS, KAFKA_PRODUCERS and
+ * QUEUE_WRITE_DEADLINE_MS are passed to the service.
  *
  * @example
  * npm run bench:ingest

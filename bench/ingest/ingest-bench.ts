@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ import { runJsonChild } from '../common/json-child';
 import { pidListeningOn, processCpuSeconds } from '../common/process-stats';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
 import type { ClosedLoopResult, ClosedLoopStep } from './closed-loop-load';
+import type { RawProducerResult, RawProducerStep } from './raw-producer-load';
 
 const log = benchLog('bench-ingest');
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -31,6 +34,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 /** Accepted events per second for batched feedback, on 2 cores. */
 const GOAL_EVENTS_PER_S = 20_000;
+/** Concurrent clients sending one event per request (BENCH_SINGLE_EVENT_CLIENTS). */
+const SINGLE_EVENT_CLIENTS = Number(process.env.BENCH_SINGLE_EVENT_CLIENTS ?? 64);
+/** Accepted single-event requests per second with SINGLE_EVENT_CLIENTS clients, on 2 cores. */
+const GOAL_SINGLE_EVENT_PER_S = { kafka: 10_000, embedded: 20_000 } as const;
+const loadAverageAtStart = loadavg().map((v) => round(v));
 const GOAL_CORES = 2;
 
 interface Scenario {
@@ -38,12 +46,15 @@ interface Scenario {
   path: '/v1/feedback' | '/v1/items';
   batch: number;
   bodies: string[];
+  /** Load-generator connections (default BENCH_CONNECTIONS). */
+  connections?: number;
 }
 
 interface StepResult extends ClosedLoopResult {
   scenario: string;
   queue: 'kafka' | 'embedded';
   batch: number;
+  connections: number;
   /** CPU seconds of the API process (HTTP server, validation, queue client) during the step. */
   apiCpuS: number;
   apiCpuUsPerEvent: number;
@@ -58,6 +69,7 @@ const dir = await mkdtemp(join(tmpdir(), 'discern-bench-ingest-'));
 const train = await loadFashionMnist({ split: 'train', limit: 400 });
 const scenarios: Scenario[] = [
   { name: 'feedback ×1', path: '/v1/feedback', batch: 1, bodies: feedbackBodies(1, 300) },
+  { name: `feedback ×1, ${SINGLE_EVENT_CLIENTS} clients`, path: '/v1/feedback', batch: 1, bodies: feedbackBodies(1, 300), connections: SINGLE_EVENT_CLIENTS },
   { name: 'feedback ×100', path: '/v1/feedback', batch: 100, bodies: feedbackBodies(100, 30) },
   { name: 'feedback ×1000', path: '/v1/feedback', batch: 1000, bodies: feedbackBodies(1000, 6) },
   { name: 'items ×100 (28×28 pixels)', path: '/v1/items', batch: 100, bodies: [...itemBodies(train, 'train', 100, { labelled: true })].map((b) => b.body) },
@@ -76,6 +88,10 @@ async function startService(queue: 'kafka' | 'embedded', brokers?: string) {
     HOST: '127.0.0.1',
     DISCERN_DATA_DIR: dataDir,
     DISCERN_QUEUE: queue,
+    // Queue tuning from the environment, so that one run can try another linger or producer count.
+    QUEUE_LINGER_MS: process.env.QUEUE_LINGER_MS,
+    KAFKA_PRODUCERS: process.env.KAFKA_PRODUCERS,
+    QUEUE_WRITE_DEADLINE_MS: process.env.QUEUE_WRITE_DEADLINE_MS,
     ...(brokers ? { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `bench-ingest-${Date.now()}`, KAFKA_CLIENT_ID: 'bench-ingest' } : {}),
   });
   const adapters = await createAdapters(config);
@@ -87,10 +103,11 @@ async function startService(queue: 'kafka' | 'embedded', brokers?: string) {
 async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid: number | undefined): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const scenario of scenarios) {
-    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections: CONNECTIONS, maxRequests: 1_000_000, durationS });
+    const connections = scenario.connections ?? CONNECTIONS;
+    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections, maxRequests: 10_000_000, durationS });
     // Warms the JIT, the connections and the producer, so the measured step is steady state.
     await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
-    log.info({ queue, scenario: scenario.name, seconds: SECONDS, connections: CONNECTIONS }, 'load step');
+    log.info({ queue, scenario: scenario.name, seconds: SECONDS, connections }, 'load step');
     const cpuBefore = process.cpuUsage();
     const brokerBefore = brokerPid ? processCpuSeconds(brokerPid) : undefined;
     const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
@@ -103,6 +120,7 @@ async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid:
       scenario: scenario.name,
       queue,
       batch: scenario.batch,
+      connections,
       ...load,
       apiCpuS: round(apiCpuS, 3),
       apiCpuUsPerEvent: perEvent(apiCpuS),
@@ -113,6 +131,55 @@ async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid:
     results.push(result);
   }
   return results;
+}
+
+/**
+ * Single events published straight to the queue, without HTTP, by SINGLE_EVENT_CLIENTS callers
+ * each awaiting its own acknowledgement: what group commit gives before the API's own costs.
+ */
+async function queueSingleEvents(adapters: Adapters): Promise<{ eventsPerSecond: number; cpuUsPerEvent: number }> {
+  const value = JSON.stringify({ type: 'pair', a: 'fmnist-train-1', b: 'fmnist-train-2', similar: true, eventId: randomUUID(), receivedAt: Date.now() });
+  let events = 0;
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const deadline = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: SINGLE_EVENT_CLIENTS }, async (_, c) => {
+      while (performance.now() < deadline) {
+        await adapters.queue.publish('feedback', [{ key: `fmnist-train-${(c * 7919 + events) % 60_000}`, value }]);
+        events++;
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { eventsPerSecond: Math.round(events / elapsedS), cpuUsPerEvent: round((cpu.user + cpu.system) / events) };
+}
+
+/**
+ * The same single-event load against a bare `node:http` server that only parses the body and
+ * answers 202: the most any Node HTTP service answers on this machine at this moment, to read
+ * the single-event figures against when other processes load it.
+ */
+async function bareHttpSingleEvents(): Promise<ClosedLoopResult> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString());
+      res.writeHead(202, { 'content-type': 'application/json' }).end(`{"accepted":1,"ids":["${randomUUID()}"],"duplicates":0}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const scenario = scenarios.find((s) => s.connections === SINGLE_EVENT_CLIENTS)!;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/feedback`;
+    const step = (durationS: number): ClosedLoopStep => ({ url, bodiesFile: bodyFiles.get(scenario)!, connections: SINGLE_EVENT_CLIENTS, maxRequests: 10_000_000, durationS });
+    await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
+    return await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+  } finally {
+    server.close();
+  }
 }
 
 /** Median CPU milliseconds of `run` over `n` calls (awaited one at a time). */
@@ -176,13 +243,32 @@ const brokerPort = Number(kafka.brokers.split(',')[0].split(':').at(-1));
 const brokerPid = pidListeningOn(brokerPort);
 log.info({ brokers: kafka.brokers, brokerPid, kafkaStartS }, 'Kafka is up');
 
+/** kafkajs alone on the same broker: batches of 1000 from one caller, and single sends from SINGLE_EVENT_CLIENTS callers. */
+async function rawProducer(brokers: string, topic: string) {
+  const step = (concurrency: number, batch: number): RawProducerStep => ({ brokers, topic, concurrency, batch, durationS: SECONDS });
+  log.info({ topic, seconds: SECONDS }, 'raw kafkajs producer, batches of 1000');
+  const batched = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), step(1, 1000));
+  log.info({ topic, seconds: SECONDS, callers: SINGLE_EVENT_CLIENTS }, 'raw kafkajs producer, one message per send');
+  const single = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), step(SINGLE_EVENT_CLIENTS, 1));
+  return { batched, single };
+}
+
 let kafkaResults: StepResult[] = [];
+let raw: Awaited<ReturnType<typeof rawProducer>>;
+let bareHttp: ClosedLoopResult;
+const queueSingleEventEventsPerS = {} as Record<'kafka' | 'embedded', Awaited<ReturnType<typeof queueSingleEvents>>>;
 let embeddedResults: StepResult[] = [];
 let stages: Awaited<ReturnType<typeof breakdown>>;
 try {
+  log.info({ clients: SINGLE_EVENT_CLIENTS }, 'single events against a bare node:http server');
+  bareHttp = await bareHttpSingleEvents();
   const kafkaService = await startService('kafka', kafka.brokers);
   try {
     kafkaResults = await runScenarios('kafka', kafkaService.api.url, brokerPid);
+    log.info({ callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the Kafka queue');
+    queueSingleEventEventsPerS.kafka = await queueSingleEvents(kafkaService.adapters);
+    raw = await rawProducer(kafka.brokers, `${kafkaService.config.queue.kafka.topicPrefix}.feedback`);
+    log.info(raw, 'raw kafkajs producer');
     log.info('measuring the CPU cost of each stage of a 1000-event request');
     stages = await breakdown(kafkaService.adapters);
     log.info(stages, 'per-request CPU by stage');
@@ -193,6 +279,8 @@ try {
   const embeddedService = await startService('embedded');
   try {
     embeddedResults = await runScenarios('embedded', embeddedService.api.url, undefined);
+    log.info({ callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the embedded queue');
+    queueSingleEventEventsPerS.embedded = await queueSingleEvents(embeddedService.adapters);
   } finally {
     await embeddedService.api.close();
     await embeddedService.adapters.close();
@@ -206,6 +294,13 @@ const batchedKafka = kafkaResults.filter((r) => r.scenario.startsWith('feedback'
 const best = batchedKafka.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
 const wallMet = best.eventsPerSecond >= GOAL_EVENTS_PER_S;
 const cpuMet = best.cpuBoundEventsPerSecond >= GOAL_EVENTS_PER_S;
+const singleEvent = (results: StepResult[]) => results.find((r) => r.batch === 1 && r.connections === SINGLE_EVENT_CLIENTS)!;
+const singleKafka = singleEvent(kafkaResults);
+const singleEmbedded = singleEvent(embeddedResults);
+const singleEventEventsPerS = { kafka: singleKafka.eventsPerSecond, embedded: singleEmbedded.eventsPerSecond };
+const rawProducerEventsPerS = raw!.batched.eventsPerSecond;
+const rawProducerSingleSendEventsPerS = raw!.single.eventsPerSecond;
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 3) : NaN);
 const describe = (r: StepResult) => {
   const rejected = Object.entries(r.rejected).map(([status, n]) => `${n}×${status}`).join(', ') || 'none';
   return `${r.eventsPerSecond} events/s (${r.requestsPerSecond} req/s), p50 ${r.p50Ms} / p99 ${r.p99Ms} ms, non-202: ${rejected}`;
@@ -222,6 +317,32 @@ const rows: ResultRow[] = [
     `≥ ${GOAL_EVENTS_PER_S} events/s`,
     verdict(cpuMet),
   ],
+  ['raw kafkajs producer, batches of 1000, acks=all, idempotent', `${rawProducerEventsPerS} events/s (${raw!.batched.cpuS} CPU-s)`, '—', ''],
+  [`raw kafkajs producer, ${SINGLE_EVENT_CLIENTS} callers × 1 message`, `${rawProducerSingleSendEventsPerS} events/s (${raw!.single.cpuS} CPU-s)`, '—', ''],
+  [
+    `single events over HTTP, Kafka, ${SINGLE_EVENT_CLIENTS} clients`,
+    `${singleEventEventsPerS.kafka} events/s = ${ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS)}× raw producer (batches), ${ratio(singleEventEventsPerS.kafka, rawProducerSingleSendEventsPerS)}× raw single sends`,
+    `≥ ${GOAL_SINGLE_EVENT_PER_S.kafka} events/s`,
+    verdict(singleEventEventsPerS.kafka >= GOAL_SINGLE_EVENT_PER_S.kafka),
+  ],
+  [
+    `single events over HTTP, embedded, ${SINGLE_EVENT_CLIENTS} clients`,
+    `${singleEventEventsPerS.embedded} events/s`,
+    `≥ ${GOAL_SINGLE_EVENT_PER_S.embedded} events/s`,
+    verdict(singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded),
+  ],
+  [
+    `bare node:http server, single events, ${SINGLE_EVENT_CLIENTS} clients (this machine's HTTP ceiling now)`,
+    `${bareHttp!.eventsPerSecond} events/s, p50 ${bareHttp!.p50Ms} ms; the API reached ${ratio(singleEventEventsPerS.kafka, bareHttp!.eventsPerSecond)}× of it on Kafka, ${ratio(singleEventEventsPerS.embedded, bareHttp!.eventsPerSecond)}× embedded`,
+    '—',
+    '',
+  ],
+  ...(['kafka', 'embedded'] as const).map((q): ResultRow => [
+    `single events straight to the ${q} queue (no HTTP), ${SINGLE_EVENT_CLIENTS} callers`,
+    `${queueSingleEventEventsPerS[q].eventsPerSecond} events/s, ${queueSingleEventEventsPerS[q].cpuUsPerEvent} µs CPU/event`,
+    '—',
+    '',
+  ]),
   ...embeddedResults.map((r): ResultRow => [`embedded ${r.scenario}`, describe(r), '—', '']),
   ...embeddedResults.map((r): ResultRow => [`  CPU, embedded ${r.scenario}`, cpuText(r), '—', '']),
   ...Object.entries(stages!).map(([name, ms]): ResultRow => [`in process, 1000 events: ${name.replace(/Ms$/, '')} (median CPU)`, `${ms} ms`, '—', '']),
@@ -230,11 +351,21 @@ printResultsTable(rows);
 console.log(
   JSON.stringify({
     kafkaStartS,
+    singleEventEventsPerS,
+    rawProducerEventsPerS,
+    rawProducerSingleSendEventsPerS,
+    singleEventKafkaToRawProducer: ratio(singleEventEventsPerS.kafka, rawProducerEventsPerS),
+    singleEventClients: SINGLE_EVENT_CLIENTS,
+    queueSingleEventEventsPerS,
+    bareHttpSingleEventEventsPerS: bareHttp!.eventsPerSecond,
+    rawProducer: raw!,
     kafka: kafkaResults,
     embedded: embeddedResults,
     perRequestCpuMs: stages!,
     goals: {
       batchedEventsPerSecond: GOAL_EVENTS_PER_S,
+      singleEventEventsPerS: GOAL_SINGLE_EVENT_PER_S,
+      singleEventMet: { kafka: singleEventEventsPerS.kafka >= GOAL_SINGLE_EVENT_PER_S.kafka, embedded: singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded },
       cores: GOAL_CORES,
       measuredOn: best.scenario,
       wallClockMet: wallMet,
@@ -243,6 +374,7 @@ console.log(
     loadSeconds: SECONDS,
     connections: CONNECTIONS,
     cpus: cpus().length,
+    loadAverageAtStart,
     loadAverage: loadavg().map((v) => round(v)),
   }),
 );

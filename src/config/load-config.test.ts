@@ -9,7 +9,12 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.dataDir).toBe('./.data');
     expect(config.apiKey).toBeUndefined();
-    expect(config.queue).toEqual({ kind: 'embedded', kafka: { brokers: ['localhost:9092'], topicPrefix: 'discern', partitions: 6, clientId: 'discern' } });
+    expect(config.queue).toEqual({
+      kind: 'embedded',
+      kafka: { brokers: ['localhost:9092'], topicPrefix: 'discern', partitions: 6, clientId: 'discern', producers: 1 },
+      writeDeadlineMs: 5000,
+      lingerMs: 2,
+    });
     expect(config.vectorStore.kind).toBe('embedded');
     expect(config.api).toEqual({ maxBodyBytes: 33554432, maxBatchItems: 1000 });
     expect(config.trainer.learningRate).toBe(0.001);

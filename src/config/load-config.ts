@@ -12,7 +12,11 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   queue: {
     kind: 'embedded' | 'kafka';
-    kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string };
+    kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string; producers: number };
+    /** Longest a publish waits for its durable acknowledgement (ms). */
+    writeDeadlineMs: number;
+    /** Group-commit linger (ms). */
+    lingerMs: number;
   };
   vectorStore: {
     kind: 'embedded' | 'qdrant';
@@ -105,7 +109,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     queue: {
       kind: v.DISCERN_QUEUE,
-      kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID },
+      kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID, producers: v.KAFKA_PRODUCERS },
+      writeDeadlineMs: v.QUEUE_WRITE_DEADLINE_MS,
+      lingerMs: v.QUEUE_LINGER_MS,
     },
     vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },

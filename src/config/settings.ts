@@ -73,6 +73,9 @@ export const SETTINGS = [
   { name: 'REEMBED_TIMEOUT_SECONDS', default: '300', description: 'Shares no worker reports done within this time are re-embedded by the trainer itself', schema: positive },
   { name: 'MODEL_STORE_URL', default: undefined, description: 'Read model versions from this served model store (`MODEL_SERVER_PORT` of the trainer), cached in `<data dir>/model-cache`, instead of `<data dir>/models`: for API replicas and re-embed workers that share no disk with the trainer', schema: z.url().optional() },
   { name: 'MODEL_SERVER_PORT', default: undefined, description: 'When set, `discern trainer` (and `start`) serve their model versions read-only over HTTP on this port (`DISCERN_API_KEY` protects it when set)', schema: int(0, 65535).optional() },
+  { name: 'QUEUE_WRITE_DEADLINE_MS', default: '5000', description: 'Longest a write waits for the queue\'s durable acknowledgement before the request gets 503 + Retry-After and readiness reports the stalled write', schema: int(1, 600_000) },
+  { name: 'QUEUE_LINGER_MS', default: '2', description: 'How long concurrent publishes may wait to share one produce request or fsync (group commit)', schema: z.coerce.number().min(0).max(1000) },
+  { name: 'KAFKA_PRODUCERS', default: '1', description: 'Produce requests in flight at once, each on its own idempotent producer (Kafka)', schema: int(1, 16) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

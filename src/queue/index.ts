@@ -1,27 +1,30 @@
 import type { Queue } from '../core/queue';
 import { createEmbeddedQueue } from './embedded/embedded-queue';
 import { createKafkaQueue } from './kafka/kafka-queue';
+import type { WriteOptions } from './write-options';
 
-export type QueueConfig =
-  | {
-      kind: 'kafka';
-      /** Bootstrap brokers, `host:port` each. */
-      brokers: string[];
-      clientId: string;
-      /** Topics are `<topicPrefix>.items`, `.feedback`, `.dead-letters` (default `discern`). */
-      topicPrefix?: string;
-      /** Partitions of topics created by `init()` (default 3). */
-      partitions?: number;
-      /** Bound on one produce request before `QueueUnavailableError` (default 5000 ms). */
-      publishTimeoutMs?: number;
-    }
-  | {
-      kind: 'embedded';
-      /** Directory of the logs and offsets, e.g. `<DISCERN_DATA_DIR>/queue`. */
-      dir: string;
-      /** Partitions per topic when first created (default 1). */
-      partitions?: number;
-    };
+export type QueueConfig = WriteOptions &
+  (
+    | {
+        kind: 'kafka';
+        /** Bootstrap brokers, `host:port` each. */
+        brokers: string[];
+        clientId: string;
+        /** Topics are `<topicPrefix>.items`, `.feedback`, `.dead-letters` (default `discern`). */
+        topicPrefix?: string;
+        /** Partitions of topics created by `init()` (default 3). */
+        partitions?: number;
+        /** Produce requests in flight at once, each on its own idempotent producer (default 1). */
+        producers?: number;
+      }
+    | {
+        kind: 'embedded';
+        /** Directory of the logs and offsets, e.g. `<DISCERN_DATA_DIR>/queue`. */
+        dir: string;
+        /** Partitions per topic when first created (default 1). */
+        partitions?: number;
+      }
+  );
 
 /**
  * Builds the configured `Queue` adapter; the one place that chooses between them.

@@ -21,10 +21,11 @@ export interface Adapters {
  * const adapters = await createAdapters(loadConfig());
  */
 export async function createAdapters(config: Config): Promise<Adapters> {
+  const writes = { writeDeadlineMs: config.queue.writeDeadlineMs, lingerMs: config.queue.lingerMs };
   const queue =
     config.queue.kind === 'kafka'
-      ? createQueue({ kind: 'kafka', ...config.queue.kafka })
-      : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue') });
+      ? createQueue({ kind: 'kafka', ...config.queue.kafka, ...writes })
+      : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue'), ...writes });
   const vectorStore =
     config.vectorStore.kind === 'qdrant'
       ? await createVectorStore({ kind: 'qdrant', url: config.vectorStore.qdrant.url, apiKey: config.vectorStore.qdrant.apiKey })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,10 @@ export interface KafkaBroker {
   down(): Promise<void>;
   /** Starts the broker again on the same port and data. */
   start(): Promise<void>;
+  /** SIGSTOP: the broker keeps its connections but answers nothing, like a hung machine. `resume()` ends it. */
+  pause(): Promise<void>;
+  /** SIGCONT after `pause()`. */
+  resume(): Promise<void>;
 }
 
 export interface StartKafkaOptions {
@@ -44,7 +48,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     const notOwned = async () => {
       throw new Error('KAFKA_BROKERS points at an external broker, which tests cannot stop or start');
     };
-    return { brokers: external, owned: false, stop: async () => undefined, kill: notOwned, down: notOwned, start: notOwned };
+    return { brokers: external, owned: false, stop: async () => undefined, kill: notOwned, down: notOwned, start: notOwned, pause: notOwned, resume: notOwned };
   }
   const dir = await mkdtemp(join(tmpdir(), 'discern-kafka-'));
   const startBroker = async () => {
@@ -53,6 +57,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   };
   const stopBroker = (...args: string[]) => run('bash', [join(scripts, 'stop.sh'), '--dir', dir, ...args], { timeout: 60_000 }).then(() => undefined);
   const brokers = await startBroker();
+  const signal = async (name: NodeJS.Signals): Promise<void> => void process.kill(Number((await readFile(join(dir, 'kafka.pid'), 'utf8')).trim()), name);
   return {
     brokers,
     owned: true,
@@ -62,5 +67,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     start: async () => {
       await startBroker();
     },
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
   };
 }

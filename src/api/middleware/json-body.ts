@@ -14,13 +14,24 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * createRoute({ ..., middleware: jsonBody({ maxBytes: 1 << 20 }) });
  */
 export function jsonBody(options: { maxBytes: number; maxBatch?: { field: string; max: number } }): MiddlewareHandler[] {
-  const limit = bodyLimit({
+  const tooLargeMessage = `request body exceeds ${options.maxBytes} bytes (MAX_BODY_BYTES)`;
+  const tooLarge = () => new ApiError(413, 'payload_too_large', tooLargeMessage, [{ path: '(body)', message: tooLargeMessage }]);
+  const streamedLimit = bodyLimit({
     maxSize: options.maxBytes,
     onError: () => {
-      const message = `request body exceeds ${options.maxBytes} bytes (MAX_BODY_BYTES)`;
-      throw new ApiError(413, 'payload_too_large', message, [{ path: '(body)', message }]);
+      throw tooLarge();
     },
   });
+  const limit: MiddlewareHandler = async function limitBodySize(c, next) {
+    const declared = c.req.header('content-length');
+    // Node's HTTP parser reads exactly the declared length, so it can be trusted as is. Checking
+    // it here, rather than in bodyLimit, keeps the body unmaterialised: the Node adapter then
+    // parses it straight from the socket's buffers instead of through a web ReadableStream,
+    // about half of a small request's CPU.
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return streamedLimit(c, next);
+    if (Number(declared) > options.maxBytes) throw tooLarge();
+    return next();
+  };
   const parse: MiddlewareHandler = async function parseJsonBody(c, next) {
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {

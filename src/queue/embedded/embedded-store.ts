@@ -32,12 +32,15 @@ export class EmbeddedStore {
     private readonly logs: Map<TopicName, PartitionLog[]>,
   ) {}
 
-  /** Opens (or shares) the store in `dir`, creating missing topics with `partitions` partitions. */
-  static async acquire(dir: string, partitions: number, log: Logger): Promise<EmbeddedStore> {
+  /**
+   * Opens (or shares) the store in `dir`, creating missing topics with `partitions` partitions.
+   * `lingerMs` applies to the logs' group commit (taken from whoever opens the directory first).
+   */
+  static async acquire(dir: string, partitions: number, log: Logger, options: { lingerMs?: number } = {}): Promise<EmbeddedStore> {
     const key = resolve(dir);
     let entry = EmbeddedStore.open.get(key);
     if (!entry) {
-      entry = { store: EmbeddedStore.openDir(key, partitions, log), users: 0 };
+      entry = { store: EmbeddedStore.openDir(key, partitions, log, options.lingerMs ?? 0), users: 0 };
       EmbeddedStore.open.set(key, entry);
       entry.store.catch(() => EmbeddedStore.open.delete(key));
     }
@@ -45,7 +48,7 @@ export class EmbeddedStore {
     return entry.store;
   }
 
-  private static async openDir(dir: string, partitions: number, log: Logger): Promise<EmbeddedStore> {
+  private static async openDir(dir: string, partitions: number, log: Logger, lingerMs: number): Promise<EmbeddedStore> {
     await mkdir(dir, { recursive: true });
     await lockDir(dir);
     try {
@@ -65,7 +68,7 @@ export class EmbeddedStore {
       for (const topic of TOPIC_NAMES) {
         await mkdir(join(dir, topic), { recursive: true });
         const topicLogs: PartitionLog[] = [];
-        for (let p = 0; p < meta[topic]!; p++) topicLogs.push(await PartitionLog.open(join(dir, topic, `${p}.log`), log));
+        for (let p = 0; p < meta[topic]!; p++) topicLogs.push(await PartitionLog.open(join(dir, topic, `${p}.log`), log, { lingerMs }));
         logs.set(topic, topicLogs);
       }
       return new EmbeddedStore(dir, logs);
@@ -81,6 +84,13 @@ export class EmbeddedStore {
 
   logOf(topic: TopicName, partition: number): PartitionLog {
     return this.logs.get(topic)![partition];
+  }
+
+  /** How long the oldest write in progress on any partition log has been running, in ms (0 when none). */
+  pendingWriteMs(): number {
+    let longest = 0;
+    for (const logs of this.logs.values()) for (const log of logs) longest = Math.max(longest, log.pendingWriteMs());
+    return longest;
   }
 
   offsetsOf(group: string): GroupOffsets {

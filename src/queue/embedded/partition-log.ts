@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../../log/logger';
-import { createGroupCommit } from '../group-commit';
+import { createGroupCommit, type GroupCommit } from '../group-commit';
 
 /** One record as stored: key, value, headers and the time it was accepted. */
 export interface StoredRecord {
@@ -40,17 +40,20 @@ export class PartitionLog extends EventEmitter<{ append: [] }> {
   /** Byte position of each record's frame, plus the end of the last one. */
   private positions: number[];
   private closed = false;
-  private readonly commit = createGroupCommit<PendingAppend>((batches) => this.writeFrames(batches));
+  private readonly commit: GroupCommit<PendingAppend>;
 
   private constructor(
     private readonly file: FileHandle,
     positions: number[],
+    lingerMs: number,
   ) {
     super();
     this.positions = positions;
+    this.commit = createGroupCommit<PendingAppend>((batches) => this.writeFrames(batches), { lingerMs });
   }
 
-  static async open(path: string, log: Logger): Promise<PartitionLog> {
+  /** Opens (creating if missing) the log at `path`; concurrent appends wait up to `lingerMs` (default 0) to share a write. */
+  static async open(path: string, log: Logger, options: { lingerMs?: number } = {}): Promise<PartitionLog> {
     const file = await open(path, 'a+');
     try {
       const { positions, validBytes, fileBytes } = await scan(file);
@@ -59,7 +62,7 @@ export class PartitionLog extends EventEmitter<{ append: [] }> {
         await file.truncate(validBytes);
         await file.sync();
       }
-      return new PartitionLog(file, positions);
+      return new PartitionLog(file, positions, options.lingerMs ?? 0);
     } catch (error) {
       await file.close();
       throw error;
@@ -71,12 +74,21 @@ export class PartitionLog extends EventEmitter<{ append: [] }> {
     return this.positions.length - 1;
   }
 
-  /** Appends records durably; resolves with the offset of the first one. */
-  async append(records: StoredRecord[]): Promise<number> {
+  /**
+   * Appends records durably; resolves with the offset of the first one. With `deadlineMs`,
+   * rejects with `WriteDeadlineError` when they are not durable in time (they may still land
+   * later if their write had already begun).
+   */
+  async append(records: StoredRecord[], options: { deadlineMs?: number } = {}): Promise<number> {
     if (this.closed) throw new Error('partition log is closed');
     const batch: PendingAppend = { frames: records.map(encodeFrame), firstOffset: -1 };
-    await this.commit.add(batch);
+    await this.commit.add(batch, options);
     return batch.firstOffset;
+  }
+
+  /** How long the write now in progress has been running, in ms (0 when none). */
+  pendingWriteMs(): number {
+    return this.commit.oldestFlushAgeMs();
   }
 
   private async writeFrames(batches: PendingAppend[]): Promise<void> {

@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createApp } from '../../api';
+import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
+import { loadConfig } from '../../config/load-config';
+import { openEmbeddedVectorStore } from '../../store/embedded';
 import { QueueUnavailableError } from '../../core/queue';
 import { startKafka, type KafkaBroker } from '../../../test/support/kafka';
 import { queueContract, pollExactly } from '../queue.contract';
 import { createKafkaQueue } from './kafka-queue';
+import { DeadLetterView } from '../../api/dead-letters/dead-letter-view';
 
 let kafka: KafkaBroker;
 beforeAll(async () => {
@@ -61,4 +71,75 @@ describe('kafka queue outages', () => {
       if (broker !== kafka) await broker.stop();
     }
   });
+
+  it('answers 503 within the write deadline while the broker is stalled (SIGSTOP), reports it, and keeps every acknowledged record', async () => {
+    const broker = kafka.owned ? kafka : await startKafka({ own: true });
+    const deadlineMs = 1500;
+    const queue = createKafkaQueue({ brokers: [broker.brokers], clientId: 'stall', topicPrefix: `s${randomUUID().slice(0, 8)}`, partitions: 2, writeDeadlineMs: deadlineMs });
+    const vectors = await mkdtemp(join(tmpdir(), 'discern-kafka-stall-'));
+    let paused = false;
+    try {
+      await queue.init();
+      const app = createApp({
+        queue,
+        vectorStore: await openEmbeddedVectorStore({ dir: vectors }),
+        models: createProjectionModelCatalog({}),
+        config: loadConfig({}),
+        metrics: new Registry(),
+        logger: pino({ level: 'silent' }),
+        deadLetters: new DeadLetterView(100),
+      });
+      const post = (id: string) =>
+        app.request('/v1/feedback', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: [{ type: 'label', itemId: `item-${id}`, label: 'shirt', eventId: id }] }),
+        });
+      const acknowledged: string[] = [];
+      const refused: string[] = [];
+      for (const response of await Promise.all(['b0', 'b1', 'b2', 'b3'].map(post))) expect(response.status).toBe(202);
+      acknowledged.push('b0', 'b1', 'b2', 'b3');
+
+      await broker.pause();
+      paused = true;
+      const started = performance.now();
+      const during = await Promise.all(['d0', 'd1', 'd2', 'd3'].map(async (id) => ({ id, response: await post(id), ms: performance.now() - started })));
+      for (const { id, response, ms } of during) {
+        expect(response.status).toBe(503);
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(ms).toBeLessThan(deadlineMs + 5000);
+        refused.push(id);
+      }
+      expect((await queue.health()).ok).toBe(false);
+      expect((await app.request('/readyz')).status).toBe(503);
+
+      await broker.resume();
+      paused = false;
+      const deadline = Date.now() + 60_000;
+      for (let n = 0; acknowledged.length < 8; n++) {
+        const response = await post(`a${n}`);
+        if (response.status === 202) acknowledged.push(`a${n}`);
+        else {
+          expect(response.status).toBe(503);
+          refused.push(`a${n}`);
+          if (Date.now() > deadline) throw new Error('the broker did not accept writes within 60 s of SIGCONT');
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+      expect((await queue.health()).ok).toBe(true);
+
+      const consumer = await queue.consumer({ group: 'after-stall', topics: ['feedback'] });
+      const logged: string[] = [];
+      for (let batch = await consumer.poll(1000, 3000); batch.length > 0; batch = await consumer.poll(1000, 1500)) logged.push(...batch.map((r) => JSON.parse(r.value).eventId as string));
+      await consumer.close();
+      for (const id of acknowledged) expect(logged.filter((l) => l === id)).toHaveLength(1);
+      // Refused records that had reached the broker may land after it resumes; nothing else does.
+      expect(logged.every((id) => acknowledged.includes(id) || refused.includes(id))).toBe(true);
+    } finally {
+      if (paused) await broker.resume();
+      await queue.close();
+      await rm(vectors, { recursive: true, force: true });
+      if (broker !== kafka) await broker.stop();
+    }
+  }, 120_000);
 });

@@ -2,7 +2,8 @@ import { Kafka, type Admin, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutgoingRecord, Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { QueueUnavailableError } from '../../core/queue';
 import { createLogger } from '../../log/logger';
-import { createGroupCommit } from '../group-commit';
+import { WriteDeadlineError, createGroupCommit } from '../group-commit';
+import { stalledWriteHealth, writeOptionsOf, type WriteOptions } from '../write-options';
 import { TOPIC_NAMES, assertConsumerOptions, assertOutgoingRecords, assertTopicName, trackOpenConsumer } from '../topics';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
 import { kafkaGroupLag } from './kafka-group-lag';
@@ -11,7 +12,7 @@ import { waitForTopicLeaders } from './wait-for-topic-leaders';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-log-creator';
 import { murmur2Partitioner } from './murmur2-partitioner';
 
-export interface KafkaQueueOptions {
+export interface KafkaQueueOptions extends WriteOptions {
   /** Bootstrap brokers, e.g. `['127.0.0.1:9092']`. */
   brokers: string[];
   clientId: string;
@@ -21,8 +22,13 @@ export interface KafkaQueueOptions {
   partitions?: number;
   /** Replication factor of topics created by `init()` (default 1). */
   replicationFactor?: number;
-  /** Upper bound on one produce request, retries included, before `QueueUnavailableError` (default 5000). */
-  publishTimeoutMs?: number;
+  /**
+   * Produce requests in flight at once (default 1). Each runs on its own idempotent producer,
+   * since kafkajs sends one request per broker at a time for an idempotent producer. Publishes
+   * running at the same time may then land in either order; a publish that resolved is always
+   * ordered before one started after it.
+   */
+  producers?: number;
   /**
    * Approximate payload bytes per produce request (default 768 KiB). Larger publishes are sent
    * as several requests in order, keeping each partition's record batch under the broker's
@@ -32,12 +38,12 @@ export interface KafkaQueueOptions {
 }
 
 /**
- * The `Queue` port on Apache Kafka through kafkajs. Publishes go through an idempotent
- * producer with acks=all; concurrent publishes are coalesced into one produce request, one
- * in flight at a time, so per-key order holds across them. A publish that cannot be
- * acknowledged within `publishTimeoutMs` rejects with `QueueUnavailableError`; the producer is
- * then replaced, so a batch whose fate is unknown can never be mistaken for a duplicate of a
- * later one by the broker's sequence check.
+ * The `Queue` port on Apache Kafka through kafkajs. Publishes go through idempotent producers
+ * with acks=all. Concurrent publishes share one produce request (group commit, with a linger of
+ * `lingerMs`); `producers` requests may be in flight at once. A publish not acknowledged within
+ * `writeDeadlineMs` rejects with `QueueUnavailableError`; the producer that sent it is then
+ * replaced, so a batch whose fate is unknown can never be mistaken for a duplicate of a later
+ * one by the broker's sequence check. Such a batch may still land in the topic.
  *
  * @example
  * const queue = createKafkaQueue({ brokers: ['127.0.0.1:9092'], clientId: 'discern-api', partitions: 6 });
@@ -53,7 +59,9 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
   if (!/^[A-Za-z0-9._-]+$/.test(prefix)) throw new TypeError(`topicPrefix: only letters, digits, ".", "_" and "-" are allowed, got ${JSON.stringify(prefix)}`);
   const partitions = options.partitions ?? 3;
   if (!Number.isInteger(partitions) || partitions < 1) throw new TypeError(`partitions: expected a positive integer, got ${partitions}`);
-  const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+  const { writeDeadlineMs, lingerMs } = writeOptionsOf(options);
+  const producerCount = options.producers ?? 1;
+  if (!Number.isInteger(producerCount) || producerCount < 1) throw new TypeError(`producers: expected a positive integer, got ${producerCount}`);
   const maxRequestBytes = options.maxRequestBytes ?? 768 * 1024;
   const log = createLogger('queue.kafka');
   const topicOf = (topic: TopicName) => `${prefix}.${topic}`;
@@ -62,7 +70,7 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: 1000,
-    requestTimeout: Math.max(1000, publishTimeoutMs),
+    requestTimeout: Math.max(1000, writeDeadlineMs),
     // Bounded so that an unreachable broker fails a call in seconds rather than minutes.
     retry: { retries: 4, initialRetryTime: 100, maxRetryTime: 1000 },
     logLevel: kafkaLogLevel(log),
@@ -70,7 +78,10 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
   });
 
   let admin: Promise<Admin> | undefined;
-  let producer: Promise<Producer> | undefined;
+  /** One producer per lane of the group commit, so each has at most one request in flight. */
+  const producers: (Promise<Producer> | undefined)[] = new Array(producerCount).fill(undefined);
+  /** Start times of produce requests not yet settled, including those given up at the deadline. */
+  const unsettledSends = new Map<symbol, number>();
   let closed = false;
   const consumers = new Set<QueueConsumer | TopicReader>();
 
@@ -86,8 +97,10 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     return admin;
   }
 
-  function connectedProducer(): Promise<Producer> {
-    producer ??= (async () => {
+  function connectedProducer(lane: number): Promise<Producer> {
+    const existing = producers[lane];
+    if (existing) return existing;
+    const producer = (async () => {
       const p = kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -98,41 +111,69 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
       });
       await p.connect();
       return p;
-    })().catch((error) => {
-      producer = undefined;
-      throw error;
+    })();
+    producers[lane] = producer;
+    producer.catch(() => {
+      if (producers[lane] === producer) producers[lane] = undefined;
     });
     return producer;
   }
 
-  /** Abandons the current producer; the next publish starts one with a fresh producer id. */
-  function discardProducer(): void {
-    const old = producer;
-    producer = undefined;
-    void old?.then((p) => p.disconnect()).catch(() => undefined);
+  /** Abandons a lane's producer once `inFlight` settles; the next publish there starts a fresh producer id. */
+  function discardProducer(lane: number, inFlight: Promise<unknown>): void {
+    const old = producers[lane];
+    producers[lane] = undefined;
+    void inFlight
+      .catch(() => undefined)
+      .then(() => old)
+      .then((p) => p?.disconnect())
+      .catch(() => undefined);
   }
 
-  const send = createGroupCommit<{ topic: TopicName; records: OutgoingRecord[] }>(async (batches) => {
-    for (const chunk of chunksOf(batches, topicOf, maxRequestBytes)) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no acknowledgement within ${publishTimeoutMs} ms`)), publishTimeoutMs);
-      });
-      try {
-        const p = await Promise.race([connectedProducer(), timeout]);
-        await Promise.race([p.sendBatch({ topicMessages: chunk, acks: -1 }), timeout]);
-      } catch (error) {
-        discardProducer();
-        if ((error as { type?: string }).type === 'MESSAGE_TOO_LARGE') {
-          throw new RangeError(`records: a record is larger than the broker accepts (message.max.bytes)`, { cause: error });
+  /** Sends one produce request, tracked until it settles so that health can report a stall. */
+  function trackedSend(p: Producer, chunk: TopicMessages[]): Promise<unknown> {
+    const token = Symbol('send');
+    unsettledSends.set(token, performance.now());
+    const sent = p.sendBatch({ topicMessages: chunk, acks: -1 });
+    sent.then(
+      () => unsettledSends.delete(token),
+      () => unsettledSends.delete(token),
+    );
+    return sent;
+  }
+
+  const send = createGroupCommit<{ topic: TopicName; records: OutgoingRecord[] }>(
+    async (batches, lane) => {
+      for (const chunk of chunksOf(batches, topicOf, maxRequestBytes)) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no acknowledgement within ${writeDeadlineMs} ms`)), writeDeadlineMs);
+        });
+        let sent: Promise<unknown> | undefined;
+        try {
+          const p = await Promise.race([connectedProducer(lane), timeout]);
+          sent = trackedSend(p, chunk);
+          await Promise.race([sent, timeout]);
+        } catch (error) {
+          discardProducer(lane, sent ?? Promise.resolve());
+          if ((error as { type?: string }).type === 'MESSAGE_TOO_LARGE') {
+            throw new RangeError(`records: a record is larger than the broker accepts (message.max.bytes)`, { cause: error });
+          }
+          log.warn({ err: error }, 'publish failed');
+          throw new QueueUnavailableError(`Kafka did not accept the records: ${(error as Error).message}`, 5, { cause: error });
+        } finally {
+          clearTimeout(timer);
         }
-        log.warn({ err: error }, 'publish failed');
-        throw new QueueUnavailableError(`Kafka did not accept the records: ${(error as Error).message}`, 5, { cause: error });
-      } finally {
-        clearTimeout(timer);
       }
-    }
-  });
+    },
+    { lingerMs, maxInFlight: producerCount },
+  );
+
+  function oldestUnsettledSendMs(): number {
+    let oldest = Infinity;
+    for (const started of unsettledSends.values()) oldest = Math.min(oldest, started);
+    return oldest === Infinity ? 0 : performance.now() - oldest;
+  }
 
   return {
     async init() {
@@ -154,7 +195,15 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
       assertOutgoingRecords(records);
       if (closed) throw new QueueUnavailableError('queue is closed');
       if (records.length === 0) return;
-      await send.add({ topic, records });
+      try {
+        await send.add({ topic, records }, { deadlineMs: writeDeadlineMs });
+      } catch (error) {
+        if (error instanceof WriteDeadlineError) {
+          log.warn({ topic, records: records.length, mayStillLand: error.mayStillLand }, 'publish missed its write deadline');
+          throw new QueueUnavailableError(`Kafka did not acknowledge the records: ${error.message}`, Math.max(1, Math.ceil(writeDeadlineMs / 1000)), { cause: error });
+        }
+        throw error;
+      }
     },
 
     async consumer(consumerOptions: QueueConsumerOptions) {
@@ -173,6 +222,8 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     },
 
     async health(): Promise<QueueHealth> {
+      const stalled = stalledWriteHealth(oldestUnsettledSendMs(), writeDeadlineMs);
+      if (stalled) return stalled;
       try {
         const a = await connectedAdmin();
         let timer: NodeJS.Timeout | undefined;
@@ -191,7 +242,7 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
       closed = true;
       await send.idle();
       for (const consumer of [...consumers]) await consumer.close();
-      await (await producer?.catch(() => undefined))?.disconnect();
+      for (const producer of producers) await (await producer?.catch(() => undefined))?.disconnect();
       await (await admin?.catch(() => undefined))?.disconnect();
     },
   };
