@@ -2,7 +2,6 @@ import {
   VectorStoreError,
   type AttributeValue,
   type CollectionSpec,
-  type SearchFilter,
   type VectorPayload,
   type VectorPoint,
 } from '../core/vector-store';
@@ -10,11 +9,12 @@ import {
 /** Collection and alias names double as directory names in the embedded store. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** Attribute names become payload paths (`attributes.<name>`) in Qdrant, so no dots or brackets. */
-const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const ATTRIBUTE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const MAX_ID_BYTES = 1024;
 export const MAX_K = 10_000;
 
-function invalid(field: string, message: string): VectorStoreError {
+/** An `invalid_argument` error whose message starts with the field it names. */
+export function invalid(field: string, message: string): VectorStoreError {
   return new VectorStoreError(`${field}: ${message}`, 'invalid_argument', field);
 }
 
@@ -122,24 +122,6 @@ export function assertPoints(points: unknown, dimension: number): asserts points
 export function assertIds(ids: unknown): asserts ids is string[] {
   if (!Array.isArray(ids)) throw invalid('ids', 'must be an array');
   ids.forEach((id, i) => assertId(id, `ids[${i}]`));
-}
-
-/**
- * Checks search options: `k` a positive integer, a well-formed filter.
- *
- * @example
- * assertSearchOptions({ k: 10, filter: { label: 'shoe' } });
- */
-export function assertSearchOptions(options: { k: number; filter?: SearchFilter }): void {
-  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
-  if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
-    throw invalid('k', `must be an integer in [1, ${MAX_K}] (got ${options.k})`);
-  }
-  const { filter } = options;
-  if (filter === undefined) return;
-  if (filter === null || typeof filter !== 'object') throw invalid('filter', 'must be an object');
-  if (filter.label !== undefined && typeof filter.label !== 'string') throw invalid('filter.label', 'must be a string');
-  if (filter.attributes !== undefined) assertAttributes(filter.attributes, 'filter.attributes');
 }
 
 /**
