@@ -17,7 +17,9 @@ import type { ModelCatalog } from './model-catalog';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
+import { registerRecommendRoute } from './routes/recommend';
 import { registerSearchRoutes } from './routes/search';
+import { registerSearchBatchRoute } from './routes/search-batch';
 import { registerStatusRoutes } from './routes/status';
 
 /** What the HTTP API needs from the rest of the service. */
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerItemRoutes(app, context);
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
+  registerSearchBatchRoute(app, context);
+  registerRecommendRoute(app, context);
   registerCatalogRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics);
 

@@ -27,7 +27,7 @@ export async function createAdapters(config: Config): Promise<Adapters> {
       : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue') });
   const vectorStore =
     config.vectorStore.kind === 'qdrant'
-      ? await createVectorStore({ kind: 'qdrant', url: config.vectorStore.qdrant.url, apiKey: config.vectorStore.qdrant.apiKey })
+      ? await createVectorStore({ kind: 'qdrant', ...config.vectorStore.qdrant })
       : await createVectorStore({ kind: 'embedded', dir: join(config.dataDir, 'vectors') });
   const modelStore = await createModelStore({ kind: 'fs', dir: join(config.dataDir, 'models') });
   return {

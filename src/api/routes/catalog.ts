@@ -3,7 +3,7 @@ import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { requireLiveCollection, storeCall } from '../live-collection';
 import { jsonBody } from '../middleware/json-body';
-import { AttributesSchema, LabelSchema } from '../../events/attributes';
+import { searchOptionFields } from '../request-schemas';
 import { ItemIdSchema } from '../../events/ids';
 import { errorResponses } from './responses';
 
@@ -13,8 +13,7 @@ const VersionParams = z.object({ version: z.string().min(1).max(64).regex(/^[A-Z
 const VectorSearchSchema = z
   .strictObject({
     vector: z.array(z.number()).min(1).max(65_536).meta({ description: 'An embedding of the collection\'s model version' }),
-    k: z.int().min(1).max(1000).default(10),
-    filter: z.strictObject({ label: LabelSchema.optional(), attributes: AttributesSchema.optional() }).optional(),
+    ...searchOptionFields,
   })
   .meta({ id: 'VectorSearchRequest' });
 
@@ -98,9 +97,9 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     }),
     async (c) => {
       const { collection } = c.req.valid('param');
-      const { vector, k, filter } = c.req.valid('json');
+      const { vector, ...options } = c.req.valid('json');
       await requireCollection(ctx, collection);
-      const hits = await storeCall(() => vectorStore.search(collection, vector, { k, filter }));
+      const hits = await storeCall(() => vectorStore.search(collection, vector, options));
       return c.json({ results: hits.map((h) => ({ id: h.id, score: h.score, label: h.payload.label })) }, 200);
     },
   );
