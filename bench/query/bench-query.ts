@@ -7,8 +7,14 @@
  * LOG_LEVEL) so that the figures measure serving, not stderr. Set BENCH_SECONDS for the length
  * of each load step and BENCH_LIMIT_PER_SPLIT for a smaller catalog.
  *
+ * `--store embedded` (default), `--store qdrant` or `--store both` picks the vector store; `both`
+ * measures each in the same run and prints them side by side. On Qdrant it also measures an
+ * int8-quantized copy of the collection (recall@10, latency, memory and disk per vector); Qdrant
+ * is `QDRANT_URL` when set, else one started with infra/qdrant/start.sh for the run (only then
+ * are its memory and disk measured).
+ *
  * @example
- * npm run bench:query
+ * npm run bench:query -- --store both
  */
 process.env.LOG_LEVEL ??= 'warn';
 await import('./query-bench');
