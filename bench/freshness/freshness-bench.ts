@@ -289,8 +289,8 @@ async function benchFreshness(kind: BenchStore): Promise<FreshnessRun> {
       verdict(Number(firstFull!.reembedSeconds) <= GOALS.reembedSeconds),
     ],
     [
-      `  the same, timed directly (service stopped): embed / upsert into ${cost.store}`,
-      `embed ${cost.embedWallS} s wall, ${cost.embedCpuS} CPU-s (onnxruntime, ${cost.ortThreads} thread); upsert ${cost.upsertWallS} s wall, ${cost.upsertCpuS} CPU-s`,
+      `  the same, timed directly (service stopped): embed / upsert`,
+      `into ${cost.store}: embed ${cost.embedWallS} s wall, ${cost.embedCpuS} CPU-s (onnxruntime, ${cost.ortThreads} thread); upsert ${cost.upsertWallS} s wall, ${cost.upsertCpuS} CPU-s`,
       '—',
       '',
     ],
