@@ -78,6 +78,12 @@ describe('search features, batch search and recommendations over HTTP', () => {
     }
     const offset = await post(`${f.url}/v1/search`, { vector: [1, 0, 0, 0], offset: -1 });
     expect(((await offset.json()) as Issues).error.issues[0].path).toBe('offset');
+    const unknown = await post(`${f.url}/v1/search`, { itemId: 'nope', k: 2 });
+    expect(unknown.status).toBe(404);
+    const body = (await unknown.json()) as Issues;
+    expect(body.error.code).toBe('item_not_found');
+    expect(body.error.message).toMatch(/^itemId: no item nope/);
+    expect(body.error.issues[0].path).toBe('itemId');
   });
 
   it('answers a batch of searches with one model version, each like its single search', async () => {
