@@ -52,7 +52,7 @@ export const SETTINGS = [
   { name: 'REPLAY_SIZE', default: '20000', description: 'Labelled examples kept in the trainer\'s replay memory', schema: int(1) },
   { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
   { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
-  { name: 'VECTOR_QUANTIZATION', default: 'none', description: 'Qdrant only: `int8` creates each new collection with scalar (int8) quantization in RAM and rescores searches with the original vectors (about 4× less vector memory); `none` keeps float32 only', schema: z.enum(['none', 'int8']) },
+  { name: 'VECTOR_QUANTIZATION', default: 'none', description: 'Qdrant only: `int8` creates each new collection with scalar (int8) quantized vectors in RAM and the float32 originals on disk, and rescores searches with the originals (about 4× less vector memory); `none` keeps float32 vectors in RAM', schema: z.enum(['none', 'int8']) },
   { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
 ] as const satisfies readonly Setting[];
 

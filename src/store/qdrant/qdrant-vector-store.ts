@@ -32,9 +32,9 @@ export interface QdrantVectorStoreOptions {
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
   /**
-   * `int8`: collections created from now on keep scalar-quantized (int8) vectors in RAM beside the
-   * originals (quantile 0.99), and searches score with them, oversample 2× and rescore with the
-   * originals. Default `none`.
+   * `int8`: collections created from now on keep scalar-quantized (int8) vectors in RAM
+   * (quantile 0.99) and the float32 originals on disk; searches score with the int8 codes,
+   * oversample 2× and rescore with the originals. Default `none`.
    */
   quantization?: 'none' | 'int8';
 }
@@ -96,7 +96,9 @@ class QdrantVectorStore implements VectorStore {
     if (exists) throw new VectorStoreError(`name: collection ${name} already exists`, 'conflict', 'name');
     await this.call('name', name, () =>
       this.client.createCollection(name, {
-        vectors: { size: spec.dimension, distance: DISTANCES[spec.distance] },
+        // Quantized collections keep the originals on disk (memory-mapped, read for rescoring) and
+        // only the int8 codes in RAM: that is where the memory saving comes from.
+        vectors: { size: spec.dimension, distance: DISTANCES[spec.distance], ...(this.quantized ? { on_disk: true } : {}) },
         hnsw_config: { m: 16, ef_construct: 100 },
         optimizers_config: { default_segment_number: 2, indexing_threshold: 20_000 },
         ...(this.quantized ? { quantization_config: { scalar: { type: 'int8' as const, quantile: 0.99, always_ram: true } } } : {}),

@@ -282,12 +282,16 @@ describe('Qdrant adapter over the loopback Qdrant REST server', () => {
   it('creates int8-quantized collections and rescores quantized searches when asked to', async () => {
     const quantized = createQdrantVectorStore({ url: server.url, quantization: 'int8' });
     await quantized.createCollection('q', { dimension: 2, distance: 'cosine' });
-    expect(server.find('PUT', '/collections/q')[0].body).toMatchObject({ quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } } });
+    expect(server.find('PUT', '/collections/q')[0].body).toMatchObject({
+      vectors: { size: 2, distance: 'Cosine', on_disk: true },
+      quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } },
+    });
     await quantized.upsert('q', [{ id: 'a', vector: [1, 0], payload: {} }]);
     await quantized.search('q', [1, 0], { k: 1 });
     expect(server.find('POST', '/collections/q/points/query')[0].body).toMatchObject({ params: { quantization: { rescore: true, oversampling: 2 } } });
     await store.createCollection('plain', { dimension: 2, distance: 'cosine' });
     expect(server.find('PUT', '/collections/plain')[0].body.quantization_config).toBeUndefined();
+    expect(server.find('PUT', '/collections/plain')[0].body.vectors.on_disk).toBeUndefined();
     expect(() => createQdrantVectorStore({ url: server.url, quantization: 'int4' as never })).toThrow(/quantization/);
     await quantized.close();
   });
