@@ -88,3 +88,20 @@ export async function waitForGreen(url: string, collection: string, apiKey?: str
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/**
+ * A process's anonymous resident memory in MiB (`RssAnon` in `/proc/<pid>/status`): its heap,
+ * without the file pages it has mapped (Qdrant's memory-mapped on-disk vectors), which the
+ * kernel may drop and read again. Undefined once the process is gone.
+ *
+ * @example
+ * anonRssMiB(qdrant.pid!);
+ */
+export function anonRssMiB(pid: number): number | undefined {
+  try {
+    const kib = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}

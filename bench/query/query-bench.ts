@@ -8,8 +8,7 @@ import { pino } from 'pino';
 import { startEdgeServer } from '../../functions/serve';
 import { startPublishedCatalog } from '../../test/support/published-catalog';
 import { createQdrantVectorStore } from '../../src/store/qdrant';
-import { diskBytes, startBenchQdrant, storesFromArgs, waitForGreen, type BenchQdrant, type BenchStore } from '../common/bench-qdrant';
-import { processMemory } from '../common/process-stats';
+import { anonRssMiB, diskBytes, startBenchQdrant, storesFromArgs, waitForGreen, type BenchQdrant, type BenchStore } from '../common/bench-qdrant';
 import { measureStore, type StoreFigures } from './store-figures';
 import type { LoadResult, LoadStep } from './open-loop-load';
 
@@ -65,14 +64,17 @@ const benchStarted = performance.now();
 const qdrant: BenchQdrant | undefined = STORES.includes('qdrant') ? await startBenchQdrant() : undefined;
 if (qdrant) log.info({ url: qdrant.url, pid: qdrant.pid }, 'Qdrant for the bench is up');
 
-/** Resident memory and disk a Qdrant collection added, per vector; only for a Qdrant the bench started. */
+/**
+ * Anonymous resident memory (heap, without memory-mapped files) and disk a Qdrant collection
+ * added, per vector; only for a Qdrant the bench started.
+ */
 interface QdrantFootprint {
   rssBytesPerVector?: number;
   diskBytesPerVector?: number;
 }
 
 function footprint(rssBefore: number | undefined, collection: string, items: number): QdrantFootprint {
-  const rssAfter = qdrant?.pid ? processMemory(qdrant.pid)?.rssMiB : undefined;
+  const rssAfter = qdrant?.pid ? anonRssMiB(qdrant.pid) : undefined;
   const disk = qdrant?.storageDir ? diskBytes(join(qdrant.storageDir, 'collections', collection)) : NaN;
   return {
     ...(rssBefore !== undefined && rssAfter !== undefined ? { rssBytesPerVector: Math.round(((rssAfter - rssBefore) * 1024 * 1024) / items) } : {}),
@@ -97,7 +99,7 @@ interface StoreRun {
 async function benchStore(kind: BenchStore): Promise<StoreRun> {
   const started = performance.now();
   const env = kind === 'qdrant' ? { DISCERN_VECTOR_STORE: 'qdrant', QDRANT_URL: qdrant!.url, ...(qdrant!.apiKey ? { QDRANT_API_KEY: qdrant!.apiKey } : {}) } : {};
-  const rssBefore = qdrant?.pid ? processMemory(qdrant.pid)?.rssMiB : undefined;
+  const rssBefore = qdrant?.pid ? anonRssMiB(qdrant.pid) : undefined;
   log.info({ store: kind, limitPerSplit: Number.isFinite(LIMIT_PER_SPLIT) ? LIMIT_PER_SPLIT : 'all' }, 'building the catalog: Fashion-MNIST train + test, embedded with onnxruntime-node');
   const catalog = await startPublishedCatalog({ splits: ['train', 'test'], limitPerSplit: LIMIT_PER_SPLIT, embeddingDim: 64, log, env });
   try {
@@ -138,7 +140,7 @@ async function benchStore(kind: BenchStore): Promise<StoreRun> {
       // The same vectors in an int8-quantized collection (VECTOR_QUANTIZATION=int8), measured the same way.
       const quantized = createQdrantVectorStore({ url: qdrant!.url, apiKey: qdrant!.apiKey, quantization: 'int8' });
       const name = `${catalog.live.collection}_int8`;
-      const rssBeforeInt8 = qdrant?.pid ? processMemory(qdrant.pid)?.rssMiB : undefined;
+      const rssBeforeInt8 = qdrant?.pid ? anonRssMiB(qdrant.pid) : undefined;
       const t = performance.now();
       await quantized.createCollection(name, { dimension: catalog.embeddingDim, distance: 'cosine' });
       const embeddings = catalog.live.embeddings;
@@ -223,11 +225,11 @@ row('store search, k=10 (in process, one at a time)', (r) => lat(r.figures.searc
 row('store search with a label filter', (r) => lat(r.figures.filteredSearch));
 row('store batch of 10 searches (per batch)', (r) => lat(r.figures.batchSearch));
 row('store recommend (2 positive, 1 negative)', (r) => lat(r.figures.recommend));
-if (runs.some((r) => r.footprint)) row('Qdrant RSS / disk per vector (64-d float32)', (r) => (r.footprint ? `${r.footprint.rssBytesPerVector ?? '?'} B / ${r.footprint.diskBytesPerVector ?? '?'} B` : '—'));
+if (runs.some((r) => r.footprint)) row('Qdrant anonymous RSS / disk per vector (64-d float32)', (r) => (r.footprint ? `${r.footprint.rssBytesPerVector ?? '?'} B / ${r.footprint.diskBytesPerVector ?? '?'} B` : '—'));
 if (runs.some((r) => r.int8)) {
   row('int8 quantized: recall@10 vs exact', (r) => (r.int8 ? String(r.int8.figures.recallAt10) : '—'));
   row('int8 quantized: store search', (r) => (r.int8 ? lat(r.int8.figures.search) : '—'));
-  row('int8 quantized: RSS / disk per vector', (r) => (r.int8 ? `${r.int8.footprint.rssBytesPerVector ?? '?'} B / ${r.int8.footprint.diskBytesPerVector ?? '?'} B` : '—'));
+  row('int8 quantized: anonymous RSS / disk per vector', (r) => (r.int8 ? `${r.int8.footprint.rssBytesPerVector ?? '?'} B / ${r.int8.footprint.diskBytesPerVector ?? '?'} B` : '—'));
 }
 for (const qps of NODE_LOADS) row(`Node /v1/search @ ${qps} QPS`, (r) => load(r.node[qps]) + (qps === 200 ? ` (${verdict(r.node[qps].p99Ms <= GOALS.nodeP99At200Ms)})` : ''), qps === 200 ? `p99 ≤ ${GOALS.nodeP99At200Ms} ms` : '—');
 for (const qps of EDGE_LOADS) row(`edge /v1/search @ ${qps} QPS`, (r) => load(r.edge[qps]) + (qps === EDGE_LOADS[0] ? ` (${verdict(r.edge[qps].p50Ms <= GOALS.edgeP50Ms)})` : ''), qps === EDGE_LOADS[0] ? `p50 ≤ ${GOALS.edgeP50Ms} ms` : '—');
