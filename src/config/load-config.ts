@@ -14,7 +14,7 @@ export interface Config {
   };
   vectorStore: {
     kind: 'embedded' | 'qdrant';
-    qdrant: { url: string; apiKey?: string; quantization: 'none' | 'int8' };
+    qdrant: { url: string; apiKey?: string; quantization: 'none' | 'int8'; shards: number; replicationFactor: number };
   };
   api: { maxBodyBytes: number; maxBatchItems: number };
   /** Port of a standalone trainer's metrics endpoint, if any. */
@@ -81,7 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       kind: v.DISCERN_QUEUE,
       kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID },
     },
-    vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY, quantization: v.VECTOR_QUANTIZATION } },
+    vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY, quantization: v.VECTOR_QUANTIZATION, shards: v.QDRANT_SHARDS, replicationFactor: v.QDRANT_REPLICATION_FACTOR } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
     trainerMetricsPort: v.TRAINER_METRICS_PORT,
     trainer: {

@@ -53,6 +53,8 @@ export const SETTINGS = [
   { name: 'EMBEDDING_DIM', default: '128', description: 'Embedding dimension of new models', schema: int(2, 4096) },
   { name: 'DISCERN_BACKEND', default: 'auto', description: `TF.js backend for training: ${BACKENDS.join(', ')}`, schema: z.enum(BACKENDS) },
   { name: 'VECTOR_QUANTIZATION', default: 'none', description: 'Qdrant only: `int8` creates each new collection with scalar (int8) quantized vectors in RAM and the float32 originals on disk, and rescores searches with the originals (about 4× less vector memory); `none` keeps float32 vectors in RAM', schema: z.enum(['none', 'int8']) },
+  { name: 'QDRANT_SHARDS', default: '1', description: 'Qdrant only: shards of each new collection (spread over the cluster\'s nodes; see infra/README.md for sizing)', schema: int(1, 1000) },
+  { name: 'QDRANT_REPLICATION_FACTOR', default: '1', description: 'Qdrant only: copies of each shard on different nodes (2 or more survive a node loss and add search throughput)', schema: int(1, 100) },
   { name: 'LOG_LEVEL', default: 'info', description: `Log level: ${LOG_LEVELS.join(', ')}`, schema: z.enum(LOG_LEVELS) },
 ] as const satisfies readonly Setting[];
 

@@ -37,6 +37,9 @@ export interface QdrantVectorStoreOptions {
    * oversample 2× and rescore with the originals. Default `none`.
    */
   quantization?: 'none' | 'int8';
+  /** Shards of each new collection (default 1) and copies of each shard (default 1). */
+  shards?: number;
+  replicationFactor?: number;
 }
 
 const DISTANCES: Record<VectorDistance, 'Cosine' | 'Dot' | 'Euclid'> = { cosine: 'Cosine', dot: 'Dot', euclid: 'Euclid' };
@@ -61,6 +64,10 @@ const log = createLogger('vector-store.qdrant');
 export function createQdrantVectorStore(options: QdrantVectorStoreOptions): VectorStore {
   if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
     throw new VectorStoreError(`url: must be an http(s) URL (got ${JSON.stringify(options?.url)})`, 'invalid_argument', 'url');
+  }
+  for (const field of ['shards', 'replicationFactor'] as const) {
+    const value = options[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new VectorStoreError(`${field}: must be a positive integer (got ${value})`, 'invalid_argument', field);
   }
   if (options.quantization !== undefined && options.quantization !== 'none' && options.quantization !== 'int8') {
     throw new VectorStoreError(`quantization: must be 'none' or 'int8' (got ${JSON.stringify(options.quantization)})`, 'invalid_argument', 'quantization');
@@ -100,6 +107,8 @@ class QdrantVectorStore implements VectorStore {
         // only the int8 codes in RAM: that is where the memory saving comes from.
         vectors: { size: spec.dimension, distance: DISTANCES[spec.distance], ...(this.quantized ? { on_disk: true } : {}) },
         hnsw_config: { m: 16, ef_construct: 100 },
+        shard_number: this.options.shards ?? 1,
+        replication_factor: this.options.replicationFactor ?? 1,
         optimizers_config: { default_segment_number: 2, indexing_threshold: 20_000 },
         ...(this.quantized ? { quantization_config: { scalar: { type: 'int8' as const, quantile: 0.99, always_ram: true } } } : {}),
       }),

@@ -279,11 +279,13 @@ describe('Qdrant adapter over the loopback Qdrant REST server', () => {
     await expect(store.recommend('e', { positive: ['b', 'zz'], k: 1 })).rejects.toMatchObject({ code: 'not_found', field: 'positive[1]' });
   });
 
-  it('creates int8-quantized collections and rescores quantized searches when asked to', async () => {
-    const quantized = createQdrantVectorStore({ url: server.url, quantization: 'int8' });
+  it('creates int8-quantized, sharded and replicated collections and rescores quantized searches when asked to', async () => {
+    const quantized = createQdrantVectorStore({ url: server.url, quantization: 'int8', shards: 3, replicationFactor: 2 });
     await quantized.createCollection('q', { dimension: 2, distance: 'cosine' });
     expect(server.find('PUT', '/collections/q')[0].body).toMatchObject({
       vectors: { size: 2, distance: 'Cosine', on_disk: true },
+      shard_number: 3,
+      replication_factor: 2,
       quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } },
     });
     await quantized.upsert('q', [{ id: 'a', vector: [1, 0], payload: {} }]);
@@ -292,7 +294,9 @@ describe('Qdrant adapter over the loopback Qdrant REST server', () => {
     await store.createCollection('plain', { dimension: 2, distance: 'cosine' });
     expect(server.find('PUT', '/collections/plain')[0].body.quantization_config).toBeUndefined();
     expect(server.find('PUT', '/collections/plain')[0].body.vectors.on_disk).toBeUndefined();
+    expect(server.find('PUT', '/collections/plain')[0].body).toMatchObject({ shard_number: 1, replication_factor: 1 });
     expect(() => createQdrantVectorStore({ url: server.url, quantization: 'int4' as never })).toThrow(/quantization/);
+    expect(() => createQdrantVectorStore({ url: server.url, shards: 0 })).toThrow(/shards/);
     await quantized.close();
   });
 
