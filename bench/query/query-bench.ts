@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { startEdgeServer } from '../../functions/serve';
 import { startPublishedCatalog } from '../../test/support/published-catalog';
 import { createQdrantVectorStore } from '../../src/store/qdrant';
-import { anonRssMiB, diskBytes, startBenchQdrant, storesFromArgs, waitForGreen, type BenchQdrant, type BenchStore } from '../common/bench-qdrant';
+import { anonRssMiB, diskBytes, indexLikeALargeCatalog, startBenchQdrant, storesFromArgs, waitForGreen, type BenchQdrant, type BenchStore } from '../common/bench-qdrant';
 import { measureStore, type StoreFigures } from './store-figures';
 import type { LoadResult, LoadStep } from './open-loop-load';
 
@@ -113,6 +113,7 @@ async function benchStore(kind: BenchStore): Promise<StoreRun> {
     const vectorStore = catalog.adapters.vectorStore as typeof catalog.adapters.vectorStore & { annIdle?: (c: string) => Promise<void>; annStatus?: (c: string) => { state: string } };
     let ann: StoreRun['ann'];
     if (kind === 'qdrant') {
+      await indexLikeALargeCatalog(qdrant!.url, catalog.live.collection, qdrant!.apiKey);
       const green = await waitForGreen(qdrant!.url, catalog.live.collection, qdrant!.apiKey);
       ann = { state: green.indexedVectors > 0 ? `hnsw (${green.indexedVectors} indexed, ${green.segments} segments)` : `plain scan (${green.segments} segments)`, readyAfterS: round((performance.now() - annStarted) / 1000) };
     } else {
@@ -148,6 +149,7 @@ async function benchStore(kind: BenchStore): Promise<StoreRun> {
         const points = catalog.items.slice(start, start + 2000).map((item, j) => ({ id: item.id, vector: embeddings.subarray((start + j) * 64, (start + j + 1) * 64), payload: { label: item.label } }));
         await quantized.upsert(name, points);
       }
+      await indexLikeALargeCatalog(qdrant!.url, name, qdrant!.apiKey);
       await waitForGreen(qdrant!.url, name, qdrant!.apiKey);
       const buildS = round((performance.now() - t) / 1000);
       const int8Footprint = footprint(rssBeforeInt8, name, build.items);
