@@ -119,6 +119,26 @@ describe('edge /v1/search in workerd answers like the Node API', () => {
     }
   });
 
+  it('with offset and an any-of label filter: the Node API\'s page', async () => {
+    const requests = [
+      { pixels: pixelsField(queries[4]), k: 4, offset: 3, filter: { label: { any: ['Sneaker', 'Sandal'] } } },
+      { itemId: catalog.items[2].id, k: 3, offset: 2 },
+    ];
+    for (const request of requests) {
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
+      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+      expect(fromEdge.body.results.length).toBeGreaterThan(0);
+      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+    }
+  });
+
+  it('batch search and recommend: bodies checked like the Node API, then 501', async () => {
+    const recommend = await postJson(edge.url, '/v1/recommend', { positive: [catalog.items[1].id], k: 3 });
+    expect(recommend.status).toBe(501);
+    const batch = await postJson(edge.url, '/v1/search/batch', { searches: [{ itemId: catalog.items[1].id }] });
+    expect(batch.status).toBe(501);
+  });
+
   it('an unknown itemId is a 404 naming itemId', async () => {
     const { status, body } = await postJson(edge.url, '/v1/search', { itemId: 'no-such-item', k: 3 });
     expect(status).toBe(404);
@@ -128,7 +148,7 @@ describe('edge /v1/search in workerd answers like the Node API', () => {
 
 describe('edge refuses bad input like the Node API', () => {
   const valid = () => pixelsField(queries[0]);
-  const cases: { name: string; path: '/v1/embed' | '/v1/search'; body: () => unknown; raw?: boolean; contentType?: string; status: number; field?: string | RegExp; code?: string }[] = [
+  const cases: { name: string; path: '/v1/embed' | '/v1/search' | '/v1/recommend' | '/v1/search/batch'; body: () => unknown; raw?: boolean; contentType?: string; status: number; field?: string | RegExp; code?: string }[] = [
     { name: 'malformed JSON', path: '/v1/search', body: () => '{"pixels": {', raw: true, status: 400, code: 'invalid_json' },
     { name: 'no query at all', path: '/v1/search', body: () => ({ k: 5 }), status: 400, field: /itemId, image, pixels, vector/ },
     { name: 'two queries at once', path: '/v1/search', body: () => ({ pixels: valid(), itemId: 'fmnist-test-0' }), status: 400, field: 'pixels' },
@@ -138,6 +158,10 @@ describe('edge refuses bad input like the Node API', () => {
     { name: 'k = 1001', path: '/v1/search', body: () => ({ pixels: valid(), k: 1001 }), status: 400, field: 'k' },
     { name: 'k not an integer', path: '/v1/search', body: () => ({ pixels: valid(), k: 2.5 }), status: 400, field: 'k' },
     { name: 'an image that is not base64', path: '/v1/embed', body: () => ({ image: 'not base64!' }), status: 400, field: 'image' },
+    { name: 'an empty range filter', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { size: { gt: 5, lt: 1 } } } }), status: 400, field: 'filter.attributes.size' },
+    { name: 'a negative offset', path: '/v1/search', body: () => ({ pixels: valid(), offset: -1 }), status: 400, field: 'offset' },
+    { name: 'a recommendation without positives', path: '/v1/recommend', body: () => ({ positive: [] }), status: 400, field: 'positive' },
+    { name: 'a batch with a bad search', path: '/v1/search/batch', body: () => ({ searches: [{ pixels: valid(), k: 0 }] }), status: 400, field: 'searches.0.k' },
     { name: 'text/plain body', path: '/v1/search', body: () => JSON.stringify({ pixels: valid() }), raw: true, contentType: 'text/plain', status: 415 },
     { name: 'a filter attribute name the store refuses', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { 'color.primary': 'red' } } }), status: 400, field: 'filter.attributes.color.primary' },
     { name: 'a __proto__ filter attribute', path: '/v1/search', body: () => `{"pixels":${JSON.stringify(valid())},"filter":{"attributes":{"__proto__":{"a":1}}}}`, raw: true, status: 400, field: 'filter.attributes.__proto__' },
@@ -224,6 +248,8 @@ for (const { name, real, skipReason } of qdrantTargets) (skipReason ? describe.s
       { itemId: catalog.items[7].id, k: 10 },
       { pixels: pixelsField(queries[8]), k: 6, filter: { label: 'Pullover' } },
       { itemId: catalog.items[9].id, k: 4, filter: { label: 'Sandal' } },
+      { pixels: pixelsField(queries[8]), k: 4, offset: 3, filter: { label: { any: ['Pullover', 'Coat'] } } },
+      { itemId: catalog.items[7].id, k: 5, offset: 2 },
     ];
     for (const request of requests) {
       const [fromEdge, fromNode] = await Promise.all([postJson(qdrantEdge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);

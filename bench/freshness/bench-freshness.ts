@@ -1,5 +1,5 @@
 /**
- * Freshness benchmark of the embedded default service over a 70k-item catalog (Fashion-MNIST
+ * Freshness benchmark of the service over a 70k-item catalog (Fashion-MNIST
  * test split unlabelled, then train split labelled, sent through `POST /v1/items`): seeding
  * time, time to re-embed and index the whole catalog for a new model version, time from a
  * feedback batch's 202 to searches answered by a new model version, and peak resident memory
@@ -13,8 +13,12 @@
  * Also reported: the CPU seconds of re-embedding, timed directly once the service has stopped,
  * since wall-clock figures on a shared machine mostly measure the other load.
  *
+ * `--store embedded` (default), `--store qdrant` or `--store both` picks the vector store the
+ * service runs on; `both` runs the whole measurement on each and prints them side by side. Qdrant
+ * is `QDRANT_URL` when set, else one started with infra/qdrant/start.sh for the run.
+ *
  * @example
- * npm run bench:freshness
+ * npm run bench:freshness -- --store both
  */
 await import('./freshness-bench');
 

@@ -6,6 +6,8 @@ import { createModelStore, createVectorStore } from '../../src/store';
 import { round } from '../common/results-table';
 
 export interface ReembedCost {
+  /** The store the vectors were upserted into. */
+  store: 'embedded' | 'qdrant';
   version: string;
   items: number;
   ortThreads: number;
@@ -19,21 +21,23 @@ export interface ReembedCost {
  * Times the two halves of a publication's re-embedding on their own, in this process with the
  * service stopped: onnxruntime-node embedding every item with the newest stored model version
  * (as many intra-op threads as the service uses, ORT_THREADS, default 1), then upserting the
- * vectors into a fresh embedded collection, in the publisher's batches of 512. CPU seconds are
- * what a dedicated machine would spend; wall seconds show what the shared one did.
+ * vectors into a fresh collection of the embedded store (or of `qdrant` when given), in the
+ * publisher's batches of 512. CPU seconds are this process's (for Qdrant the client's, not the
+ * server's); wall seconds show what the shared machine did.
  *
  * @example
  * const cost = await measureReembedCost(dataDir, [test, train]);
  */
-export async function measureReembedCost(dataDir: string, datasets: ImageDataset[], batch = 512): Promise<ReembedCost> {
+export async function measureReembedCost(dataDir: string, datasets: ImageDataset[], qdrant?: { kind: 'qdrant'; url: string; apiKey?: string }, batch = 512): Promise<ReembedCost> {
   const modelStore = createModelStore({ kind: 'fs', dir: join(dataDir, 'models') });
   const versions = (await modelStore.list()).sort((a, b) => a.id.localeCompare(b.id));
   const info = versions.at(-1);
   if (!info) throw new Error(`no model version in ${dataDir}/models`);
   const ortThreads = Number(process.env.ORT_THREADS ?? 1);
   const session = await ort.InferenceSession.create(await modelStore.onnx(info.id), { intraOpNumThreads: ortThreads, graphOptimizationLevel: 'all' });
-  const store = await createVectorStore({ kind: 'embedded', dir: join(dataDir, 'reembed-cost') });
-  await store.createCollection('reembed_cost', { dimension: info.embeddingDim, distance: 'cosine' });
+  const store = await createVectorStore(qdrant ?? { kind: 'embedded', dir: join(dataDir, 'reembed-cost') });
+  const collection = `reembed_cost_${Date.now().toString(36)}`;
+  await store.createCollection(collection, { dimension: info.embeddingDim, distance: 'cosine' });
   const cpuS = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
   let embedWall = 0;
   let embedCpu = 0;
@@ -59,7 +63,7 @@ export async function measureReembedCost(dataDir: string, datasets: ImageDataset
         }));
         wall = performance.now();
         cpu = process.cpuUsage();
-        await store.upsert('reembed_cost', points);
+        await store.upsert(collection, points);
         upsertCpu += cpuS(process.cpuUsage(cpu));
         upsertWall += performance.now() - wall;
         items += rows;
@@ -67,9 +71,11 @@ export async function measureReembedCost(dataDir: string, datasets: ImageDataset
     }
   } finally {
     await session.release();
+    if (qdrant) await store.dropCollection(collection).catch(() => undefined);
     await store.close();
   }
   return {
+    store: qdrant ? 'qdrant' : 'embedded',
     version: info.id,
     items,
     ortThreads,

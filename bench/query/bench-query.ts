@@ -11,8 +11,15 @@
  * for a smaller seeded catalog, BENCH_PUBLISH_QPS (default 100) for the load during the
  * publication, and BENCH_PUBLISH_ONLY=1 to run that phase alone.
  *
+ * `--store embedded` (default), `--store qdrant` or `--store both` picks the vector store; `both`
+ * measures each in the same run and prints them side by side. On Qdrant it also measures an
+ * int8-quantized copy of the collection (recall@10, latency, memory and disk per vector); Qdrant
+ * is `QDRANT_URL` when set, else one started with infra/qdrant/start.sh for the run (only then
+ * are its memory and disk measured). Qdrant collections are made to build their HNSW index (and
+ * int8 codes) at the bench's size, as a large catalog's would, before anything is timed.
+ *
  * @example
- * npm run bench:query
+ * npm run bench:query -- --store both
  */
 process.env.LOG_LEVEL ??= 'warn';
 await import('./query-bench');

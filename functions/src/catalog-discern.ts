@@ -1,4 +1,4 @@
-import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchResult } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchOptions, type EdgeSearchResult } from './catalog';
 import { upstreamFetch } from './upstream';
 
 /**
@@ -30,8 +30,8 @@ export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: st
       if (!live) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
       return live.collection;
     },
-    async search(collection: string, vector: Float32Array, k: number, filter?: EdgeSearchFilter) {
-      const body = JSON.stringify({ vector: Array.from(vector), k, filter });
+    async search(collection: string, vector: Float32Array, options: EdgeSearchOptions) {
+      const body = JSON.stringify({ vector: Array.from(vector), ...options });
       const found = await call<{ results: EdgeSearchResult[] }>(`/v1/collections/${encodeURIComponent(collection)}/search`, { method: 'POST', body });
       if (!found) throw new CatalogUnavailableError(`collection ${collection} is gone`);
       return found.results;

@@ -1,5 +1,5 @@
 import { toQdrantFilter } from '../../src/store/qdrant/payload-mapping';
-import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchOptions } from './catalog';
 import { upstreamFetch } from './upstream';
 
 interface QdrantPoint {
@@ -40,11 +40,14 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
       if (!found) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
       return found.collection_name;
     },
-    async search(collection: string, vector: Float32Array, k: number, filter?: EdgeSearchFilter) {
+    async search(collection: string, vector: Float32Array, { k, offset, scoreThreshold, filter }: EdgeSearchOptions) {
+      // Catalog collections are cosine, so Qdrant's score_threshold is the port's as it is.
       const points = await call<QdrantPoint[]>(`/collections/${encodeURIComponent(collection)}/points/search`, {
         vector: Array.from(vector),
         limit: k,
         with_payload: true,
+        ...(offset ? { offset } : {}),
+        ...(scoreThreshold === undefined ? {} : { score_threshold: scoreThreshold }),
         ...(filter ? { filter: qdrantFilter(filter) } : {}),
       }, filter ? 'filter' : '(body)');
       return points.map((p) => ({ id: p.payload?.id ?? String(p.id), score: p.score ?? 0, label: p.payload?.label }));

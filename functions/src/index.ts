@@ -12,7 +12,7 @@ import { edgeLog } from './log';
 import { UpstreamUnavailableError } from './upstream';
 import { issuePath } from '../../src/api/api-error';
 import { prototypeKeyPath } from '../../src/api/prototype-keys';
-import { EmbedRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
+import { EmbedRequestSchema, RecommendRequestSchema, SearchBatchRequestSchema, SearchRequestSchema } from '../../src/api/request-schemas';
 
 interface IsolateState {
   catalog: EdgeCatalog;
@@ -73,13 +73,15 @@ async function embedWith(model: LoadedModel, request: { image?: string; pixels?:
 }
 
 class HttpError extends Error {
-  constructor(readonly status: 400 | 404 | 413 | 415 | 503, readonly code: string, message: string, readonly issues?: { path: string; message: string }[]) {
+  constructor(readonly status: 400 | 404 | 413 | 415 | 501 | 503, readonly code: string, message: string, readonly issues?: { path: string; message: string }[]) {
     super(message);
   }
 }
 
 /**
- * The edge worker: `/v1/embed` and `/v1/search` with the Node API's request and response shapes.
+ * The edge worker: `/v1/embed` and `/v1/search` (filters, `offset`, `scoreThreshold` included)
+ * with the Node API's request and response shapes; `/v1/search/batch` and `/v1/recommend` are
+ * validated like the Node API's, then answered 501.
  * Every answer names the model version of the collection it searched, and queries are embedded
  * with exactly that version.
  */
@@ -111,10 +113,25 @@ app.post('/v1/search', async (c) => {
   } else {
     vector = await embedWith(await state.models.load(modelVersion), request);
   }
-  const extra = request.itemId !== undefined ? 1 : 0;
-  const hits = await state.catalog.search(collection, vector, request.k + extra, request.filter);
-  const results = hits.filter((h) => h.id !== request.itemId).slice(0, request.k);
-  return c.json({ modelVersion, results });
+  const { itemId, k, offset = 0, scoreThreshold, filter } = request;
+  // An item query asks for its page and one more from the top, then drops the item and pages.
+  const hits =
+    itemId === undefined
+      ? await state.catalog.search(collection, vector, { k, offset, scoreThreshold, filter })
+      : (await state.catalog.search(collection, vector, { k: k + offset + 1, scoreThreshold, filter })).filter((h) => h.id !== itemId).slice(offset, offset + k);
+  return c.json({ modelVersion, results: hits });
+});
+
+// Batches and recommendations need the Node API (or Qdrant's recommend by stored ids); the edge
+// still checks the body, so a malformed request gets the same 400 as from the Node API.
+app.post('/v1/search/batch', async (c) => {
+  await parseBody(c, SearchBatchRequestSchema);
+  throw new HttpError(501, 'not_implemented', 'POST /v1/search/batch is served by the Node API, not at the edge');
+});
+
+app.post('/v1/recommend', async (c) => {
+  await parseBody(c, RecommendRequestSchema);
+  throw new HttpError(501, 'not_implemented', 'POST /v1/recommend is served by the Node API, not at the edge');
 });
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

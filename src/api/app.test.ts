@@ -170,7 +170,9 @@ describe('HTTP API over the embedded queue and vector store', () => {
       '/v1/model',
       '/v1/models/{version}',
       '/v1/models/{version}/model.onnx',
+      '/v1/recommend',
       '/v1/search',
+      '/v1/search/batch',
     ]);
     expect(doc.components.schemas.Item.properties.pixels).toBeDefined();
     expect(doc.components.schemas.Feedback.oneOf).toHaveLength(3);

@@ -25,7 +25,9 @@ import { registerCatalogRoutes } from './routes/catalog';
 import { registerDeadLetterRoutes } from './routes/dead-letters';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
+import { registerRecommendRoute } from './routes/recommend';
 import { registerSearchRoutes } from './routes/search';
+import { registerSearchBatchRoute } from './routes/search-batch';
 import { registerStatusRoutes } from './routes/status';
 
 /** What the HTTP API needs from the rest of the service. */
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): DiscernApp {
   registerBrowseRoutes(app, context);
   registerFeedbackRoutes(app, context);
   registerSearchRoutes(app, context);
+  registerSearchBatchRoute(app, context);
+  registerRecommendRoute(app, context);
   registerCatalogRoutes(app, context);
   registerDeadLetterRoutes(app, context);
   registerStatusRoutes(app, context, deps.metrics, deps.trainerHealth);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { AttributesSchema, LabelSchema } from '../events/attributes';
 import { FeedbackSchema } from '../events/feedback';
 import { ItemIdSchema } from '../events/ids';
 import { Base64ImageSchema, FeatureVectorSchema, PixelsSchema } from '../events/image-input';
 import { ItemSchema } from '../events/item';
 import { CURSOR_PATTERN } from './dead-letters/dead-letter-entry';
+import { QUERY_LIMITS, SearchFilterSchema } from './search-filter-schema';
 
 /**
  * `POST /v1/items` body. The upper bound is enforced earlier (413) but stated here so the
@@ -126,27 +126,76 @@ export const EmbedResponseSchema = z
   .object({ modelVersion: z.string(), embedding: z.array(z.number()) })
   .meta({ id: 'EmbedResponse' });
 
+/** `k`, `offset`, `scoreThreshold` and `filter`: what every search and recommendation takes. */
+export const searchOptionFields = {
+  k: z.int().min(1).max(1000).default(10).meta({ description: 'Number of results (1–1000, default 10)' }),
+  offset: z
+    .int()
+    .min(0)
+    .max(QUERY_LIMITS.offset)
+    .optional()
+    .meta({ description: `Best results to skip first, for pages (0–${QUERY_LIMITS.offset}; page n of size k has offset n·k)` }),
+  scoreThreshold: z
+    .number()
+    .optional()
+    .meta({ description: 'Only results scoring strictly above this (cosine similarity for the catalog), as Qdrant\'s score_threshold' }),
+  filter: SearchFilterSchema.optional(),
+};
+
+const searchFields = {
+  itemId: ItemIdSchema.optional().meta({ description: 'Find items like this indexed item (it is left out of the results)' }),
+  image: Base64ImageSchema.optional(),
+  pixels: PixelsSchema.optional(),
+  vector: FeatureVectorSchema.optional(),
+  ...searchOptionFields,
+};
+
 export const SearchRequestSchema = z
-  .strictObject({
-    itemId: ItemIdSchema.optional().meta({ description: 'Find items like this indexed item (it is left out of the results)' }),
-    image: Base64ImageSchema.optional(),
-    pixels: PixelsSchema.optional(),
-    vector: FeatureVectorSchema.optional(),
-    k: z.int().min(1).max(1000).default(10).meta({ description: 'Number of results (1–1000, default 10)' }),
-    filter: z
-      .strictObject({ label: LabelSchema.optional(), attributes: AttributesSchema.optional() })
-      .optional()
-      .meta({ description: 'Only items with this label and these attribute values' }),
-  })
+  .strictObject(searchFields)
   .check(exactlyOne(QUERY_FIELDS))
   .meta({ id: 'SearchRequest', description: 'Exactly one of itemId, image, pixels or vector' });
+
+const SearchResultSchema = z.object({ id: z.string(), score: z.number(), label: z.string().optional() }).meta({ id: 'SearchResult' });
 
 export const SearchResponseSchema = z
   .object({
     modelVersion: z.string(),
-    results: z.array(z.object({ id: z.string(), score: z.number(), label: z.string().optional() })),
+    results: z.array(SearchResultSchema),
   })
   .meta({ id: 'SearchResponse' });
 
+export const SearchBatchRequestSchema = z
+  .strictObject({
+    searches: z
+      .array(z.strictObject(searchFields).check(exactlyOne(QUERY_FIELDS)))
+      .min(1, 'must contain at least one search')
+      .max(QUERY_LIMITS.batchSearches)
+      .meta({ description: `1–${QUERY_LIMITS.batchSearches} searches, each shaped like a POST /v1/search body` }),
+  })
+  .meta({ id: 'SearchBatchRequest', description: 'Several searches answered with one model version' });
+
+export const SearchBatchResponseSchema = z
+  .object({
+    modelVersion: z.string(),
+    searches: z.array(z.object({ results: z.array(SearchResultSchema) })).meta({ description: 'One entry per search, in request order' }),
+  })
+  .meta({ id: 'SearchBatchResponse' });
+
+const ExampleIdsSchema = z.array(ItemIdSchema).max(QUERY_LIMITS.examples);
+
+export const RecommendRequestSchema = z
+  .strictObject({
+    positive: ExampleIdsSchema.min(1, 'must name at least one item').meta({ description: 'Items the results should be like' }),
+    negative: ExampleIdsSchema.optional().meta({ description: 'Items the results should be unlike' }),
+    ...searchOptionFields,
+  })
+  .meta({
+    id: 'RecommendRequest',
+    description:
+      "Qdrant's average_vector recommendation: the nearest items to 2·mean(positive) − mean(negative) (mean(positive) without negatives) of the items' stored embeddings; the examples are left out",
+  });
+
 export type SearchRequest = z.output<typeof SearchRequestSchema>;
+export type SearchBatchRequest = z.output<typeof SearchBatchRequestSchema>;
+export type RecommendRequest = z.output<typeof RecommendRequestSchema>;
 export type EmbedRequest = z.output<typeof EmbedRequestSchema>;

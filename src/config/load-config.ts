@@ -20,7 +20,7 @@ export interface Config {
   };
   vectorStore: {
     kind: 'embedded' | 'qdrant';
-    qdrant: { url: string; apiKey?: string };
+    qdrant: { url: string; apiKey?: string; quantization: 'none' | 'int8'; shards: number; replicationFactor: number };
   };
   api: { maxBodyBytes: number; maxBatchItems: number };
   /** What the API checks before accepting items and feedback, and what it remembers to do so. */
@@ -113,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       writeDeadlineMs: v.QUEUE_WRITE_DEADLINE_MS,
       lingerMs: v.QUEUE_LINGER_MS,
     },
-    vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY } },
+    vectorStore: { kind: v.DISCERN_VECTOR_STORE, qdrant: { url: v.QDRANT_URL, apiKey: v.QDRANT_API_KEY, quantization: v.VECTOR_QUANTIZATION, shards: v.QDRANT_SHARDS, replicationFactor: v.QDRANT_REPLICATION_FACTOR } },
     api: { maxBodyBytes: v.MAX_BODY_BYTES, maxBatchItems: v.MAX_BATCH_ITEMS },
     intake: { maxImagePixels: v.MAX_IMAGE_PIXELS, unknownItemIds: v.UNKNOWN_ITEM_IDS, recentItemsKept: v.RECENT_ITEMS_KEPT, deadLettersKept: v.DEAD_LETTERS_KEPT },
     compute: { maxQueryPixels: v.MAX_QUERY_PIXELS, rateLimitPerSecond: v.COMPUTE_RATE_LIMIT, rateLimitBurst: v.COMPUTE_RATE_BURST },

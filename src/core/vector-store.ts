@@ -20,10 +20,56 @@ export interface VectorPoint {
   payload: VectorPayload;
 }
 
+/** A numeric range; at least one bound. Holds only for number attributes. */
+export interface RangeCondition {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/** Any one of these values (Qdrant's `match: { any }`). */
+export interface AnyOfCondition<T extends AttributeValue = AttributeValue> {
+  any: T[];
+}
+
+/** An attribute condition: equal to a value, one of several values, or inside a numeric range. */
+export type AttributeCondition = AttributeValue | AnyOfCondition | RangeCondition;
+
 export interface SearchFilter {
-  label?: string;
-  /** Every listed attribute must equal the given value. */
-  attributes?: Record<string, AttributeValue>;
+  /** The label, or any one of several labels. */
+  label?: string | AnyOfCondition<string>;
+  /** Every listed attribute must satisfy its condition. */
+  attributes?: Record<string, AttributeCondition>;
+}
+
+export interface SearchOptions {
+  /** Hits to return. */
+  k: number;
+  /** Best hits to skip first (pagination: page n of size k has offset n·k). */
+  offset?: number;
+  /**
+   * Only hits scoring above this, strictly, as Qdrant's `score_threshold` (scores are
+   * higher-is-closer, so for euclid a negative distance: -2 keeps points closer than 2).
+   */
+  scoreThreshold?: number;
+  filter?: SearchFilter;
+}
+
+/** One query of a batch: a vector with its own options. */
+export interface BatchSearchQuery extends SearchOptions {
+  vector: Float32Array | number[];
+}
+
+/**
+ * Items like the `positive` examples and unlike the `negative` ones, by Qdrant's
+ * `average_vector` strategy: the query is `2·mean(positive) − mean(negative)` (just
+ * `mean(positive)` without negatives) over the stored vectors; the examples themselves are
+ * left out of the results.
+ */
+export interface RecommendQuery extends SearchOptions {
+  positive: string[];
+  negative?: string[];
 }
 
 export interface SearchHit {
@@ -63,7 +109,14 @@ export interface VectorStore {
   upsert(collection: string, points: VectorPoint[]): Promise<void>;
   delete(collection: string, ids: string[]): Promise<void>;
   /** `collection` may be a collection name or an alias. */
-  search(collection: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]>;
+  search(collection: string, vector: Float32Array | number[], options: SearchOptions): Promise<SearchHit[]>;
+  /** Several searches in one call; answers in query order. `collection` may be an alias. */
+  searchBatch(collection: string, queries: BatchSearchQuery[]): Promise<SearchHit[][]>;
+  /**
+   * Recommendations from stored example items (see `RecommendQuery`). An unknown example id is
+   * a `not_found` error naming it (`positive[1]`). `collection` may be an alias.
+   */
+  recommend(collection: string, query: RecommendQuery): Promise<SearchHit[]>;
   /** `collection` may be a collection name or an alias. */
   get(collection: string, id: string): Promise<VectorPoint | undefined>;
   /**

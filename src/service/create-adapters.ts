@@ -28,7 +28,7 @@ export async function createAdapters(config: Config): Promise<Adapters> {
       : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue'), ...writes });
   const vectorStore =
     config.vectorStore.kind === 'qdrant'
-      ? await createVectorStore({ kind: 'qdrant', url: config.vectorStore.qdrant.url, apiKey: config.vectorStore.qdrant.apiKey })
+      ? await createVectorStore({ kind: 'qdrant', ...config.vectorStore.qdrant })
       : await createVectorStore({ kind: 'embedded', dir: join(config.dataDir, 'vectors') });
   const modelStore = config.modelStore.url
     ? createModelStore({ kind: 'http', url: config.modelStore.url, cacheDir: join(config.dataDir, 'model-cache'), apiKey: config.apiKey })

@@ -7,7 +7,7 @@ import { createQdrantVectorStore } from './qdrant';
 
 export type VectorStoreConfig =
   | { kind: 'embedded'; dir: string; compactAfterDeadRecords?: number }
-  | { kind: 'qdrant'; url: string; apiKey?: string; batchSize?: number; timeoutMs?: number };
+  | { kind: 'qdrant'; url: string; apiKey?: string; batchSize?: number; timeoutMs?: number; quantization?: 'none' | 'int8'; shards?: number; replicationFactor?: number };
 
 export type ModelStoreConfig = { kind: 'fs'; dir: string } | { kind: 'http'; url: string; cacheDir: string; apiKey?: string };
 
@@ -23,7 +23,7 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
     case 'embedded':
       return openEmbeddedVectorStore({ dir: config.dir, compactAfterDeadRecords: config.compactAfterDeadRecords });
     case 'qdrant':
-      return createQdrantVectorStore({ url: config.url, apiKey: config.apiKey, batchSize: config.batchSize, timeoutMs: config.timeoutMs });
+      return createQdrantVectorStore({ url: config.url, apiKey: config.apiKey, batchSize: config.batchSize, timeoutMs: config.timeoutMs, quantization: config.quantization, shards: config.shards, replicationFactor: config.replicationFactor });
     default:
       throw new VectorStoreError(`kind: must be 'embedded' or 'qdrant' (got ${JSON.stringify((config as { kind?: unknown })?.kind)})`, 'invalid_argument', 'kind');
   }

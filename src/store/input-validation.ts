@@ -2,8 +2,6 @@ import {
   VectorStoreError,
   type AttributeValue,
   type CollectionSpec,
-  type ScrollOptions,
-  type SearchFilter,
   type VectorPayload,
   type VectorPoint,
 } from '../core/vector-store';
@@ -19,7 +17,8 @@ const MAX_THUMBNAIL_CHARS = 65_536;
 /** Largest page `scroll` returns. */
 export const MAX_SCROLL_LIMIT = 1000;
 
-function invalid(field: string, message: string): VectorStoreError {
+/** An `invalid_argument` error whose message starts with the field it names. */
+export function invalid(field: string, message: string): VectorStoreError {
   return new VectorStoreError(`${field}: ${message}`, 'invalid_argument', field);
 }
 
@@ -128,25 +127,6 @@ export function assertIds(ids: unknown): asserts ids is string[] {
 }
 
 /**
- * Checks search options: `k` a positive integer, a well-formed filter.
- *
- * @example
- * assertSearchOptions({ k: 10, filter: { label: 'shoe' } });
- */
-export function assertSearchOptions(options: { k: number; filter?: SearchFilter }): void {
-  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
-  if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
-    throw invalid('k', `must be an integer in [1, ${MAX_K}] (got ${options.k})`);
-  }
-  const { filter } = options;
-  if (filter === undefined) return;
-  if (filter === null || typeof filter !== 'object') throw invalid('filter', 'must be an object');
-  const labelIssue = filter.label === undefined ? undefined : labelProblem(filter.label);
-  if (labelIssue) throw invalid('filter.label', labelIssue);
-  if (filter.attributes !== undefined) assertAttributes(filter.attributes, 'filter.attributes');
-}
-
-/**
  * A payload with only the known fields, copied so later caller mutations cannot leak in.
  *
  * @example
@@ -160,18 +140,3 @@ export function normalisePayload(payload: VectorPayload | undefined): VectorPayl
   return out;
 }
 
-/**
- * Checks scroll options: `limit` a positive integer up to MAX_SCROLL_LIMIT, a string cursor,
- * a well-formed filter.
- *
- * @example
- * assertScrollOptions({ limit: 50, cursor: 'item-0042' });
- */
-export function assertScrollOptions(options: ScrollOptions): void {
-  if (!options || typeof options !== 'object') throw invalid('options', 'must be an object');
-  if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > MAX_SCROLL_LIMIT) {
-    throw invalid('limit', `must be an integer in [1, ${MAX_SCROLL_LIMIT}] (got ${options.limit})`);
-  }
-  if (options.cursor !== undefined && (typeof options.cursor !== 'string' || options.cursor.length === 0)) throw invalid('cursor', 'must be a non-empty string');
-  assertSearchOptions({ k: 1, filter: options.filter });
-}

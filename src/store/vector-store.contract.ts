@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from './seeded-random';
-import { VectorStoreError, type SearchFilter, type VectorDistance, type VectorPoint, type VectorStore } from '../core/vector-store';
+import { VectorStoreError, type AttributeCondition, type SearchFilter, type SearchOptions, type VectorDistance, type VectorPoint, type VectorStore } from '../core/vector-store';
 
 /** How the contract reaches one adapter. */
 export interface VectorStoreContractTarget {
@@ -25,7 +25,13 @@ function randomPoints(random: () => number, count: number, dimension: number, pr
     vector: randomVector(random, dimension),
     payload: {
       label: LABELS[Math.floor(random() * LABELS.length)],
-      attributes: { color: COLORS[Math.floor(random() * COLORS.length)], size: Math.floor(random() * 3), sale: random() < 0.5 },
+      attributes: {
+        color: COLORS[Math.floor(random() * COLORS.length)],
+        size: Math.floor(random() * 3),
+        sale: random() < 0.5,
+        // Always fractional, so every store indexes it as a float.
+        price: Math.floor(random() * 1000) + 0.5,
+      },
     },
   }));
 }
@@ -47,20 +53,55 @@ function referenceScore(distance: VectorDistance, a: ArrayLike<number>, b: Array
   return -Math.sqrt(sq);
 }
 
+/** Qdrant's reading of one condition: a value matches exactly, `any` lists values, a range needs a number. */
+function satisfies(value: unknown, condition: AttributeCondition): boolean {
+  if (typeof condition !== 'object') return value === condition;
+  if ('any' in condition) return (condition.any as unknown[]).includes(value);
+  if (typeof value !== 'number') return false;
+  const { gt, gte, lt, lte } = condition;
+  return !(gt !== undefined && value <= gt) && !(gte !== undefined && value < gte) && !(lt !== undefined && value >= lt) && !(lte !== undefined && value > lte);
+}
+
 function matches(point: VectorPoint, filter?: SearchFilter): boolean {
-  if (filter?.label !== undefined && point.payload.label !== filter.label) return false;
-  for (const [key, value] of Object.entries(filter?.attributes ?? {})) {
-    if (point.payload.attributes?.[key] !== value) return false;
+  if (filter?.label !== undefined && !satisfies(point.payload.label, filter.label)) return false;
+  for (const [key, condition] of Object.entries(filter?.attributes ?? {})) {
+    if (!satisfies(point.payload.attributes?.[key], condition)) return false;
   }
   return true;
 }
 
-function bruteForce(points: VectorPoint[], distance: VectorDistance, query: number[], k: number, filter?: SearchFilter) {
+type ReferenceOptions = Omit<SearchOptions, 'k'> & { exclude?: Set<string> };
+
+function bruteForce(points: VectorPoint[], distance: VectorDistance, query: ArrayLike<number>, k: number, filterOrOptions?: SearchFilter | ReferenceOptions) {
+  const options: ReferenceOptions = filterOrOptions && ('label' in filterOrOptions || 'attributes' in filterOrOptions) ? { filter: filterOrOptions as SearchFilter } : ((filterOrOptions ?? {}) as ReferenceOptions);
+  const offset = options.offset ?? 0;
   return points
-    .filter((p) => matches(p, filter))
+    .filter((p) => matches(p, options.filter) && !options.exclude?.has(p.id))
     .map((p) => ({ id: p.id, score: referenceScore(distance, query, p.vector) }))
+    .filter((hit) => options.scoreThreshold === undefined || hit.score > options.scoreThreshold)
     .sort((a, b) => b.score - a.score)
-    .slice(0, k);
+    .slice(offset, offset + k);
+}
+
+/**
+ * Qdrant's `average_vector` recommendation, from the original points: 2·mean(positive) −
+ * mean(negative) (mean(positive) alone without negatives) of the vectors as stored, which for
+ * cosine are scaled to unit length.
+ */
+function referenceRecommendation(points: VectorPoint[], distance: VectorDistance, positive: string[], negative: string[]): number[] {
+  const stored = (id: string) => {
+    const v = Array.from(points.find((p) => p.id === id)!.vector);
+    const norm = distance === 'cosine' ? Math.hypot(...v) : 1;
+    return v.map((x) => x / norm);
+  };
+  const mean = (ids: string[]) => {
+    const vs = ids.map(stored);
+    return vs[0].map((_, j) => vs.reduce((sum, v) => sum + v[j], 0) / vs.length);
+  };
+  const pos = mean(positive);
+  if (negative.length === 0) return pos;
+  const neg = mean(negative);
+  return pos.map((x, j) => 2 * x - neg[j]);
 }
 
 function expectSameRanking(actual: { id: string; score: number }[], expected: { id: string; score: number }[]) {
@@ -179,6 +220,123 @@ export function registerVectorStoreContract(adapter: string, target: VectorStore
         expect(seen.sort()).toEqual(expected.sort());
       }
       await expect(s.scroll(name, { limit: 0 })).rejects.toMatchObject({ code: 'invalid_argument', field: 'limit' });
+    });
+
+    it('filters by numeric ranges and match-any exactly like the reference', async () => {
+      const random = seededRandom(41);
+      const { s, name } = await fresh({ dimension: 8, distance: 'cosine' });
+      const points = randomPoints(random, 400, 8);
+      await s.upsert(name, points);
+      const filters: SearchFilter[] = [
+        { attributes: { price: { gte: 200, lt: 700 } } },
+        { attributes: { price: { gt: 900.5 } } },
+        { attributes: { size: { gt: 0 } } },
+        { attributes: { size: { lte: 1 }, color: { any: ['red', 'green'] } } },
+        { label: { any: ['shoe', 'bag'] }, attributes: { size: { any: [0, 2] }, price: { lte: 500 } } },
+        { label: { any: ['no-such-label'] } },
+        // A range holds for numbers only; a condition on a missing attribute never holds.
+        { attributes: { color: { gte: 0 } } },
+        { attributes: { weight: { any: ['x'] } } },
+      ];
+      for (const filter of filters) {
+        const query = randomVector(random, 8);
+        const hits = await s.search(name, query, { k: 25, filter });
+        const expected = bruteForce(points, 'cosine', query, 25, filter);
+        expectSameRanking(hits, expected);
+        for (const hit of hits) expect(matches({ id: hit.id, vector: [], payload: hit.payload }, filter)).toBe(true);
+      }
+      // The filters select something: some match many points, the last three none.
+      const counts = filters.map((filter) => points.filter((p) => matches(p, filter)).length);
+      expect(counts.slice(0, 5).every((n) => n > 25)).toBe(true);
+      expect(counts.slice(5)).toEqual([0, 0, 0]);
+    });
+
+    for (const distance of ['cosine', 'dot', 'euclid'] as const) {
+      it(`pages with offset and cuts at score_threshold like the reference (${distance})`, async () => {
+        const random = seededRandom(50 + distance.length);
+        const { s, name } = await fresh({ dimension: 12, distance });
+        const points = randomPoints(random, 200, 12);
+        await s.upsert(name, points);
+        const query = randomVector(random, 12);
+        const top = bruteForce(points, distance, query, 30);
+        const pages = [];
+        for (let page = 0; page < 3; page++) pages.push(...(await s.search(name, query, { k: 10, offset: page * 10 })));
+        expectSameRanking(pages, top);
+        // A threshold between the 6th and 7th best scores keeps exactly six, whatever k and offset.
+        const threshold = (top[5].score + top[6].score) / 2;
+        expectSameRanking(await s.search(name, query, { k: 20, scoreThreshold: threshold }), top.slice(0, 6));
+        expectSameRanking(await s.search(name, query, { k: 3, offset: 4, scoreThreshold: threshold }), top.slice(4, 6));
+        expect(await s.search(name, query, { k: 5, offset: 6, scoreThreshold: threshold })).toEqual([]);
+        const filter: SearchFilter = { attributes: { size: { any: [1, 2] } } };
+        expectSameRanking(await s.search(name, query, { k: 5, offset: 3, filter }), bruteForce(points, distance, query, 5, { offset: 3, filter }));
+      });
+    }
+
+    it('answers a batch of searches, each with its own options, in order', async () => {
+      const random = seededRandom(61);
+      const { s, name } = await fresh({ dimension: 8, distance: 'dot' });
+      const points = randomPoints(random, 150, 8);
+      await s.upsert(name, points);
+      const queries = [
+        { vector: randomVector(random, 8), k: 5 },
+        { vector: randomVector(random, 8), k: 7, filter: { label: 'coat', attributes: { price: { lt: 600 } } } },
+        { vector: randomVector(random, 8), k: 4, offset: 2 },
+      ];
+      const answers = await s.searchBatch(name, queries);
+      expect(answers).toHaveLength(3);
+      answers.forEach((hits, i) => expectSameRanking(hits, bruteForce(points, 'dot', queries[i].vector, queries[i].k, queries[i])));
+      await expectStoreError(s.searchBatch(name, [queries[0], { vector: [1, 2], k: 3 }]), 'queries[1].vector');
+      await expectStoreError(s.searchBatch(name, [queries[0], queries[1], { ...queries[2], k: 0 }]), 'queries[2].k');
+      await expectStoreError(s.searchBatch(name, []), 'queries');
+    });
+
+    for (const distance of ['cosine', 'dot', 'euclid'] as const) {
+      it(`recommends from positive and negative ids like Qdrant's average_vector reference (${distance})`, async () => {
+        const random = seededRandom(70 + distance.length);
+        const { s, name } = await fresh({ dimension: 10, distance });
+        const points = randomPoints(random, 250, 10);
+        await s.upsert(name, points);
+        const cases: { positive: string[]; negative: string[]; options: ReferenceOptions }[] = [
+          { positive: ['p-3'], negative: [], options: {} },
+          { positive: ['p-10', 'p-20', 'p-30'], negative: ['p-40'], options: {} },
+          { positive: ['p-1', 'p-2'], negative: ['p-5', 'p-6'], options: { filter: { attributes: { price: { gte: 300 } } }, offset: 2 } },
+        ];
+        for (const { positive, negative, options } of cases) {
+          const target = referenceRecommendation(points, distance, positive, negative);
+          const expected = bruteForce(points, distance, target, 12, { ...options, exclude: new Set([...positive, ...negative]) });
+          const hits = await s.recommend(name, { positive, negative, k: 12, ...options });
+          expectSameRanking(hits, expected);
+          expect(hits.some((h) => positive.includes(h.id) || negative.includes(h.id))).toBe(false);
+        }
+        const [fifth] = bruteForce(points, distance, referenceRecommendation(points, distance, ['p-3'], []), 1, { offset: 4, exclude: new Set(['p-3']) });
+        const cut = await s.recommend(name, { positive: ['p-3'], k: 10, scoreThreshold: fifth.score - 1e-6 });
+        expect(cut).toHaveLength(5);
+      });
+    }
+
+    it('names the unknown example of a recommendation, and rejects bad filters, pages and thresholds', async () => {
+      const random = seededRandom(83);
+      const { s, name } = await fresh({ dimension: 4, distance: 'cosine' });
+      await s.upsert(name, randomPoints(random, 20, 4));
+      const missing = await s.recommend(name, { positive: ['p-1'], negative: ['p-2', 'nope'], k: 3 }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(VectorStoreError);
+      expect(missing).toMatchObject({ code: 'not_found', field: 'negative[1]' });
+      await expect(s.recommend(name, { positive: ['absent'], k: 3 })).rejects.toMatchObject({ code: 'not_found', field: 'positive[0]' });
+      await expectStoreError(s.recommend(name, { positive: [], k: 3 }), 'positive');
+      await expectStoreError(s.recommend(name, { positive: ['p-1'], negative: [''], k: 3 }), 'negative[0]');
+      const query = [1, 0, 0, 0];
+      const bad: [SearchOptions, string][] = [
+        [{ k: 3, offset: -1 }, 'offset'],
+        [{ k: 3, scoreThreshold: Number.NaN }, 'scoreThreshold'],
+        [{ k: 3, filter: { attributes: { price: { gte: 5, lt: 1 } } } }, 'filter.attributes.price'],
+        [{ k: 3, filter: { attributes: { price: { gte: 'cheap' as unknown as number } } } }, 'filter.attributes.price.gte'],
+        [{ k: 3, filter: { attributes: { price: { below: 3 } as never } } }, 'filter.attributes.price.below'],
+        [{ k: 3, filter: { attributes: { price: {} } } }, 'filter.attributes.price'],
+        [{ k: 3, filter: { attributes: { color: { any: [] } } } }, 'filter.attributes.color.any'],
+        [{ k: 3, filter: { attributes: { color: { any: ['red', 1] } } } }, 'filter.attributes.color.any'],
+        [{ k: 3, filter: { label: { any: [1] as unknown as string[] } } }, 'filter.label.any'],
+      ];
+      for (const [options, field] of bad) await expectStoreError(s.search(name, query, options), field);
     });
 
     it('deletes points and counts them via listCollections', async () => {

@@ -27,15 +27,18 @@ export interface LocalQdrantServer {
  * A loopback server answering the part of Qdrant's REST API that discern's Qdrant adapter and
  * the edge's catalog use, with Qdrant's semantics for what they rely on: cosine collections
  * keep normalised vectors and score by dot product, Dot scores by dot product, Euclid scores by
- * distance (closest first); results are ranked exactly (`limit`, `offset`, `score_threshold`);
- * `must` filters match payload keys exactly or by numeric range (dotted keys reach nested
- * ones); scroll pages in point-id order; names resolve through aliases, and one alias call's
+ * distance (closest first); results are ranked exactly (`limit`, `offset`, and `score_threshold`
+ * kept only when strictly beaten); `must` filters match payload keys exactly, by match-any or by
+ * numeric range (dotted keys reach nested ones); `recommend` queries with the `average_vector`
+ * strategy (2·mean(positive) − mean(negative) of stored vectors, examples left out, a missing
+ * example a 404) and `/points/query/batch`; scroll pages in point-id order; names resolve through aliases, and one alias call's
  * actions apply atomically. Like Qdrant it refuses a collection that already exists (409),
  * unknown fields in search, query and scroll bodies, point ids that are neither unsigned
  * integers nor UUIDs, and vectors of the wrong dimension (400), and a missing collection (404).
  * Every request is recorded, and failures can be injected.
  *
- * It does not imitate: approximate (HNSW) search, named or sparse vectors, `should` / `must_not`
+ * It does not imitate: approximate (HNSW) search, quantization (accepted, scored exactly), other
+ * recommendation strategies, named or sparse vectors, `should` / `must_not`
  * filters, prefetch and fusion queries, scroll `order_by`, payload indexes changing anything but
  * the reported schema, snapshots, sharding, or authentication (an `api-key` header is ignored).
  *

@@ -9,6 +9,7 @@ import { requireLiveCollection, storeCall } from '../live-collection';
 import { jsonBody } from '../middleware/json-body';
 import { searchVector } from '../query-vector';
 import { AttributesSchema, LabelSchema } from '../../events/attributes';
+import { searchOptionFields } from '../request-schemas';
 import { ItemIdSchema } from '../../events/ids';
 import { errorResponses } from './responses';
 import { ModelVersionSchema, PayloadSchema } from '../response-schemas';
@@ -20,8 +21,7 @@ const VersionParams = z.object({ version: z.string().meta({ description: 'A mode
 const VectorSearchSchema = z
   .strictObject({
     vector: z.array(z.number()).min(1).max(65_536).meta({ description: 'An embedding of the collection\'s model version' }),
-    k: z.int().min(1).max(1000).default(10),
-    filter: z.strictObject({ label: LabelSchema.optional(), attributes: AttributesSchema.optional() }).optional(),
+    ...searchOptionFields,
   })
   .meta({ id: 'VectorSearchRequest' });
 
@@ -117,11 +117,11 @@ export function registerCatalogRoutes(app: DiscernApp, ctx: RouteContext): void 
     }),
     async (c) => {
       const { collection } = c.req.valid('param');
-      const { vector, k, filter } = c.req.valid('json');
+      const { vector, ...options } = c.req.valid('json');
       const { distance } = await requireCollection(ctx, collection);
       const query = searchVector(vector, distance);
-      const hits = await storeCall(() => vectorStore.search(collection, query, { k, filter }), {
-        fields: { vector: 'vector', k: 'k', filter: 'filter' },
+      const hits = await storeCall(() => vectorStore.search(collection, query, options), {
+        fields: { vector: 'vector', k: 'k', filter: 'filter', offset: 'offset', scoreThreshold: 'scoreThreshold' },
         notFound: () => collectionNotFound(collection),
       });
       return c.json({ results: hits.map((h) => ({ id: h.id, score: h.score, label: h.payload.label })) }, 200);

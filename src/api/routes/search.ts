@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { embedQuery } from '../embed-query';
-import { requireLiveCollection, storeCall } from '../live-collection';
+import { requireLiveCollection } from '../live-collection';
+import { queryCall } from '../query-call';
 import { jsonBody } from '../middleware/json-body';
 import { computeRateLimit } from '../middleware/rate-limit';
 import { assertQueryPixels } from '../query-pixels';
@@ -70,29 +70,16 @@ export function registerSearchRoutes(app: DiscernApp, ctx: RouteContext): void {
       },
     }),
     async (c) => {
-      const { itemId, k, filter, ...content } = c.req.valid('json');
+      const { itemId, k, offset, scoreThreshold, filter, ...content } = c.req.valid('json');
       await assertQueryPixels(content, maxQueryPixels);
+      const options = { k, offset, scoreThreshold, filter };
       const live = await requireLiveCollection(vectorStore, liveAlias);
-      let query: Float32Array | number[];
-      if (itemId !== undefined) {
-        const point = await storeCall(() => vectorStore.get(live.collection, itemId), { fields: { id: 'itemId' } });
-        if (!point) {
-          throw new ApiError(404, 'item_not_found', `itemId: no item ${itemId} in live collection ${live.collection}`, [
-            { path: 'itemId', message: 'unknown item id' },
-          ]);
-        }
-        query = point.vector;
-      } else {
-        query = await embedQuery(models, live.modelVersion, content);
-      }
-      // The query item would be its own nearest neighbour: ask for one more and leave it out.
-      const wanted = itemId !== undefined ? k + 1 : k;
-      const hits = await storeCall(() => vectorStore.search(live.collection, query, { k: wanted, filter }), { fields: { filter: 'filter' } });
-      const results = hits
-        .filter((hit) => hit.id !== itemId)
-        .slice(0, k)
-        .map((hit) => ({ id: hit.id, score: hit.score, label: hit.payload.label }));
-      return c.json({ modelVersion: live.modelVersion, results }, 200);
+      // An item's neighbours are a one-example recommendation: its stored vector, itself left out.
+      const hits =
+        itemId !== undefined
+          ? await queryCall(() => vectorStore.recommend(live.collection, { positive: [itemId], ...options }), { 'positive.0': 'itemId' })
+          : await queryCall(async () => vectorStore.search(live.collection, await embedQuery(models, live.modelVersion, content), options));
+      return c.json({ modelVersion: live.modelVersion, results: hits.map((hit) => ({ id: hit.id, score: hit.score, label: hit.payload.label })) }, 200);
     },
   );
 }

@@ -33,7 +33,7 @@ export interface PackedPoints {
 /** The calls a trainer makes; anything else is refused, so the channel is no general remote. */
 const ALLOWED: Record<AdapterTarget, ReadonlySet<string>> = {
   queue: new Set(['init', 'publish', 'consumer', 'health', 'committedLag']),
-  vectorStore: new Set(['createCollection', 'dropCollection', 'listCollections', 'upsert', 'delete', 'search', 'get', 'scroll', 'setAlias', 'resolveAlias', 'health']),
+  vectorStore: new Set(['createCollection', 'dropCollection', 'listCollections', 'upsert', 'delete', 'search', 'searchBatch', 'recommend', 'get', 'scroll', 'setAlias', 'resolveAlias', 'health']),
   modelStore: new Set(['put', 'get', 'onnx', 'checkpointDir', 'list', 'delete']),
   consumer: new Set(['poll', 'commit', 'lag', 'close']),
 };

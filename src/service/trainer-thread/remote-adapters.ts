@@ -51,6 +51,8 @@ export function remoteAdapters(client: AdapterClient): Adapters {
     search: forward('vectorStore', 'search'),
     get: forward('vectorStore', 'get'),
     scroll: forward('vectorStore', 'scroll'),
+    searchBatch: forward('vectorStore', 'searchBatch'),
+    recommend: forward('vectorStore', 'recommend'),
     setAlias: forward('vectorStore', 'setAlias'),
     resolveAlias: forward('vectorStore', 'resolveAlias'),
     health: forward('vectorStore', 'health'),

@@ -104,6 +104,42 @@ describe('embedded store approximate index', () => {
     await store.close();
   }, 60_000);
 
+  it('serves pages, thresholds and recommendations from the index, leaving the examples out', async () => {
+    const dimension = 16;
+    const distance = 'dot';
+    const points = new Map(randomPoints(3_000, dimension, 9).map((p) => [p.id, p]));
+    const store = await openEmbeddedVectorStore({ dir: await tempDir(), annThreshold: 1_000 });
+    await store.createCollection('c', { dimension, distance });
+    await store.upsert('c', [...points.values()]);
+    await store.annIdle('c');
+    const served = () => store.annStatus('c').served;
+    let found = 0;
+    const queries = randomPoints(10, dimension, 10, 'q').map((p) => p.vector as Float32Array);
+    for (const query of queries) {
+      const before = served();
+      const pages = [...(await store.search('c', query, { k: 10 })), ...(await store.search('c', query, { k: 10, offset: 10 }))];
+      expect(served() - before).toBe(2);
+      expectTrueHits(pages, points, distance, query);
+      expect(new Set(pages.map((h) => h.id)).size).toBe(20);
+      found += recall(pages, bruteForce(points, distance, query, 20));
+      const cut = await store.search('c', query, { k: 20, scoreThreshold: pages[4].score - 1e-9 });
+      expect(cut.map((h) => h.id)).toEqual(pages.slice(0, 5).map((h) => h.id));
+    }
+    expect(found / queries.length).toBeGreaterThanOrEqual(0.95);
+
+    const positive = ['p1', 'p2'];
+    const negative = ['p3'];
+    const mean = (ids: string[]) => Array.from({ length: dimension }, (_, j) => ids.reduce((s, id) => s + points.get(id)!.vector[j], 0) / ids.length);
+    const target = mean(positive).map((x, j) => 2 * x - mean(negative)[j]);
+    const before = served();
+    const hits = await store.recommend('c', { positive, negative, k: 10 });
+    expect(served() - before).toBe(1);
+    expectTrueHits(hits, points, distance, target);
+    expect(hits.some((h) => [...positive, ...negative].includes(h.id))).toBe(false);
+    expect(recall(hits, bruteForce(points, distance, target, 10, (p) => !positive.includes(p.id) && !negative.includes(p.id)))).toBeGreaterThanOrEqual(0.9);
+    await store.close();
+  });
+
   it('reflects deletes and upserts, scores euclid as negative distance, and rebuilds after compaction', async () => {
     const dimension = 12;
     const distance = 'euclid';

@@ -8,17 +8,22 @@ import {
   type CollectionSpec,
   type ScrollOptions,
   type ScrollPage,
+  type BatchSearchQuery,
+  type RecommendQuery,
   type SearchFilter,
   type SearchHit,
+  type SearchOptions,
   type VectorPoint,
   type VectorStore,
 } from '../../core/vector-store';
 import { createLogger } from '../../log/logger';
-import { assertIds, assertName, assertPoints, assertScrollOptions, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertIds, assertName, assertPoints, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertBatch, assertRecommend, assertScrollOptions, assertSearchOptions } from '../query-validation';
 import { readAliasFile, writeAliasFile } from './alias-file';
 import { AnnIndex } from './ann-index';
 import { resolveAnnSettings, type AnnOptions, type AnnSettings } from './ann-settings';
-import { compileFilter, exactSearch, hasConditions, type ScoredSlot } from './exact-search';
+import { exactSearch, slotPredicate, type ScoredSlot } from './exact-search';
+import { hasConditions } from './filter-predicate';
 import { RecallAudit } from './recall-audit';
 import { createSerialQueue, type SerialQueue } from './serial-queue';
 import { createSlicedJob, type SlicedJob } from './sliced-job';
@@ -313,31 +318,64 @@ class DurableVectorStore implements EmbeddedVectorStore {
     ann.job.kick();
   }
 
-  async search(collectionName: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]> {
+  async search(collectionName: string, vector: Float32Array | number[], options: SearchOptions): Promise<SearchHit[]> {
     this.assertOpen();
     // Everything below is synchronous: an alias switch cannot land halfway through a query.
     const collection = this.resolve(collectionName);
     assertVector(vector, collection.spec.dimension, 'vector');
     assertSearchOptions(options);
-    const query = prepareVector(vector, collection.spec.distance === 'cosine');
-    const { table } = collection;
-    const found = this.approximateSearch(collection, query, options.k, options.filter) ?? exactSearch(table, query, collection.spec.distance, options.k, options.filter);
-    return found.map(({ slot, score }) => ({
-      id: table.ids[slot],
-      score,
-      payload: normalisePayload(table.payloads[slot]),
-    }));
+    return this.searchPrepared(collection, prepareVector(vector, collection.spec.distance === 'cosine'), options);
+  }
+
+  async searchBatch(collectionName: string, queries: BatchSearchQuery[]): Promise<SearchHit[][]> {
+    this.assertOpen();
+    const collection = this.resolve(collectionName);
+    assertBatch(queries);
+    queries.forEach((q, i) => assertVector(q.vector, collection.spec.dimension, `queries[${i}].vector`));
+    const unit = collection.spec.distance === 'cosine';
+    return queries.map((q) => this.searchPrepared(collection, prepareVector(q.vector, unit), q));
+  }
+
+  async recommend(collectionName: string, query: RecommendQuery): Promise<SearchHit[]> {
+    this.assertOpen();
+    const collection = this.resolve(collectionName);
+    assertRecommend(query);
+    const { table, spec } = collection;
+    const slotsOf = (ids: string[], side: 'positive' | 'negative') =>
+      ids.map((id, i) => {
+        const slot = table.slotOf(id);
+        if (slot === undefined) throw new VectorStoreError(`${side}[${i}]: no item ${id} in collection ${collection.name}`, 'not_found', `${side}[${i}]`);
+        return slot;
+      });
+    const positive = slotsOf(query.positive, 'positive');
+    const negative = slotsOf(query.negative ?? [], 'negative');
+    const target = averageVectorQuery(table, positive, negative);
+    return this.searchPrepared(collection, prepareVector(target, spec.distance === 'cosine'), query, new Set([...positive, ...negative]));
+  }
+
+  /** Top hits for a prepared query, after `offset`, above `scoreThreshold`, leaving `exclude`d rows out. */
+  private searchPrepared(collection: Collection, query: Float32Array, options: SearchOptions, exclude?: ReadonlySet<number>): SearchHit[] {
+    const { table, spec } = collection;
+    const offset = options.offset ?? 0;
+    const wanted = options.k + offset;
+    const found = this.approximateSearch(collection, query, wanted, options.filter, exclude) ?? exactSearch(table, query, spec.distance, wanted, options.filter, exclude);
+    const threshold = options.scoreThreshold ?? -Infinity;
+    return found
+      .slice(offset, wanted)
+      .filter((hit) => hit.score > threshold)
+      .map(({ slot, score }) => ({ id: table.ids[slot], score, payload: normalisePayload(table.payloads[slot]) }));
   }
 
   /** The index's answer, or undefined when the exact scan must answer instead. */
-  private approximateSearch(collection: Collection, query: Float32Array, k: number, filter: SearchFilter | undefined): ScoredSlot[] | undefined {
+  private approximateSearch(collection: Collection, query: Float32Array, k: number, filter: SearchFilter | undefined, exclude?: ReadonlySet<number>): ScoredSlot[] | undefined {
     const { ann, table } = collection;
     if (ann === undefined || ann.recall === undefined || !ann.index.current || hasConditions(filter)) return undefined;
-    const hits = ann.index.search(query, k);
+    const skipped = exclude?.size ?? 0;
+    const hits = ann.index.search(query, k + skipped).filter((hit) => !exclude?.has(hit.slot));
     // A graph search can come back short (a node cut off by removals): the scan is never short.
-    if (hits.length < Math.min(k, table.size)) return undefined;
+    if (hits.length < Math.min(k, table.size - skipped)) return undefined;
     ann.served++;
-    return hits;
+    return hits.slice(0, k);
   }
 
   async get(collectionName: string, id: string): Promise<VectorPoint | undefined> {
@@ -352,7 +390,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
     this.assertOpen();
     assertScrollOptions(options);
     const { table } = this.resolve(collectionName);
-    const accept = compileFilter(table, options.filter);
+    const accept = slotPredicate(table, options.filter);
     // Slots move when points are removed, so pages follow id order: a cursor is the last id served.
     const ids = table.ids.filter((id) => (options.cursor === undefined || id > options.cursor) && (accept === undefined || accept(table.slotOf(id)!)));
     ids.sort();
@@ -434,6 +472,23 @@ function* liveFrames(table: VectorTable): Iterable<Buffer> {
   for (let slot = 0; slot < table.size; slot++) {
     yield encodeUpsert(table.ids[slot], table.vectors.subarray(slot * d, (slot + 1) * d), table.payloads[slot]);
   }
+}
+
+/**
+ * Qdrant's `average_vector` recommendation query over stored rows: `2·mean(positive) − mean(negative)`,
+ * or `mean(positive)` alone, summed in float64.
+ */
+function averageVectorQuery(table: VectorTable, positive: number[], negative: number[]): Float64Array {
+  const d = table.dimension;
+  const mean = (slots: number[]) => {
+    const sum = new Float64Array(d);
+    for (const slot of slots) for (let j = 0; j < d; j++) sum[j] += table.vectors[slot * d + j];
+    return sum.map((x) => x / slots.length);
+  };
+  const pos = mean(positive);
+  if (negative.length === 0) return pos;
+  const neg = mean(negative);
+  return pos.map((x, j) => 2 * x - neg[j]);
 }
 
 /** A float32 copy, scaled to unit length for cosine (a zero vector stays zero). */

@@ -1,5 +1,6 @@
 import usearch, { type Matches } from 'usearch';
 import type { SearchFilter, VectorDistance } from '../../core/vector-store';
+import { compileFilter } from './filter-predicate';
 import { TopK } from './top-k';
 import { scoreFromUsearch, usearchMetric } from './usearch-metric';
 import type { VectorTable } from './vector-table';
@@ -14,14 +15,14 @@ export interface ScoredSlot {
  * Exact k-nearest-neighbour scan over a table. Cosine collections hold unit vectors, so cosine
  * is the dot product with a unit query. Unfiltered queries run usearch's SIMD brute force on one
  * thread over the table's own memory; filtered ones run a JavaScript scan that checks the filter
- * before touching a vector.
+ * before touching a vector. `exclude` leaves rows out (recommendation examples).
  *
  * @example
  * const hits = exactSearch(table, unitQuery, 'cosine', 10, { label: 'shoe' });
  */
-export function exactSearch(table: VectorTable, query: Float32Array, distance: VectorDistance, k: number, filter?: SearchFilter): ScoredSlot[] {
+export function exactSearch(table: VectorTable, query: Float32Array, distance: VectorDistance, k: number, filter?: SearchFilter, exclude?: ReadonlySet<number>): ScoredSlot[] {
   if (table.size === 0) return [];
-  const accept = compileFilter(table, filter);
+  const accept = slotPredicate(table, filter, exclude);
   if (accept === undefined) return nativeScan(table, query, distance, Math.min(k, table.size));
   return scriptScan(table, query, distance, k, accept);
 }
@@ -54,34 +55,16 @@ export function scriptScan(table: VectorTable, query: Float32Array, distance: Ve
 export type SlotPredicate = ((slot: number) => boolean) | undefined;
 
 /**
- * Whether a filter restricts anything (an absent or empty filter does not).
+ * The filter as a predicate over table rows, leaving out `exclude`; undefined when nothing is filtered.
  *
  * @example
- * hasConditions({ attributes: {} }); // false
+ * const accept = slotPredicate(table, { label: 'shoe' });
  */
-export function hasConditions(filter: SearchFilter | undefined): boolean {
-  return filter?.label !== undefined || Object.keys(filter?.attributes ?? {}).length > 0;
-}
-
-/**
- * A predicate over table slots that holds where the filter matches, or undefined for no filter.
- *
- * @example
- * const accept = compileFilter(table, { label: 'shoe' });
- */
-export function compileFilter(table: VectorTable, filter: SearchFilter | undefined): SlotPredicate {
-  if (!hasConditions(filter)) return undefined;
-  const label = filter?.label;
-  const wanted = filter?.attributes ? Object.entries(filter.attributes) : [];
+export function slotPredicate(table: VectorTable, filter: SearchFilter | undefined, exclude?: ReadonlySet<number>): SlotPredicate {
+  const accept = compileFilter(filter);
+  if (accept === undefined && (exclude === undefined || exclude.size === 0)) return undefined;
   const { labels, payloads } = table;
-  return (slot) => {
-    if (label !== undefined && labels[slot] !== label) return false;
-    if (wanted.length === 0) return true;
-    const attributes = payloads[slot].attributes;
-    if (attributes === undefined) return false;
-    for (const [key, value] of wanted) if (attributes[key] !== value) return false;
-    return true;
-  };
+  return (slot) => !exclude?.has(slot) && (accept === undefined || accept(labels[slot], payloads[slot].attributes));
 }
 
 function scanDot(table: VectorTable, query: Float32Array, top: TopK, accept: SlotPredicate): void {

@@ -1,4 +1,4 @@
-import type { AttributeValue, SearchFilter, VectorPayload } from '../../core/vector-store';
+import type { AttributeCondition, AttributeValue, RangeCondition, SearchFilter, VectorPayload } from '../../core/vector-store';
 
 /** Payload key holding the caller's string id (Qdrant point ids are UUIDs). */
 export const ID_KEY = 'id';
@@ -42,25 +42,34 @@ export function fromQdrantPayload(stored: Record<string, unknown> | null | undef
 
 export type QdrantCondition =
   | { key: string; match: { value: string | number | boolean } }
-  | { key: string; range: { gte: number; lte: number } };
+  | { key: string; match: { any: string[] | number[] } }
+  | { key: string; range: RangeCondition };
+
+function toCondition(key: string, condition: AttributeCondition): QdrantCondition {
+  if (typeof condition !== 'object') {
+    if (typeof condition === 'number' && !Number.isInteger(condition)) return { key, range: { gte: condition, lte: condition } };
+    return { key, match: { value: condition } };
+  }
+  if ('any' in condition) return { key, match: { any: condition.any as string[] | number[] } };
+  const range: RangeCondition = {};
+  for (const bound of ['gt', 'gte', 'lt', 'lte'] as const) if (condition[bound] !== undefined) range[bound] = condition[bound];
+  return { key, range };
+}
 
 /**
  * Translates the port's filter into a Qdrant filter whose `must` clauses all have to hold.
  * Qdrant matches exact keywords, integers and booleans; a fractional number becomes a
- * one-point range.
+ * one-point range; `{ any }` becomes a match-any and a range a range condition.
  *
  * @example
- * toQdrantFilter({ label: 'shoe', attributes: { color: 'red' } });
- * // { must: [{ key: 'label', match: { value: 'shoe' } }, { key: 'attributes.color', match: { value: 'red' } }] }
+ * toQdrantFilter({ label: { any: ['shoe', 'bag'] }, attributes: { color: 'red', price: { lt: 50 } } });
+ * // { must: [{ key: 'label', match: { any: ['shoe', 'bag'] } }, { key: 'attributes.color', match: { value: 'red' } },
+ * //          { key: 'attributes.price', range: { lt: 50 } }] }
  */
 export function toQdrantFilter(filter: SearchFilter | undefined): { must: QdrantCondition[] } | undefined {
   const must: QdrantCondition[] = [];
-  if (filter?.label !== undefined) must.push({ key: 'label', match: { value: filter.label } });
-  for (const [name, value] of Object.entries(filter?.attributes ?? {})) {
-    const key = `attributes.${name}`;
-    if (typeof value === 'number' && !Number.isInteger(value)) must.push({ key, range: { gte: value, lte: value } });
-    else must.push({ key, match: { value } });
-  }
+  if (filter?.label !== undefined) must.push(toCondition('label', filter.label));
+  for (const [name, condition] of Object.entries(filter?.attributes ?? {})) must.push(toCondition(`attributes.${name}`, condition));
   return must.length > 0 ? { must } : undefined;
 }
 

@@ -6,14 +6,17 @@ import {
   type CollectionSpec,
   type ScrollOptions,
   type ScrollPage,
-  type SearchFilter,
+  type BatchSearchQuery,
+  type RecommendQuery,
   type SearchHit,
+  type SearchOptions,
   type VectorDistance,
   type VectorPoint,
   type VectorStore,
 } from '../../core/vector-store';
 import { createLogger } from '../../log/logger';
-import { assertIds, assertName, assertPoints, assertScrollOptions, assertSearchOptions, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertIds, assertName, assertPoints, assertSpec, assertVector, normalisePayload } from '../input-validation';
+import { assertBatch, assertRecommend, assertScrollOptions, assertSearchOptions } from '../query-validation';
 import { switchAliasActions } from './alias-actions';
 import { fromQdrantPayload, indexSchemaFor, toQdrantFilter, toQdrantPayload } from './payload-mapping';
 import { toQdrantPointId } from './point-id';
@@ -30,6 +33,15 @@ export interface QdrantVectorStoreOptions {
   retry?: { attempts?: number; baseDelayMs?: number };
   /** Per-request timeout in ms (default 30 000). */
   timeoutMs?: number;
+  /**
+   * `int8`: collections created from now on keep scalar-quantized (int8) vectors in RAM
+   * (quantile 0.99) and the float32 originals on disk; searches score with the int8 codes,
+   * oversample 2× and rescore with the originals. Default `none`.
+   */
+  quantization?: 'none' | 'int8';
+  /** Shards of each new collection (default 1) and copies of each shard (default 1). */
+  shards?: number;
+  replicationFactor?: number;
 }
 
 const DISTANCES: Record<VectorDistance, 'Cosine' | 'Dot' | 'Euclid'> = { cosine: 'Cosine', dot: 'Dot', euclid: 'Euclid' };
@@ -41,8 +53,10 @@ const log = createLogger('vector-store.qdrant');
 
 /**
  * A `VectorStore` on a Qdrant server: one collection per model version (HNSW m=16,
- * ef_construct=100), keyword indexes on `label` and typed indexes on each attribute seen,
+ * ef_construct=100, optionally int8 scalar quantization), keyword indexes on `label` and typed indexes on each attribute seen,
  * batched upserts retried with exponential backoff, and aliases switched in one atomic call.
+ * Searches, batches (`/points/query/batch`) and recommendations (Qdrant's `recommend` query,
+ * `average_vector`) all go through Qdrant's query API.
  *
  * @example
  * const store = createQdrantVectorStore({ url: 'http://localhost:6333' });
@@ -52,6 +66,13 @@ const log = createLogger('vector-store.qdrant');
 export function createQdrantVectorStore(options: QdrantVectorStoreOptions): VectorStore {
   if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
     throw new VectorStoreError(`url: must be an http(s) URL (got ${JSON.stringify(options?.url)})`, 'invalid_argument', 'url');
+  }
+  for (const field of ['shards', 'replicationFactor'] as const) {
+    const value = options[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new VectorStoreError(`${field}: must be a positive integer (got ${value})`, 'invalid_argument', field);
+  }
+  if (options.quantization !== undefined && options.quantization !== 'none' && options.quantization !== 'int8') {
+    throw new VectorStoreError(`quantization: must be 'none' or 'int8' (got ${JSON.stringify(options.quantization)})`, 'invalid_argument', 'quantization');
   }
   return new QdrantVectorStore(options);
 }
@@ -67,10 +88,14 @@ class QdrantVectorStore implements VectorStore {
   private readonly client: QdrantClient;
   private readonly batchSize: number;
   private readonly specs = new Map<string, CachedSpec>();
+  private readonly quantized: boolean;
+  private readonly searchParams?: { quantization: { rescore: boolean; oversampling: number } };
 
   constructor(private readonly options: QdrantVectorStoreOptions) {
     this.client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout: options.timeoutMs ?? 30_000, checkCompatibility: false });
     this.batchSize = options.batchSize ?? 256;
+    this.quantized = options.quantization === 'int8';
+    if (this.quantized) this.searchParams = { quantization: { rescore: true, oversampling: 2 } };
   }
 
   async createCollection(name: string, spec: CollectionSpec): Promise<void> {
@@ -80,9 +105,14 @@ class QdrantVectorStore implements VectorStore {
     if (exists) throw new VectorStoreError(`name: collection ${name} already exists`, 'conflict', 'name');
     await this.call('name', name, () =>
       this.client.createCollection(name, {
-        vectors: { size: spec.dimension, distance: DISTANCES[spec.distance] },
+        // Quantized collections keep the originals on disk (memory-mapped, read for rescoring) and
+        // only the int8 codes in RAM: that is where the memory saving comes from.
+        vectors: { size: spec.dimension, distance: DISTANCES[spec.distance], ...(this.quantized ? { on_disk: true } : {}) },
         hnsw_config: { m: 16, ef_construct: 100 },
+        shard_number: this.options.shards ?? 1,
+        replication_factor: this.options.replicationFactor ?? 1,
         optimizers_config: { default_segment_number: 2, indexing_threshold: 20_000 },
+        ...(this.quantized ? { quantization_config: { scalar: { type: 'int8' as const, quantile: 0.99, always_ram: true } } } : {}),
       }),
     );
     await this.call('name', name, () => this.client.createPayloadIndex(name, { field_name: 'label', field_schema: 'keyword', wait: true }));
@@ -135,22 +165,78 @@ class QdrantVectorStore implements VectorStore {
     }
   }
 
-  async search(collection: string, vector: Float32Array | number[], options: { k: number; filter?: SearchFilter }): Promise<SearchHit[]> {
+  async search(collection: string, vector: Float32Array | number[], options: SearchOptions): Promise<SearchHit[]> {
     assertName(collection, 'collection');
     assertVector(vector, undefined, 'vector');
     assertSearchOptions(options);
     const { spec } = await this.describe(collection);
     assertVector(vector, spec.dimension, 'vector');
     // The vector was checked above, so a refusal from Qdrant is about the filter when there is one.
-    const result = await this.call(options.filter ? 'filter' : 'vector', collection, () =>
-      this.client.query(collection, { query: Array.from(vector), limit: options.k, filter: toQdrantFilter(options.filter), with_payload: true, with_vector: false }),
-    );
+    const result = await this.call(options.filter ? 'filter' : 'vector', collection, () => this.client.query(collection, this.queryRequest(spec, Array.from(vector), options)));
+    return this.hits(spec, result.points);
+  }
+
+  async searchBatch(collection: string, queries: BatchSearchQuery[]): Promise<SearchHit[][]> {
+    assertName(collection, 'collection');
+    assertBatch(queries);
+    queries.forEach((q, i) => assertVector(q.vector, undefined, `queries[${i}].vector`));
+    const { spec } = await this.describe(collection);
+    queries.forEach((q, i) => assertVector(q.vector, spec.dimension, `queries[${i}].vector`));
+    const searches = queries.map((q) => this.queryRequest(spec, Array.from(q.vector), q));
+    const results = await this.call('queries', collection, () => this.client.queryBatch(collection, { searches }));
+    return results.map((result) => this.hits(spec, result.points));
+  }
+
+  async recommend(collection: string, query: RecommendQuery): Promise<SearchHit[]> {
+    assertName(collection, 'collection');
+    assertRecommend(query);
+    const { spec } = await this.describe(collection);
+    const examples = { positive: query.positive.map(toQdrantPointId), negative: (query.negative ?? []).map(toQdrantPointId), strategy: 'average_vector' as const };
+    try {
+      const result = await this.call('positive', collection, () => this.client.query(collection, this.queryRequest(spec, { recommend: examples }, query)));
+      return this.hits(spec, result.points);
+    } catch (error) {
+      // Qdrant refuses a query whose example is missing; say which one.
+      if (error instanceof VectorStoreError && (error.code === 'not_found' || error.code === 'invalid_argument')) await this.assertExamplesExist(collection, query);
+      throw error;
+    }
+  }
+
+  /** The body of one Qdrant query: the port's higher-is-closer threshold turned into Qdrant's terms. */
+  private queryRequest(spec: CollectionSpec, query: number[] | { recommend: object }, options: SearchOptions) {
+    const threshold = options.scoreThreshold;
+    return {
+      query: query as number[],
+      limit: options.k,
+      ...(options.offset ? { offset: options.offset } : {}),
+      // Qdrant scores Euclid as a distance: a least score of -d is a greatest distance of d.
+      ...(threshold === undefined ? {} : { score_threshold: spec.distance === 'euclid' ? -threshold : threshold }),
+      ...(this.searchParams ? { params: this.searchParams } : {}),
+      filter: toQdrantFilter(options.filter),
+      with_payload: true,
+      with_vector: false,
+    };
+  }
+
+  private hits(spec: CollectionSpec, points: { score: number; payload?: Record<string, unknown> | null }[]): SearchHit[] {
     // Qdrant scores Euclid as a distance (lower is closer); the port wants higher-is-closer.
     const sign = spec.distance === 'euclid' ? -1 : 1;
-    return result.points.map((point) => {
+    return points.map((point) => {
       const { id, payload } = fromQdrantPayload(point.payload as Record<string, unknown>);
       return { id, score: sign * point.score, payload };
     });
+  }
+
+  private async assertExamplesExist(collection: string, query: RecommendQuery): Promise<void> {
+    const sides = [['positive', query.positive], ['negative', query.negative ?? []]] as const;
+    const wanted = sides.flatMap(([, ids]) => ids.map(toQdrantPointId));
+    const found = await this.call('collection', collection, () => this.client.retrieve(collection, { ids: wanted, with_payload: false, with_vector: false }));
+    const present = new Set(found.map((p) => String(p.id)));
+    for (const [side, ids] of sides) {
+      ids.forEach((id, i) => {
+        if (!present.has(toQdrantPointId(id))) throw new VectorStoreError(`${side}[${i}]: no item ${id} in collection ${collection}`, 'not_found', `${side}[${i}]`);
+      });
+    }
   }
 
   async get(collection: string, id: string): Promise<VectorPoint | undefined> {

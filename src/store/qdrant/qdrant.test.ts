@@ -62,6 +62,16 @@ describe('toQdrantFilter and switchAliasActions', () => {
     });
   });
 
+  it('turns any-of conditions into match-any and ranges into range conditions', () => {
+    expect(toQdrantFilter({ label: { any: ['shoe', 'bag'] }, attributes: { size: { any: [1, 2] }, price: { gte: 10, lt: 50.5 } } })).toEqual({
+      must: [
+        { key: 'label', match: { any: ['shoe', 'bag'] } },
+        { key: 'attributes.size', match: { any: [1, 2] } },
+        { key: 'attributes.price', range: { gte: 10, lt: 50.5 } },
+      ],
+    });
+  });
+
   it('deletes and recreates an existing alias in one action list', () => {
     expect(switchAliasActions('catalog', 'v2', true)).toEqual([
       { delete_alias: { alias_name: 'catalog' } },
@@ -251,6 +261,52 @@ describe('Qdrant adapter over the loopback Qdrant REST server', () => {
     expect(await field(store.search('c', [1, 2, 3, 4], { k: 1 }))).toBe('vector');
     expect(await field(store.search('c', [1, 2, 3], { k: -1 }))).toBe('k');
     expect(server.requests.length).toBe(before);
+  });
+
+  it('sends offsets, thresholds (negated for Euclid), batches and average_vector recommendations to the query API', async () => {
+    await store.createCollection('e', { dimension: 2, distance: 'euclid' });
+    await store.upsert('e', [
+      { id: 'a', vector: [0, 0], payload: {} },
+      { id: 'b', vector: [1, 0], payload: {} },
+      { id: 'c', vector: [3, 0], payload: {} },
+      { id: 'd', vector: [0, 2], payload: {} },
+    ]);
+    const near = await store.search('e', [0, 0], { k: 5, offset: 1, scoreThreshold: -2.5 });
+    expect(server.find('POST', '/collections/e/points/query').at(-1)?.body).toMatchObject({ limit: 5, offset: 1, score_threshold: 2.5 });
+    expect(near.map((h) => [h.id, h.score])).toEqual([['b', -1], ['d', -2]]);
+
+    const batch = await store.searchBatch('e', [{ vector: [0, 0], k: 1 }, { vector: [3, 0], k: 2 }]);
+    expect(server.find('POST', '/collections/e/points/query/batch')[0].body.searches).toHaveLength(2);
+    expect(batch.map((hits) => hits.map((h) => h.id))).toEqual([['a'], ['c', 'b']]);
+
+    // 2·(1, 0) − (0, 2) = (2, −2): c is √5 away, a √8; the examples b and d are left out.
+    const recommended = await store.recommend('e', { positive: ['b'], negative: ['d'], k: 5 });
+    expect(server.find('POST', '/collections/e/points/query').at(-1)?.body.query).toEqual({
+      recommend: { positive: [toQdrantPointId('b')], negative: [toQdrantPointId('d')], strategy: 'average_vector' },
+    });
+    expect(recommended.map((h) => h.id)).toEqual(['c', 'a']);
+    await expect(store.recommend('e', { positive: ['b', 'zz'], k: 1 })).rejects.toMatchObject({ code: 'not_found', field: 'positive[1]' });
+  });
+
+  it('creates int8-quantized, sharded and replicated collections and rescores quantized searches when asked to', async () => {
+    const quantized = createQdrantVectorStore({ url: server.url, quantization: 'int8', shards: 3, replicationFactor: 2 });
+    await quantized.createCollection('q', { dimension: 2, distance: 'cosine' });
+    expect(server.find('PUT', '/collections/q')[0].body).toMatchObject({
+      vectors: { size: 2, distance: 'Cosine', on_disk: true },
+      shard_number: 3,
+      replication_factor: 2,
+      quantization_config: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } },
+    });
+    await quantized.upsert('q', [{ id: 'a', vector: [1, 0], payload: {} }]);
+    await quantized.search('q', [1, 0], { k: 1 });
+    expect(server.find('POST', '/collections/q/points/query')[0].body).toMatchObject({ params: { quantization: { rescore: true, oversampling: 2 } } });
+    await store.createCollection('plain', { dimension: 2, distance: 'cosine' });
+    expect(server.find('PUT', '/collections/plain')[0].body.quantization_config).toBeUndefined();
+    expect(server.find('PUT', '/collections/plain')[0].body.vectors.on_disk).toBeUndefined();
+    expect(server.find('PUT', '/collections/plain')[0].body).toMatchObject({ shard_number: 1, replication_factor: 1 });
+    expect(() => createQdrantVectorStore({ url: server.url, quantization: 'int4' as never })).toThrow(/quantization/);
+    expect(() => createQdrantVectorStore({ url: server.url, shards: 0 })).toThrow(/shards/);
+    await quantized.close();
   });
 
   it('reports health from a cheap call, and unhealthy when the server is gone', async () => {

@@ -58,7 +58,9 @@ export interface RankOptions {
   /** Best hits to skip first. */
   offset?: number;
   filter?: QdrantFilter;
-  /** Worst score kept: a least similarity, or for Euclid a greatest distance. */
+  /** Point ids left out (a recommendation's examples). */
+  exclude?: ReadonlySet<string>;
+  /** Scores must beat it: a similarity above it, or for Euclid a distance below it. */
   scoreThreshold?: number;
   withPayload: boolean;
   withVector: boolean;
@@ -75,12 +77,13 @@ export function rankPoints(collection: QdrantCollection, query: number[], option
   const euclid = collection.distance === 'Euclid';
   const scored: { point: StoredPoint; score: number }[] = [];
   for (const point of collection.points.values()) {
-    if (!matchesFilter(point.payload, options.filter)) continue;
+    if (options.exclude?.has(String(point.id)) || !matchesFilter(point.payload, options.filter)) continue;
     let score = 0;
     for (let j = 0; j < query.length; j++) score += euclid ? (query[j] - point.vector[j]) ** 2 : query[j] * point.vector[j];
     if (euclid) score = Math.sqrt(score);
+    // Qdrant keeps only scores strictly better than the threshold.
     const threshold = options.scoreThreshold;
-    if (threshold !== undefined && (euclid ? score > threshold : score < threshold)) continue;
+    if (threshold !== undefined && (euclid ? score >= threshold : score <= threshold)) continue;
     scored.push({ point, score });
   }
   scored.sort((a, b) => (euclid ? a.score - b.score : b.score - a.score));

@@ -1,4 +1,4 @@
-import type { QdrantFilter } from './point-filter';
+import { filterProblem, type QdrantFilter } from './point-filter';
 import { compareIds, pointId, rankPoints, scrollOrder, storedVector, type QdrantCollection, type QdrantDistance } from './qdrant-collection';
 
 export interface QdrantAnswer {
@@ -72,22 +72,67 @@ export function createQdrantRouter(): { route(method: string, path: string, body
     return completed();
   }
 
-  function search(collection: QdrantCollection, body: any, keys: Set<string>, vector: unknown) {
+  /** A query's vector: a plain vector, or a recommendation's `average_vector` of stored examples (left out of the results). */
+  function queryTarget(collection: QdrantCollection, query: any): { vector: unknown; exclude?: Set<string> } | QdrantAnswer {
+    if (query === null || typeof query !== 'object' || Array.isArray(query) || query.recommend === undefined) return { vector: query };
+    const { positive = [], negative = [], strategy = 'average_vector', ...extra } = query.recommend;
+    if (Object.keys(extra).length > 0) return fail(400, `Format error in JSON body: unknown field \`${Object.keys(extra)[0]}\``);
+    if (strategy !== 'average_vector') return fail(400, `strategy ${strategy} is not imitated`);
+    if (positive.length + negative.length === 0) return fail(422, 'Validation error in JSON body: [internal.query.recommend.positives, negatives: At least one positive or negative vector/id must be provided]');
+    const stored = (ids: unknown[]) => {
+      const vectors: number[][] = [];
+      for (const raw of ids) {
+        const id = pointId(raw);
+        if (id instanceof Error) return fail(400, id.message);
+        const point = collection.points.get(String(id));
+        if (point === undefined) return fail(404, `Not found: No point with id ${id} found`);
+        vectors.push(point.vector);
+      }
+      return vectors;
+    };
+    const pos = stored(positive);
+    if (!Array.isArray(pos)) return pos;
+    const neg = stored(negative);
+    if (!Array.isArray(neg)) return neg;
+    const mean = (vs: number[][]) => Array.from({ length: collection.size }, (_, j) => vs.reduce((sum, v) => sum + v[j], 0) / vs.length);
+    // Qdrant's average_vector: avg_pos + avg_pos - avg_neg, or avg_pos alone.
+    const avgPos = mean(pos);
+    const avgNeg = neg.length > 0 ? mean(neg) : undefined;
+    const vector = avgNeg === undefined ? avgPos : avgPos.map((x, j) => 2 * x - avgNeg[j]);
+    return { vector, exclude: new Set([...positive, ...negative].map((raw) => String(pointId(raw)))) };
+  }
+
+  function search(collection: QdrantCollection, body: any, keys: Set<string>, target: { vector: unknown; exclude?: Set<string> } | QdrantAnswer) {
     const extra = Object.keys(body ?? {}).find((key) => !keys.has(key));
     if (extra !== undefined) return fail(400, `Format error in JSON body: unknown field \`${extra}\``);
     if (body.limit === undefined) return fail(400, 'Format error in JSON body: missing field `limit`');
     if (!Number.isInteger(body.limit) || body.limit < 0) return fail(400, `Format error in JSON body: invalid value: ${JSON.stringify(body.limit)}, expected usize`);
     if (body.limit === 0) return fail(422, 'Validation error in JSON body: [limit: value 0 invalid, must be 1 or larger]');
-    const query = storedVector(collection, vector);
+    const malformed = filterProblem(body.filter);
+    if (malformed !== undefined) return fail(400, `Format error in JSON body: ${malformed}`);
+    if (!('vector' in target)) return target;
+    const query = storedVector(collection, target.vector);
     if (query instanceof Error) return fail(400, query.message);
     return rankPoints(collection, query, {
       limit: body.limit,
       offset: body.offset ?? undefined,
       filter: body.filter ?? undefined,
+      exclude: target.exclude,
       scoreThreshold: body.score_threshold ?? undefined,
       withPayload: body.with_payload === true,
       withVector: body.with_vector === true,
     });
+  }
+
+  function batch(collection: QdrantCollection, body: any): QdrantAnswer {
+    if (!Array.isArray(body?.searches)) return fail(400, 'Format error in JSON body: missing field `searches`');
+    const answers = [];
+    for (const one of body.searches) {
+      const hits = search(collection, one, QUERY_KEYS, queryTarget(collection, one?.query));
+      if (!Array.isArray(hits)) return hits;
+      answers.push({ points: hits });
+    }
+    return ok(answers);
   }
 
   function scroll(collection: QdrantCollection, body: any): QdrantAnswer {
@@ -128,13 +173,14 @@ export function createQdrantRouter(): { route(method: string, path: string, body
       return ok(found.map((p) => ({ id: p.id, payload: body.with_payload ? p.payload : null, vector: body.with_vector ? p.vector : null })));
     }
     if (method === 'POST' && rest === '/points/search') {
-      const hits = search(collection, body, SEARCH_KEYS, body?.vector);
+      const hits = search(collection, body, SEARCH_KEYS, { vector: body?.vector });
       return Array.isArray(hits) ? ok(hits) : hits;
     }
     if (method === 'POST' && rest === '/points/query') {
-      const hits = search(collection, body, QUERY_KEYS, body?.query);
+      const hits = search(collection, body, QUERY_KEYS, queryTarget(collection, body?.query));
       return Array.isArray(hits) ? ok({ points: hits }) : hits;
     }
+    if (method === 'POST' && rest === '/points/query/batch') return batch(collection, body);
     if (method === 'POST' && rest === '/points/scroll') return scroll(collection, body);
     return fail(404, `no route ${method} /collections/…${rest}`);
   }
