@@ -23,6 +23,8 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/collections/:collection/points/:id': 'read',
   'POST /v1/embed': 'read',
   'POST /v1/search': 'read',
+  'POST /v1/search/batch': 'read',
+  'POST /v1/recommend': 'read',
   'GET /v1/items/:id': 'read',
   'GET /v1/items': 'read',
   'GET /v1/items/:id/thumbnail': 'read',
@@ -46,6 +48,8 @@ const BODIES: Record<string, unknown> = {
   '/v1/feedback': { events: [{ type: 'label', itemId: 'a0', label: 'x' }] },
   '/v1/embed': { pixels: { width: SIDE, height: SIDE, channels: 1, data: grid(7) } },
   '/v1/search': { itemId: 'a0', k: 2 },
+  '/v1/search/batch': { searches: [{ itemId: 'a0', k: 2 }] },
+  '/v1/recommend': { positive: ['a0'], k: 2 },
   '/v1/collections/:collection/search': { vector: [1, 0, 0, 0, 0, 0, 0, 0], k: 2 },
 };
 

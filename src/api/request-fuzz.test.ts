@@ -75,6 +75,8 @@ function hintsFor(images: string[]): Hints {
       ),
     vector: fc.oneof(fc.array(finite, { minLength: 8, maxLength: 8 }), fc.array(extreme, { minLength: 8, maxLength: 8 }), fc.array(finite, { minLength: 1, maxLength: 12 })),
     itemId: ids,
+    // The docs page's static files: real ones, and names a lookup table could trip over.
+    file: fc.constantFrom('swagger-ui.css', 'swagger-ui-bundle.js', 'toString', '__proto__', '..%2Fpackage.json', 'x'),
     id: ids,
     a: ids,
     b: ids,

@@ -21,6 +21,8 @@ export function registerRecommendRoute(app: DiscernApp, ctx: RouteContext): void
     createRoute({
       method: 'post',
       path: '/v1/recommend',
+      operationId: 'recommend',
+      tags: ['search'],
       summary: 'Items like the positive examples and unlike the negative ones',
       middleware: jsonBody({ maxBytes: config.api.maxBodyBytes }),
       request: { body: { required: true, content: { 'application/json': { schema: RecommendRequestSchema } } } },

@@ -25,6 +25,8 @@ export function registerSearchBatchRoute(app: DiscernApp, ctx: RouteContext): vo
     createRoute({
       method: 'post',
       path: '/v1/search/batch',
+      operationId: 'searchBatch',
+      tags: ['search'],
       summary: 'Several searches in one request, answered with one model version',
       middleware: jsonBody({ maxBytes: config.api.maxBodyBytes }),
       request: { body: { required: true, content: { 'application/json': { schema: SearchBatchRequestSchema } } } },
