@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { edgeLog } from './src/log';
 import { buildEdge, edgeBundleSize, WORKER_SIZE_LIMITS } from './build';
 import { startEdgeServer } from './serve';
+import { closedPort } from '../test/support/closed-port';
 
 type EdgeServer = Awaited<ReturnType<typeof startEdgeServer>>;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function search(edge: EdgeServer) {
   const response = await fetch(`${edge.url}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ itemId: 'x', k: 3 }) });

@@ -5,6 +5,7 @@ import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import { createQueue } from '../queue';
 import { createModelStore, createVectorStore } from '../store';
+import { nameSettingOnInitFailure } from './name-setting-on-failure';
 
 export interface Adapters {
   queue: Queue;
@@ -24,7 +25,7 @@ export async function createAdapters(config: Config): Promise<Adapters> {
   const writes = { writeDeadlineMs: config.queue.writeDeadlineMs, lingerMs: config.queue.lingerMs };
   const queue =
     config.queue.kind === 'kafka'
-      ? createQueue({ kind: 'kafka', ...config.queue.kafka, ...writes })
+      ? nameSettingOnInitFailure(createQueue({ kind: 'kafka', ...config.queue.kafka, ...writes }), 'KAFKA_BROKERS', config.queue.kafka.brokers.join(','))
       : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue'), ...writes });
   const vectorStore =
     config.vectorStore.kind === 'qdrant'

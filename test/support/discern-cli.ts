@@ -17,11 +17,21 @@ export interface CliRun {
  * const run = await discern('eval', '--baseline', 'raw-pixels', '--data', 'fashion-mnist', '--json');
  */
 export function discern(...args: string[]): Promise<CliRun> {
+  return discernWithEnv({}, ...args);
+}
+
+/**
+ * Like {@link discern}, with settings for this run on top of the test's environment.
+ *
+ * @example
+ * const run = await discernWithEnv({ DISCERN_QUEUE: 'kafka', KAFKA_BROKERS: '127.0.0.1:1' }, 'api');
+ */
+export function discernWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [join(root, 'bin/discern.js'), ...args],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', DISCERN_BACKEND: '' }, maxBuffer: 64 << 20, timeout: 120_000 },
+      { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', DISCERN_BACKEND: '', ...env }, maxBuffer: 64 << 20, timeout: 120_000 },
       (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
