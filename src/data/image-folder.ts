@@ -1,9 +1,10 @@
-import { readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { createLogger } from '../log/logger';
 import { subsetDataset, type ImageDataset, type SubsetOptions } from './image-dataset';
 import { resolveClassSelection } from './class-list';
+import { plainImageProblem } from '../events/image-problem';
 
 export interface ImageFolderOptions extends SubsetOptions {
   /** Target height; default: the height of the most common image size. */
@@ -69,8 +70,9 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   }
 
   const skipped: SkippedImage[] = [];
-  const reject = (id: string, error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
+  const reject = async (id: string, error: unknown) => {
+    // The library's wording ("VipsJpeg: premature end of…") helps nobody; say what the file is.
+    const reason = error instanceof PlainError ? error.message : `image ${plainImageProblem(await readHead(join(dir, id)))}`;
     if (onInvalid === 'fail') throw new Error(`data: cannot decode ${join(dir, id)}: ${reason}`);
     log.warn({ file: join(dir, id), reason }, 'skipping undecodable image');
     skipped.push({ id, reason });
@@ -79,10 +81,10 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   const metadata = await mapLimit(files, concurrency, async (file) => {
     try {
       const meta = await sharp(file.path).metadata();
-      if (!meta.width || !meta.height) throw new Error('image has no size');
+      if (!meta.width || !meta.height) throw new PlainError('image has no width or height');
       return { width: meta.width, height: meta.height, gray: (meta.channels ?? 3) <= 2 };
     } catch (error) {
-      reject(file.id, error);
+      await reject(file.id, error);
       return undefined;
     }
   });
@@ -100,10 +102,10 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
       let pipeline = sharp(file.path).flatten({ background: '#000000' }).resize(width, height, { fit: 'fill' });
       pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
       const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-      if (data.length !== size) throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${channels}`);
+      if (data.length !== size) throw new PlainError(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${channels}`);
       return data;
     } catch (error) {
-      reject(file.id, error);
+      await reject(file.id, error);
       return undefined;
     }
   });
@@ -173,4 +175,19 @@ export async function listClassFolders(dir: string): Promise<string[]> {
     .sort();
   if (classNames.length === 0) throw new Error(`data: ${dir} has no class sub-folders (expected one folder of images per class)`);
   return classNames;
+}
+
+/** An error whose message is already in plain words. */
+class PlainError extends Error {}
+
+/** The first bytes of a file, enough to tell its format. */
+async function readHead(path: string): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(16);
+    const { bytesRead } = await file.read(head, 0, 16, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }

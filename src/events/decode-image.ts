@@ -1,5 +1,6 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Pixels } from './image-input';
+import { plainImageProblem } from './image-problem';
 
 /** The pixel grid a model takes. */
 export interface ImageTarget {
@@ -68,12 +69,12 @@ export async function decodeImageInput(
     const field = options.field ?? 'image';
     const bytes = Buffer.from(input.image, 'base64');
     if (bytes.length === 0) throw new ImageDecodeError(field, 'is empty');
-    return convert(sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate(), target, wantFloat, field);
+    return convert(sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate(), target, wantFloat, field, bytes);
   }
   throw new ImageDecodeError(options.field ?? 'image', 'give image or pixels');
 }
 
-async function convert(pipeline: Sharp, target: ImageTarget, wantFloat: boolean, field: string): Promise<Float32Array | Uint8Array> {
+async function convert(pipeline: Sharp, target: ImageTarget, wantFloat: boolean, field: string, encoded?: Uint8Array): Promise<Float32Array | Uint8Array> {
   let out: { data: Buffer; info: OutputInfo };
   try {
     const flat = pipeline.flatten({ background: { r: 255, g: 255, b: 255 } });
@@ -83,7 +84,9 @@ async function convert(pipeline: Sharp, target: ImageTarget, wantFloat: boolean,
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new ImageDecodeError(field, `is not a decodable PNG or JPEG image (${(error as Error).message})`, { cause: error });
+    const tooLarge = /pixel limit/i.test((error as Error).message);
+    const message = tooLarge ? `has more than ${MAX_INPUT_PIXELS} pixels` : encoded ? plainImageProblem(encoded.subarray(0, 16)) : 'could not be resized to the model input';
+    throw new ImageDecodeError(field, message, { cause: error });
   }
   const { width, height, channels } = out.info;
   if (width !== target.width || height !== target.height || channels !== target.channels) {

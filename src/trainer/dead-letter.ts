@@ -6,7 +6,7 @@ import type { ConsumedRecord, OutgoingRecord } from '../core/queue';
  * topic/partition/offset as headers (a consumer can drop repeats by source offset).
  *
  * @example
- * await queue.publish('dead-letters', [deadLetterFor(record, 'image: is not a decodable PNG or JPEG image')]);
+ * await queue.publish('dead-letters', [deadLetterFor(record, 'image: is a PNG file that is truncated or damaged, so it cannot be decoded')]);
  */
 export function deadLetterFor(record: ConsumedRecord, reason: string): OutgoingRecord {
   return {

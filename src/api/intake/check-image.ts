@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { sniffImageFormat } from '../../events/image-input';
+import { plainImageProblem } from '../../events/image-problem';
 
 /** The grid an image is decoded to while checking it (the live model's, when known). */
 export interface CheckTarget {
@@ -32,8 +33,8 @@ export async function checkImage(base64: string, options: { maxPixels: number; t
   try {
     // Only the header is read here, so no pixel limit applies yet: it is checked just below, with the size in the message.
     ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
-  } catch (error) {
-    return { code: 'invalid_image', message: `is not a decodable PNG or JPEG image (${firstLine(error)})` };
+  } catch {
+    return { code: 'invalid_image', message: plainImageProblem(bytes.subarray(0, 16)) };
   }
   if (!width || !height) return { code: 'invalid_image', message: 'declares no width or height' };
   if (width * height > options.maxPixels) {
@@ -49,12 +50,8 @@ export async function checkImage(base64: string, options: { maxPixels: number; t
       .resize(target.width, target.height, { fit: 'fill' })
       .raw()
       .toBuffer();
-  } catch (error) {
-    return { code: 'invalid_image', message: `is not a decodable PNG or JPEG image (${firstLine(error)})` };
+  } catch {
+    return { code: 'invalid_image', message: plainImageProblem(bytes.subarray(0, 16)) };
   }
   return undefined;
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0];
 }

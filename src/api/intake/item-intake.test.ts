@@ -96,7 +96,7 @@ describe('item intake against an image model', () => {
     for (const [name, bytes] of cases) {
       const body = await expectRefused(`${f.url}/v1/items`, { items: [{ id: 'ok-first', pixels: { width: SIDE, height: SIDE, channels: 1, data: grid(1) } }, { id: 'bad', image: b64(bytes) }] }, ['items.1.image']);
       expect(body.error.code, name).toBe('invalid_image');
-      expect(body.error.issues[0].message, name).toMatch(/is not a decodable PNG or JPEG image/);
+      expect(body.error.issues[0].message, name).toMatch(/^is a (PNG|JPEG) file that is truncated or damaged, so it cannot be decoded$/);
     }
   });
 
