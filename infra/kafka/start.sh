@@ -23,13 +23,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-  else
-    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-  fi
-}
+# shellcheck source=../lib/local-server.sh
+source "$here/../lib/local-server.sh"
 
 "$here/fetch.sh"
 command -v java >/dev/null || { echo "start.sh: java (JDK 17+) is required" >&2; exit 1; }

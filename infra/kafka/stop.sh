@@ -5,6 +5,9 @@
 # Usage: infra/kafka/stop.sh --dir DIR [--kill] [--grace SECONDS] [--purge]
 #   --purge  also deletes DIR afterwards.
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/local-server.sh
+source "$here/../lib/local-server.sh"
 
 dir=""; signal=TERM; grace=30; purge=0
 while [[ $# -gt 0 ]]; do
@@ -18,18 +21,6 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$dir" ]] || { echo "stop.sh: --dir is required" >&2; exit 2; }
 
-pidfile="$dir/kafka.pid"
-if [[ -f "$pidfile" ]]; then
-  pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "-$signal" "$pid" 2>/dev/null || true
-    deadline=$(( SECONDS + grace ))
-    while kill -0 "$pid" 2>/dev/null; do
-      if (( SECONDS >= deadline )); then kill -KILL "$pid" 2>/dev/null || true; fi
-      sleep 0.1
-    done
-  fi
-  rm -f "$pidfile"
-fi
+stop_pidfile "$dir/kafka.pid" "$signal" "$grace"
 
 if (( purge )); then rm -rf "$dir"; fi

@@ -23,9 +23,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+# shellcheck source=../lib/local-server.sh
+source "$here/../lib/local-server.sh"
 
 bin="$(bash "$here/find-binary.sh" || true)"
 docker_ok=0

@@ -5,6 +5,9 @@
 # Usage: infra/qdrant/stop.sh --dir DIR [--kill] [--grace SECONDS] [--purge]
 #   --purge  also deletes DIR afterwards.
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/local-server.sh
+source "$here/../lib/local-server.sh"
 
 dir=""; signal=TERM; grace=20; purge=0
 while [[ $# -gt 0 ]]; do
@@ -19,19 +22,10 @@ done
 [[ -n "$dir" ]] || { echo "stop.sh: --dir is required" >&2; exit 2; }
 
 pidfile="$dir/qdrant.pid"
-if [[ -f "$pidfile" ]]; then
-  pid="$(cat "$pidfile")"
-  if [[ "$pid" == docker:* ]]; then
-    docker kill --signal "$signal" "${pid#docker:}" >/dev/null 2>&1 || true
-  elif kill -0 "$pid" 2>/dev/null; then
-    kill "-$signal" "$pid" 2>/dev/null || true
-    deadline=$(( SECONDS + grace ))
-    while kill -0 "$pid" 2>/dev/null; do
-      if (( SECONDS >= deadline )); then kill -KILL "$pid" 2>/dev/null || true; fi
-      sleep 0.1
-    done
-  fi
+if [[ -f "$pidfile" && "$(cat "$pidfile")" == docker:* ]]; then
+  docker kill --signal "$signal" "$(cut -d: -f2 "$pidfile")" >/dev/null 2>&1 || true
   rm -f "$pidfile"
 fi
+stop_pidfile "$pidfile" "$signal" "$grace"
 
 if (( purge )); then rm -rf "$dir"; fi
