@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger';
+import { stderrTerminal } from '../log/terminal';
 
 export interface ProgressOptions {
   /** What is being counted, e.g. `steps`, `items`. */
@@ -13,7 +14,7 @@ export interface ProgressOptions {
 
 /**
  * Reports progress of a long job as periodic structured log lines with count, rate and ETA,
- * plus a one-line bar on stderr when it is a terminal.
+ * plus a one-line bar below the logs when stderr is a terminal.
  *
  * @example
  * const progress = createProgress({ unit: 'steps', total: 1000, log, message: 'training' });
@@ -23,7 +24,7 @@ export interface ProgressOptions {
 export function createProgress(options: ProgressOptions) {
   const started = Date.now();
   const interval = options.intervalMs ?? 2000;
-  const bar = process.stderr.isTTY === true && process.env.LOG_LEVEL !== 'silent';
+  const terminal = process.env.LOG_LEVEL !== 'silent' ? stderrTerminal : undefined;
   let count = 0;
   let lastReport = 0;
 
@@ -44,7 +45,7 @@ export function createProgress(options: ProgressOptions) {
       .join(' ');
     const eta = s.etaS === undefined ? '' : ` eta ${formatSeconds(s.etaS as number)}`;
     const line = `${options.message} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count}${options.total ? `/${options.total}` : ''} ${s.rate} ${options.unit}/s${eta} ${extras}`;
-    process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+    terminal!.status(line);
   }
 
   return {
@@ -54,13 +55,13 @@ export function createProgress(options: ProgressOptions) {
       if (now - lastReport >= interval) {
         lastReport = now;
         const s = snapshot(extra);
-        if (bar) drawBar(s);
+        if (terminal) drawBar(s);
         else options.log.info(s, options.message);
       }
     },
     done(extra: Record<string, unknown> = {}) {
       const s = snapshot(extra);
-      if (bar) process.stderr.write('\n');
+      terminal?.status(undefined);
       options.log.info({ ...s, done: true }, options.message);
       return s;
     },
