@@ -84,6 +84,22 @@ describe('loadImageFolder', () => {
     expect(Array.from(ds.images.subarray(0, 16))).toEqual(new Array(16).fill(90));
   });
 
+  it('loads greyscale images saved as RGB or palette PNGs with 1 channel, and a colour one keeps 3', async () => {
+    const grey = mkdtempSync(join(tmpdir(), 'image-folder-grey-rgb-'));
+    mkdirSync(join(grey, 'a'));
+    mkdirSync(join(grey, 'b'));
+    // R = G = B everywhere, stored as RGB and as a palette PNG, the way many tools save greys.
+    const pattern = Buffer.from(Array.from({ length: 16 }, (_, i) => [i * 10, i * 10, i * 10]).flat());
+    await sharp(pattern, { raw: { width: 4, height: 4, channels: 3 } }).png().toFile(join(grey, 'a', '1.png'));
+    await sharp(pattern, { raw: { width: 4, height: 4, channels: 3 } }).png({ palette: true }).toFile(join(grey, 'b', '1.png'));
+    expect((await sharp(join(grey, 'a', '1.png')).metadata()).channels).toBe(3);
+    const ds = await loadImageFolder(grey);
+    expect(ds.channels).toBe(1);
+    expect(Array.from(ds.images.subarray(0, 16))).toEqual(Array.from({ length: 16 }, (_, i) => i * 10));
+    await solid(4, 4, [200, 10, 10]).toFile(join(grey, 'b', '2.png'));
+    expect((await loadImageFolder(grey)).channels).toBe(3);
+  });
+
   it('selects classes before decoding and applies per-class limits', async () => {
     const boots = await loadImageFolder(dir, { classes: [1], channels: 3 });
     expect(boots.ids).toEqual(['boots/x.png', 'boots/y.jpeg']);

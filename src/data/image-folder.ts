@@ -94,15 +94,15 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
   const common = mostCommonSize(sizes);
   const height = options.height ?? common.height;
   const width = options.width ?? common.width;
-  const channels = options.channels ?? (sizes.every((m) => m.gray) ? 1 : 3);
-  const size = height * width * channels;
+  const decodedChannels = options.channels ?? (sizes.every((m) => m.gray) ? 1 : 3);
+  const decodedSize = height * width * decodedChannels;
 
   const pixels = await mapLimit(readable, concurrency, async (file) => {
     try {
       let pipeline = sharp(file.path).flatten({ background: '#000000' }).resize(width, height, { fit: 'fill' });
-      pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
+      pipeline = decodedChannels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
       const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-      if (data.length !== size) throw new PlainError(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${channels}`);
+      if (data.length !== decodedSize) throw new PlainError(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${decodedChannels}`);
       return data;
     } catch (error) {
       await reject(file.id, error);
@@ -110,12 +110,17 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     }
   });
 
+  // Many tools save greyscale images as RGB or palette PNGs; when every pixel of every image has
+  // R = G = B, the folder is greyscale and loads with one channel, as greyscale files do.
+  const grey = options.channels === undefined && decodedChannels === 3 && pixels.every((data) => data === undefined || isGreyRgb(data));
+  const channels = grey ? 1 : decodedChannels;
+  const size = height * width * channels;
   const kept = readable.filter((_, i) => pixels[i] !== undefined);
   const images = new Uint8Array(kept.length * size);
   let offset = 0;
   for (const data of pixels) {
     if (data === undefined) continue;
-    images.set(data, offset);
+    images.set(grey ? firstOfThree(data) : data, offset);
     offset += size;
   }
   const dataset: ImageDataset = {
@@ -190,4 +195,17 @@ async function readHead(path: string): Promise<Uint8Array> {
   } finally {
     await file.close();
   }
+}
+
+/** Whether interleaved RGB bytes hold the same value in all three channels of every pixel. */
+function isGreyRgb(data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i += 3) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) return false;
+  return true;
+}
+
+/** The first channel of interleaved RGB bytes. */
+function firstOfThree(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length / 3);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * 3];
+  return out;
 }
