@@ -33,6 +33,8 @@ export interface TorchReferenceOptions {
   threads: number;
   /** Interpreter (default `python3`). */
   python?: string;
+  /** Flags for the interpreter before the script (e.g. `['-S']`). */
+  pythonArgs?: string[];
 }
 
 /**
@@ -52,7 +54,7 @@ export async function runTorchReference(data: { images: Uint8Array; labels: Int3
     const labels = path.join(dir, 'labels.i32');
     await writeFile(images, data.images);
     await writeFile(labels, new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength));
-    const args = [script, images, labels, '--p', String(options.p), '--q', String(options.q), '--seconds', String(options.seconds), '--threads', String(options.threads)];
+    const args = [...(options.pythonArgs ?? []), script, images, labels, '--p', String(options.p), '--q', String(options.q), '--seconds', String(options.seconds), '--threads', String(options.threads)];
     let stdout: string;
     try {
       ({ stdout } = await run(options.python ?? 'python3', args, { timeout: (options.seconds + 120) * 1000, maxBuffer: 1 << 20 }));
