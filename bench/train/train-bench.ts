@@ -14,6 +14,7 @@ import type { TrainingSet } from '../../src/train/training-set';
 import { probeTransposedMatMul, type MatMulProbe } from './matmul-probe';
 import { profileTrainingStep, type StepProfile } from './step-profile';
 import { syntheticFeatures } from './synthetic-features';
+import { runTorchReference, type TorchReferenceRun } from './torch-reference';
 
 const log = createLogger('bench-train');
 const allBackends = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -27,8 +28,12 @@ const options = new Command()
   .option('--features <n>', 'feature length the head trains on (a backbone output)', positiveInt('--features'), 512)
   .option('--head-goal <n>', 'head-only samples/s to reach', positiveNumber('--head-goal'), 1000)
   .option('--backends <list>', 'backends to try, comma-separated', allBackends.join(','))
+  .option('--no-reference', 'skip the side-by-side run against PyTorch')
+  .option('--reference-seconds <s>', 'length of each TF.js and each PyTorch run of the side-by-side comparison', positiveNumber('--reference-seconds'), 10)
+  .option('--reference-rounds <n>', 'TF.js/PyTorch run pairs, interleaved so load changes hit both', positiveInt('--reference-rounds'), 2)
+  .option('--reference-threads <n>', 'threads PyTorch may use (default: all cores)', positiveInt('--reference-threads'), availableParallelism())
   .parse(process.argv)
-  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string }>();
+  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string; reference: boolean; referenceSeconds: number; referenceRounds: number; referenceThreads: number }>();
 
 const backends = options.backends.split(',').map((b) => b.trim());
 for (const b of backends) if (!(allBackends as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend '${b}'; expected some of ${allBackends.join(', ')}`);
@@ -84,6 +89,27 @@ for (const backend of backends as Backend[]) {
   }
 }
 
+// Side by side with PyTorch: the recipe's network with multi-similarity loss + miner and Adam on
+// P=5 × Q=32 batches (no input-similarity term, which PyTorch does not run), TF.js and PyTorch
+// runs alternating so that the other load on the machine weighs on both alike.
+const comparisonBackend = backends.find((b) => b !== 'cpu' && measurements.some((m) => m.backend === b && m.status === 'ok')) ?? backends.find((b) => measurements.some((m) => m.backend === b && m.status === 'ok'));
+const comparisonRecipe: TrainingRecipe = { ...defaultRecipe, classesPerBatch: 5, itemsPerClass: 32, inputSimilarity: undefined, instanceDiscrimination: undefined, augmentation: undefined };
+const comparison = { backend: comparisonBackend ?? null, tfjs: [] as Measurement[], reference: [] as TorchReferenceRun[], referenceStatus: options.reference ? 'ok' : 'skipped (--no-reference)' };
+if (comparisonBackend) {
+  await activate(comparisonBackend as Backend);
+  for (let round = 0; round < options.referenceRounds; round++) {
+    comparison.tfjs.push(await measure(comparisonBackend, 'CNN 28×28, MS loss + miner, P=5 Q=32', comparisonRecipe, imageData, options.referenceSeconds, undefined, false));
+    if (!options.reference || comparison.referenceStatus !== 'ok') continue;
+    process.stderr.write(`bench:train PyTorch reference, round ${round + 1}/${options.referenceRounds}: ${options.referenceSeconds} s on ${options.referenceThreads} threads\n`);
+    const result = await runTorchReference(images, { p: 5, q: 32, seconds: options.referenceSeconds, threads: options.referenceThreads });
+    if (result.ok) comparison.reference.push(result.run);
+    else comparison.referenceStatus = `unavailable: ${result.reason}`;
+  }
+}
+const samplesPerS = pooledRate(comparison.tfjs.map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.seconds ?? 0 })));
+const referenceSamplesPerS = pooledRate(comparison.reference.map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.seconds })));
+const ratio = samplesPerS !== null && referenceSamplesPerS !== null ? samplesPerS / referenceSamplesPerS : null;
+
 const table = measurements.map((m) => ({
   backend: m.backend,
   workload: m.workload,
@@ -113,12 +139,28 @@ const bestHead = heads.reduce<Measurement | undefined>((best, m) => (best === un
 console.log(
   `\nGoal: head-only training at ≥ ${options.headGoal} samples/s on this machine's cores — best ${bestHead ? `${Math.round(bestHead.samplesPerSecond!)} samples/s (${bestHead.backend}, batch ${bestHead.batch})` : 'none measured'}: ${bestHead && bestHead.samplesPerSecond! >= options.headGoal ? 'met' : 'missed'}`,
 );
+console.log('\nSide by side with PyTorch: same network, P=5 × Q=32 batches, multi-similarity loss + miner, Adam (runs alternate)\n');
+console.log(
+  formatTable([
+    ...comparison.tfjs.map((m, i) => ({ run: `TF.js ${m.backend} #${i + 1}`, 'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond), steps: m.steps, threads: 1 })),
+    ...comparison.reference.map((r, i) => ({ run: `PyTorch ${r.torch} #${i + 1}`, 'samples/s': Math.round(r.samplesPerS), steps: r.steps, threads: r.threads })),
+  ]),
+);
+console.log(
+  referenceSamplesPerS === null
+    ? `PyTorch reference ${comparison.referenceStatus === 'ok' ? 'not run' : comparison.referenceStatus}; TF.js ${samplesPerS === null ? 'not measured' : `${Math.round(samplesPerS)} samples/s`}`
+    : `TF.js ${Math.round(samplesPerS ?? 0)} samples/s vs PyTorch ${Math.round(referenceSamplesPerS)} samples/s: ratio ${ratio?.toFixed(2)} (goal ≥ 0.5, then 1)`,
+);
 // Other processes on the same cores slow every figure; the load average says how much.
 console.log(`bench time ${((Date.now() - benchStarted) / 1000).toFixed(0)} s; ${availableParallelism()} cores; 1-min load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
 console.log(
   JSON.stringify({
     bench: 'train',
     recipe: defaultRecipe.name,
+    samplesPerS,
+    referenceSamplesPerS,
+    ratio,
+    reference: { ...comparison, threads: options.referenceThreads },
     headGoalSamplesPerSecond: options.headGoal,
     bestHeadSamplesPerSecond: bestHead?.samplesPerSecond ?? null,
     headGoalMet: Boolean(bestHead && bestHead.samplesPerSecond! >= options.headGoal),
@@ -139,18 +181,18 @@ async function activate(backend: Backend): Promise<true | string> {
   }
 }
 
-async function measure(backend: string, workload: string, recipe: TrainingRecipe, data: TrainingSet, seconds: number, note?: string): Promise<Measurement> {
+async function measure(backend: string, workload: string, recipe: TrainingRecipe, data: TrainingSet, seconds: number, note?: string, profiled = true): Promise<Measurement> {
   const encoder = createEncoder(recipe.encoder);
   const views = recipe.instanceDiscrimination && recipe.instanceDiscrimination.weight > 0 ? 2 : 1;
   const batch = recipe.classesPerBatch * recipe.itemsPerClass * views;
-  process.stderr.write(`bench:train ${backend} / ${workload} / batch ${batch}: training for ${seconds} s, then profiling a few steps\n`);
+  process.stderr.write(`bench:train ${backend} / ${workload} / batch ${batch}: training for ${seconds} s${profiled ? ', then profiling a few steps' : ''}\n`);
   try {
     const slow = backend === 'cpu' && encoder.inputShape.length === 3;
     // Untimed first steps: kernel set-up and optimizer slots are one-off costs.
     await trainWithRecipe(recipe, data, { encoder, steps: slow ? 1 : 3, log });
     const { summary } = await trainWithRecipe(recipe, data, { encoder, maxSeconds: seconds, log });
     // On a slow backend one profiled step (kernel times only) must do.
-    const profile = await profileTrainingStep(recipe, encoder, data, { repeats: slow ? 0 : 3, warmUp: !slow });
+    const profile = profiled ? await profileTrainingStep(recipe, encoder, data, { repeats: slow ? 0 : 3, warmUp: !slow }) : undefined;
     return {
       backend,
       workload,
@@ -170,6 +212,12 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
     encoder.dispose();
     tf.disposeVariables();
   }
+}
+
+/** Samples per second over several runs together: total samples over total seconds (null when none ran). */
+function pooledRate(runs: Array<{ samples: number; seconds: number }>): number | null {
+  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+  return seconds > 0 ? runs.reduce((a, r) => a + r.samples, 0) / seconds : null;
 }
 
 function parameterCounts(encoder: Encoder): { params: number; trainableParams: number } {

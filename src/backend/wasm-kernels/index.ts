@@ -5,3 +5,4 @@ export { createConv2DBackpropInput, conv2DBackpropInputConfig } from './conv2d-b
 export { createTile, tileConfig } from './tile';
 export { unsortedSegmentSum, unsortedSegmentSumConfig } from './unsorted-segment-sum';
 export { createUntransposingMatMul, batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
+export { createMaxPoolGrad, maxPoolGradConfig } from './max-pool-grad';

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -14,6 +15,7 @@ export const missingWasmKernelConfigs: readonly tf.KernelConfig[] = [conv2DBackp
 const replacements: Record<string, (original: tf.KernelConfig | undefined) => tf.KernelConfig> = {
   [tf.Conv2DBackpropInput]: conv2DBackpropInputConfig,
   [tf.Tile]: tileConfig,
+  [tf.MaxPoolGrad]: maxPoolGradConfig,
   [tf.BatchMatMul]: batchMatMulConfig,
   [tf._FusedMatMul]: fusedMatMulConfig,
 };
@@ -21,7 +23,7 @@ const replacements: Record<string, (original: tf.KernelConfig | undefined) => tf
 const installed = new Set<tf.KernelFunc>();
 
 export interface RegisterWasmTrainingKernelsOptions {
-  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, transposed BatchMatMul/_FusedMatMul) by faster ones. Default true. */
+  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, MaxPoolGrad, transposed BatchMatMul/_FusedMatMul) by faster ones. Default true. */
   replaceSlowKernels?: boolean;
 }
 
