@@ -73,6 +73,9 @@ export const SETTINGS = [
   { name: 'REEMBED_TIMEOUT_SECONDS', default: '300', description: 'Shares no worker reports done within this time are re-embedded by the trainer itself', schema: positive },
   { name: 'MODEL_STORE_URL', default: undefined, description: 'Read model versions from this served model store (`MODEL_SERVER_PORT` of the trainer), cached in `<data dir>/model-cache`, instead of `<data dir>/models`: for API replicas and re-embed workers that share no disk with the trainer', schema: z.url().optional() },
   { name: 'MODEL_SERVER_PORT', default: undefined, description: 'When set, `discern trainer` (and `start`) serve their model versions read-only over HTTP on this port (`DISCERN_API_KEY` protects it when set)', schema: int(0, 65535).optional() },
+  { name: 'HOLDOUT_FRACTION', default: '0.1', description: 'Share of labelled items and of pair/triplet feedback held out from training (chosen by a hash of the ids, the same on every run) to score each candidate version on; 0 turns the holdout off', schema: z.coerce.number().min(0).max(0.9) },
+  { name: 'GATE_TOLERANCE', default: '0.01', description: 'A candidate version goes live only if its holdout score (MAP@R, else triplet agreement, else pair AUC) is at most this much below the live version\'s, and not below raw input', schema: z.coerce.number().min(0).max(1) },
+  { name: 'GATE_MIN_HELD_OUT', default: '50', description: 'Held-out items with a class mate (or triplets, or pairs) needed before the canary gate judges; below it every candidate passes and says so', schema: int(1) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -15,8 +15,10 @@ import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { BatchBuilder } from './batch-builder';
 import { CatalogState, type ModelInputSpec } from './catalog-state';
 import { RecordApplier, type RecordOutcome } from './record-applier';
-import { FeedbackMemory } from './feedback-memory';
-import { createPublisher, versionNumber, type HeldOutSet, type Publication, type VersionEmbedder } from './publisher';
+import type { GateOptions } from './canary-gate';
+import { createHoldout } from './holdout';
+import { HoldoutMemory } from './holdout-memory';
+import { createPublisher, versionNumber, type HeldOutSet, type Publication, type Rejection, type VersionEmbedder } from './publisher';
 import { createTrainerCheckpoints, loadCheckpointDir, type TrainerCheckpointMeta } from './trainer-checkpoint';
 import { createTrainerMetrics, type TrainerMetrics } from './trainer-metrics';
 import { deadLetterFor } from './dead-letter';
@@ -74,8 +76,12 @@ export interface OnlineTrainerConfig {
   reembedBatchSize?: number;
   /** onnxruntime threads for re-embedding (default every core). */
   reembedThreads?: number;
-  /** Held-out labelled items measured at each publication. */
+  /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;
+  /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
+  holdoutFraction?: number;
+  /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
+  gate?: GateOptions | false;
   seed?: number;
 }
 
@@ -117,6 +123,11 @@ export interface TrainerStatus {
   modelVersion?: string;
   publications: number;
   lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
+  /** Candidates the canary gate kept from going live. */
+  rejections: number;
+  lastRejection?: Rejection & { at: string };
+  /** Feedback held out from training: labelled items and constraints. */
+  heldOut: { items: number; constraints: number };
   checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
   backend: string;
   error?: string;
@@ -166,7 +177,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     alias,
     keepVersions: config.keepVersions ?? 5,
     batchSize: config.reembedBatchSize,
-    evaluation: config.evaluation,
+    evaluation: config.evaluation ?? (() => memory.heldOut.snapshot(catalog)),
+    gate: config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 }),
     log,
     metrics,
     catalogEmbedder: deps.catalogEmbedder?.(runtime),
@@ -187,13 +199,15 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     steps: 0,
     skippedSteps: 0,
     publications: 0,
+    rejections: 0,
+    heldOut: { items: 0, constraints: 0 },
     backend: tf.getBackend(),
     updatedAt: new Date().toISOString(),
   };
 
   let encoder: Encoder;
   let catalog: CatalogState;
-  let memory: FeedbackMemory;
+  let memory: HoldoutMemory;
   let builder: BatchBuilder;
   let optimizer: tf.Optimizer;
   let consumer: QueueConsumer | undefined;
@@ -265,13 +279,16 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   function buildLearner(): void {
     const input = encoder.config.input as ModelInputSpec;
     catalog = new CatalogState(input);
-    memory = new FeedbackMemory({
-      capacity: config.replaySize ?? 20_000,
-      classesPerBatch: config.classesPerBatch ?? 8,
-      itemsPerClass: config.itemsPerClass ?? 4,
-      recencyHalfLifeMs: config.recencyHalfLifeMs,
-      seed: config.seed,
-    });
+    memory = new HoldoutMemory(
+      {
+        capacity: config.replaySize ?? 20_000,
+        classesPerBatch: config.classesPerBatch ?? 8,
+        itemsPerClass: config.itemsPerClass ?? 4,
+        recencyHalfLifeMs: config.recencyHalfLifeMs,
+        seed: config.seed,
+      },
+      createHoldout({ fraction: config.holdoutFraction ?? 0.1 }),
+    );
     const lossSpec = config.loss ?? { name: 'multi-similarity' };
     const minerSpec = config.miner ?? { name: 'multi-similarity' };
     applier = new RecordApplier(catalog, memory);
@@ -395,17 +412,28 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     const signalAt = firstUnpublishedSignalAt;
     firstUnpublishedSignalAt = undefined;
     const checkpointDir = await checkpoint();
-    const publication = await publisher.publish({
+    const outcome = await publisher.publish({
       encoder,
       catalog,
       step: stepsBase + builder.steps,
       checkpointDir,
       extra: { consumed: { ...status.consumed }, trainerGroup: group },
     });
-    liveVersion = publication.version;
-    initialPublishPending = false;
     stepsSincePublish = 0;
     lastPublishAt = Date.now();
+    if (!outcome.published) {
+      // Training goes on from the rejected weights: the gate guards what users see, and more
+      // steps on more feedback usually climb back above the live version. A candidate that stays
+      // worse never goes live.
+      const { published: _, ...rejection } = outcome;
+      status.rejections++;
+      status.lastRejection = { ...rejection, at: new Date().toISOString() };
+      await writeStatus(true);
+      return;
+    }
+    const { published: _, ...publication } = outcome;
+    liveVersion = publication.version;
+    initialPublishPending = false;
     status.publications++;
     status.modelVersion = liveVersion;
     status.lastPublication = {
@@ -459,6 +487,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       labelledItems: memory?.labelledCount ?? 0,
       constraints: memory?.constraintCount ?? 0,
       classes: memory?.classCount ?? 0,
+      heldOut: { items: memory?.heldOut.labelledCount ?? 0, constraints: memory?.heldOut.constraintCount ?? 0 },
       steps: stepsBase + (builder?.steps ?? 0),
       skippedSteps: skippedBase + (builder?.skippedSteps ?? 0),
       updatedAt: new Date(now).toISOString(),
@@ -563,6 +592,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         labelledItems: memory?.labelledCount ?? 0,
         constraints: memory?.constraintCount ?? 0,
         classes: memory?.classCount ?? 0,
+        heldOut: { items: memory?.heldOut.labelledCount ?? 0, constraints: memory?.heldOut.constraintCount ?? 0 },
       });
     },
 
