@@ -11,8 +11,25 @@ export interface ModelDescription {
   current: ModelVersionInfo | null;
   publishedAt: string | null;
   metrics: Record<string, number>;
-  /** Kept versions, newest first. */
+  /** Kept versions, newest first (rejected candidates included; each with its holdout `metrics` and `extra.holdout` references). */
   history: ModelVersionInfo[];
+  /** The live version's holdout metrics beside raw input's (cosine on the model's input), as scored when it went live. */
+  holdout?: { metrics: Record<string, number>; rawInput: Record<string, number>; previousLive?: { version: string; metrics: Record<string, number> } } | null;
+  /** Candidates the canary gate kept from going live, newest first: their holdout metrics and why. */
+  rejected?: RejectedCandidate[];
+}
+
+/** A candidate version the canary gate rejected. */
+export interface RejectedCandidate {
+  id: string;
+  createdAt: string;
+  step: number;
+  reason: string;
+  metrics: Record<string, number>;
+  /** The gate's figures: the primary metric and the candidate's, the live version's and raw input's values. */
+  gate: Record<string, unknown>;
+  /** Raw input's holdout metrics, and the live version's, when it was judged. */
+  references?: Record<string, unknown>;
 }
 
 /**

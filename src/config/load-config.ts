@@ -49,6 +49,9 @@ export interface Config {
     backend: (typeof BACKENDS)[number];
     /** onnxruntime threads for re-embedding; undefined: decided by where the trainer runs. */
     threads?: number;
+    /** Share of feedback held out from training, and the canary gate judged on it. */
+    holdoutFraction: number;
+    gate: { tolerance: number; minHeldOut: number };
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -135,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       embeddingDim: v.EMBEDDING_DIM,
       backend: v.DISCERN_BACKEND,
       threads: v.TRAINER_THREADS,
+      holdoutFraction: v.HOLDOUT_FRACTION,
+      gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT },
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

@@ -79,6 +79,9 @@ export const SETTINGS = [
   { name: 'QUEUE_WRITE_DEADLINE_MS', default: '5000', description: 'Longest a write waits for the queue\'s durable acknowledgement before the request gets 503 + Retry-After and readiness reports the stalled write', schema: int(1, 600_000) },
   { name: 'QUEUE_LINGER_MS', default: '2', description: 'How long concurrent publishes may wait to share one produce request or fsync (group commit)', schema: z.coerce.number().min(0).max(1000) },
   { name: 'KAFKA_PRODUCERS', default: '1', description: 'Produce requests in flight at once, each on its own idempotent producer (Kafka)', schema: int(1, 16) },
+  { name: 'HOLDOUT_FRACTION', default: '0.1', description: 'Share of labelled items and of pair/triplet feedback held out from training (chosen by a hash of the ids, the same on every run) to score each candidate version on; 0 turns the holdout off', schema: z.coerce.number().min(0).max(0.9) },
+  { name: 'GATE_TOLERANCE', default: '0.01', description: 'A candidate version goes live only if its holdout score (MAP@R, else triplet agreement, else pair AUC) is at most this much below the live version\'s, and not below raw input', schema: z.coerce.number().min(0).max(1) },
+  { name: 'GATE_MIN_HELD_OUT', default: '50', description: 'Held-out items with a class mate (or triplets, or pairs) needed before the canary gate judges; below it every candidate passes and says so', schema: int(1) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -3,6 +3,8 @@ import type { VectorPayload, VectorPoint, VectorStore } from '../core/vector-sto
 /** Embeds rows with a published model version (onnxruntime-node in production). */
 export interface VersionEmbedder {
   embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array>;
+  /** Embeds rows with an ONNX model given as bytes (a candidate not yet stored), when the runtime can. */
+  embedModel?(onnx: Uint8Array, input: Float32Array, shape: number[]): Promise<Float32Array>;
 }
 
 export interface EmbedRowsJob {

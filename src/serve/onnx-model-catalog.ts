@@ -1,4 +1,4 @@
-import type { ModelCatalog, ModelDescription, ModelInputSpec } from '../api/model-catalog';
+import type { ModelCatalog, ModelDescription, ModelInputSpec, RejectedCandidate } from '../api/model-catalog';
 import { inputSpecFromInfo, UnknownModelVersionError } from '../api/model-catalog';
 import { versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
@@ -49,8 +49,30 @@ export function createOnnxModelCatalog(deps: { modelStore: ModelStore; vectorSto
       const liveCollection = await deps.vectorStore.resolveAlias(deps.liveAlias).catch(() => undefined);
       const liveVersion = liveCollection ? versionOfCollection(deps.liveAlias, liveCollection) : undefined;
       const current = history.find((v) => v.id === liveVersion) ?? null;
-      return { current, publishedAt: current?.createdAt ?? null, metrics: current?.metrics ?? {}, history };
+      return { current, publishedAt: current?.createdAt ?? null, metrics: current?.metrics ?? {}, history, holdout: holdoutOf(current), rejected: history.filter(isRejected).map(rejectedCandidate) };
     },
     close: () => runtime.close(),
   };
+}
+
+interface StoredHoldout {
+  raw?: Record<string, number>;
+  live?: { version: string; metrics: Record<string, number> };
+}
+
+function isRejected(info: ModelVersionInfo): boolean {
+  return (info.extra?.gate as { accepted?: boolean } | undefined)?.accepted === false;
+}
+
+/** The live version's holdout scores and the references stored with it; null when it has none. */
+function holdoutOf(info: ModelVersionInfo | null): ModelDescription['holdout'] {
+  const stored = info?.extra?.holdout as StoredHoldout | undefined;
+  if (!info?.metrics || !stored?.raw) return null;
+  return { metrics: info.metrics, rawInput: stored.raw, ...(stored.live ? { previousLive: stored.live } : {}) };
+}
+
+function rejectedCandidate(info: ModelVersionInfo): RejectedCandidate {
+  const gate = info.extra!.gate as Record<string, unknown> & { reason: string };
+  const references = info.extra?.holdout as Record<string, unknown> | undefined;
+  return { id: info.id, createdAt: info.createdAt, step: info.step, reason: gate.reason, metrics: info.metrics ?? {}, gate, ...(references ? { references } : {}) };
 }

@@ -31,11 +31,33 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   async function open(version: string): Promise<LoadedModelVersion> {
     const info = await store.get(version);
     if (!info) throw new UnknownModelVersionError(version);
-    const session = await ort.InferenceSession.create(await store.onnx(version), {
+    const session = await createSession(await store.onnx(version));
+    return { info, session };
+  }
+
+  function createSession(onnx: Uint8Array): Promise<ort.InferenceSession> {
+    return ort.InferenceSession.create(onnx, {
       intraOpNumThreads: options.threads ?? Number(process.env.ORT_THREADS ?? 1),
       graphOptimizationLevel: 'all',
     });
-    return { info, session };
+  }
+
+  /** Runs `shape[0]` rows through `session` in batches; returns them row-major (`dim` per row, or as the model says). */
+  async function run(session: ort.InferenceSession, input: Float32Array, shape: number[], dim?: number): Promise<Float32Array> {
+    const n = shape[0];
+    const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+    let out: Float32Array | undefined = dim !== undefined ? new Float32Array(n * dim) : undefined;
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const feeds = {
+        [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
+      };
+      const result = await session.run(feeds);
+      const data = result[session.outputNames[0]].data as Float32Array;
+      out ??= new Float32Array(n * (data.length / rows));
+      out.set(data, start * (data.length / rows));
+    }
+    return out ?? new Float32Array(0);
   }
 
   function load(version: string): Promise<LoadedModelVersion> {
@@ -60,23 +82,26 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
   async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
     const { info, session } = await load(version);
-    const n = shape[0];
-    const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
-    const out = new Float32Array(n * info.embeddingDim);
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      const feeds = {
-        [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
-      };
-      const result = await session.run(feeds);
-      out.set(result[session.outputNames[0]].data as Float32Array, start * info.embeddingDim);
+    return run(session, input, shape, info.embeddingDim);
+  }
+
+  /**
+   * Embeds rows with an ONNX model that is not (yet) a stored version, e.g. a candidate scored
+   * before it may be published; the session is released afterwards.
+   */
+  async function embedModel(onnx: Uint8Array, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    const session = await createSession(onnx);
+    try {
+      return await run(session, input, shape);
+    } finally {
+      await session.release();
     }
-    return out;
   }
 
   return {
     load,
     embed,
+    embedModel,
     async close() {
       const entries = [...cache.values()];
       cache.clear();

@@ -155,7 +155,7 @@ describe('trainer crash recovery (child process, kill -9, embedded queue)', () =
     expect(final.duplicates).toBe(1);
     expect(final.applied).toEqual({ items: accepted.items - 3, feedback: accepted.feedback - 2 });
     expect(final.embeddableItems).toBe(liveItems);
-    expect(final.labelledItems).toBe(250);
+    expect(final.labelledItems + final.heldOut.items).toBe(250);
     expect(final.steps).toBeGreaterThanOrEqual(atKill.checkpoint!.step);
     expect(settled.modelVersion).toBeDefined();
 

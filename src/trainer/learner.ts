@@ -3,7 +3,8 @@ import { createLoss, createMiner } from '../dml/registry';
 import type { Encoder } from '../encoder/encoder';
 import { BatchBuilder } from './batch-builder';
 import { CatalogState, type ModelInputSpec } from './catalog-state';
-import { FeedbackMemory } from './feedback-memory';
+import { createHoldout } from './holdout';
+import { HoldoutMemory } from './holdout-memory';
 import { RecordApplier } from './record-applier';
 
 export interface LearnerOptions {
@@ -15,12 +16,15 @@ export interface LearnerOptions {
   constraintsPerBatch?: number;
   recencyHalfLifeMs?: number;
   seed?: number;
+  /** Share of labelled items and constraints held out from training (default 0.1; 0: none). */
+  holdoutFraction?: number;
 }
 
 /** What the trainer learns with: the catalog, the replay memory, the record applier over both, and the batch builder. */
 export interface Learner {
   catalog: CatalogState;
-  memory: FeedbackMemory;
+  /** The replay memory; held-out feedback goes to `memory.heldOut`, never to batches. */
+  memory: HoldoutMemory;
   applier: RecordApplier;
   builder: BatchBuilder;
 }
@@ -35,13 +39,16 @@ export interface Learner {
  */
 export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options: LearnerOptions = {}): Learner {
   const catalog = new CatalogState(encoder.config.input as ModelInputSpec);
-  const memory = new FeedbackMemory({
-    capacity: options.replaySize ?? 20_000,
-    classesPerBatch: options.classesPerBatch ?? 8,
-    itemsPerClass: options.itemsPerClass ?? 4,
-    recencyHalfLifeMs: options.recencyHalfLifeMs,
-    seed: options.seed,
-  });
+  const memory = new HoldoutMemory(
+    {
+      capacity: options.replaySize ?? 20_000,
+      classesPerBatch: options.classesPerBatch ?? 8,
+      itemsPerClass: options.itemsPerClass ?? 4,
+      recencyHalfLifeMs: options.recencyHalfLifeMs,
+      seed: options.seed,
+    },
+    createHoldout({ fraction: options.holdoutFraction ?? 0.1 }),
+  );
   const lossSpec = options.loss ?? { name: 'multi-similarity' };
   const minerSpec = options.miner ?? { name: 'multi-similarity' };
   const builder = new BatchBuilder({

@@ -121,7 +121,11 @@ describe('online trainer (embedded queue, embedded vector store, onnxruntime-nod
     expect(after.mean).toBeGreaterThan(before.mean + 0.5);
     expect(status.consumed).toEqual({ items: n, feedback: feedback.length });
     expect(status.duplicates).toBe(1);
-    expect(status.labelledItems).toBe(300);
+    // About a tenth of the labels is held out from training to score each candidate on.
+    expect(status.labelledItems + status.heldOut.items).toBe(300);
+    expect(status.heldOut.items).toBeGreaterThan(10);
+    expect(status.heldOut.items).toBeLessThan(60);
+    expect(status.lastPublication!.metrics!.heldOutItems).toBe(status.heldOut.items);
     expect(status.steps).toBeGreaterThan(0);
     expect(status.lastPublication!.items).toBe(n);
     const file = JSON.parse(await readFile(join(dir, 'trainer-status.json'), 'utf8')) as TrainerStatus;

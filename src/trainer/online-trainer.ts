@@ -11,6 +11,7 @@ import type { Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createCatalogEmbedder } from './catalog-embedder';
+import type { GateOptions } from './canary-gate';
 import { createLearner, type Learner } from './learner';
 import { PublicationCadence } from './publication-cadence';
 import { createPublisher, versionNumber, type HeldOutSet, type VersionEmbedder } from './publisher';
@@ -77,8 +78,12 @@ export interface OnlineTrainerConfig {
   reembedBatchSize?: number;
   /** onnxruntime threads for re-embedding (default every core). */
   reembedThreads?: number;
-  /** Held-out labelled items measured at each publication. */
+  /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;
+  /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
+  holdoutFraction?: number;
+  /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
+  gate?: GateOptions | false;
   seed?: number;
 }
 
@@ -135,7 +140,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     alias,
     keepVersions: config.keepVersions ?? 5,
     batchSize: config.reembedBatchSize,
-    evaluation: config.evaluation,
+    // Publications happen only once the learner exists (after start).
+    evaluation: config.evaluation ?? (() => learner!.memory.heldOut.snapshot(learner!.catalog)),
+    gate: config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 }),
     log,
     metrics,
     catalogEmbedder: deps.catalogEmbedder?.(runtime),
@@ -173,6 +180,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       labelledItems: learner?.memory.labelledCount ?? 0,
       constraints: learner?.memory.constraintCount ?? 0,
       classes: learner?.memory.classCount ?? 0,
+      heldOut: { items: learner?.memory.heldOut.labelledCount ?? 0, constraints: learner?.memory.heldOut.constraintCount ?? 0 },
       steps: stepsBase + (learner?.builder.steps ?? 0),
       skippedSteps: skippedBase + (learner?.builder.skippedSteps ?? 0),
     };
@@ -218,15 +226,26 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   async function publish(current: Learner): Promise<void> {
     const signalAt = cadence.publishing();
     const checkpointDir = await checkpoint(current);
-    const publication = await publisher.publish({
+    const outcome = await publisher.publish({
       encoder,
       catalog: current.catalog,
       step: stepsBase + current.builder.steps,
       checkpointDir,
       extra: { consumed: { ...status.consumed }, trainerGroup: group },
     });
-    liveVersion = publication.version;
     cadence.published(Date.now());
+    if (!outcome.published) {
+      // Training goes on from the rejected weights: the gate guards what users see, and more
+      // steps on more feedback usually climb back above the live version. A candidate that stays
+      // worse never goes live.
+      const { published: _, ...rejection } = outcome;
+      status.rejections++;
+      status.lastRejection = { ...rejection, at: new Date().toISOString() };
+      await writeStatus(true);
+      return;
+    }
+    const { published: _, ...publication } = outcome;
+    liveVersion = publication.version;
     status.publications++;
     status.modelVersion = liveVersion;
     status.lastPublication = {

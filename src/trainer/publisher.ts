@@ -4,21 +4,33 @@ import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 import type { VectorDistance, VectorStore } from '../core/vector-store';
 import type { Encoder } from '../encoder/encoder';
 import { isModelVersionId, nextModelVersionId } from '../core/model-version-id';
-import { evaluateEmbeddings } from '../eval/evaluate-embeddings';
 import type { Logger } from '../log/logger';
 import { exportToOnnx } from '../onnx/export-to-onnx';
 import { createLocalCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../reembed/catalog-embedder';
 import type { VersionEmbedder } from '../reembed/embed-rows';
 import type { ShareItem } from '../reembed/reembed-task';
 import type { CatalogState } from './catalog-state';
+import { judgeCandidate, type GateOptions, type GateVerdict, type HoldoutMetrics } from './canary-gate';
+import { scoreHoldout } from './holdout-score';
 import type { TrainerMetrics } from './trainer-metrics';
 
 export type { VersionEmbedder };
 
-/** Labelled items never trained on, to measure each version (inputs row-major in the model's layout). */
+/**
+ * Feedback never trained on, to measure each version: `inputs` holds rows in the model's layout;
+ * the first `labels.length` rows are labelled items, and `pairs`/`triplets` name rows by index.
+ */
 export interface HeldOutSet {
   inputs: Float32Array;
   labels: Int32Array;
+  pairs?: { a: Int32Array; b: Int32Array; similar: Uint8Array };
+  triplets?: { anchor: Int32Array; positive: Int32Array; negative: Int32Array };
+}
+
+/** Holdout scores stored with each version (`extra.holdout`): raw input's and the then-live version's. */
+export interface HoldoutReferences {
+  raw: HoldoutMetrics;
+  live?: { version: string; metrics: HoldoutMetrics };
 }
 
 export interface PublisherOptions {
@@ -33,7 +45,10 @@ export interface PublisherOptions {
   batchSize?: number;
   /** Distance of the catalog collections (default cosine: embeddings are unit vectors). */
   distance?: VectorDistance;
-  evaluation?: HeldOutSet;
+  /** The holdout each candidate is scored on (a function: read at each publication, as it grows). */
+  evaluation?: HeldOutSet | (() => HeldOutSet);
+  /** The canary gate; absent: every candidate goes live (its holdout scores are still recorded). */
+  gate?: GateOptions;
   log: Logger;
   metrics?: TrainerMetrics;
   /**
@@ -64,7 +79,20 @@ export interface Publication {
   metrics?: Record<string, number>;
   /** When re-embedding was spread over workers: shares in all, by workers, by the trainer. */
   shares?: { total: number; byWorkers: number; byTrainer: number };
+  /** The gate's verdict, when a gate is set and a holdout exists. */
+  gate?: GateVerdict;
 }
+
+/** A candidate the gate kept from going live: stored with its scores, never re-embedded. */
+export interface Rejection {
+  version: string;
+  reason: string;
+  metrics: HoldoutMetrics;
+  gate: GateVerdict;
+}
+
+/** What `publish()` did: published a version, or kept a rejected candidate out. */
+export type PublishOutcome = ({ published: true } & Publication) | ({ published: false } & Rejection);
 
 /**
  * Publishes model versions: exports the encoder (trunk + head) to ONNX, stores it with its
@@ -97,22 +125,52 @@ export function createPublisher(options: PublisherOptions) {
     return nextModelVersionId(ids);
   }
 
-  async function evaluate(encoder: Encoder): Promise<Record<string, number> | undefined> {
-    const held = options.evaluation;
+  /**
+   * Scores the candidate (its ONNX export, through the runtime that will serve it), the live
+   * version and raw input on the current holdout; undefined without a holdout.
+   */
+  async function evaluate(encoder: Encoder, onnx: Uint8Array): Promise<{ candidate: HoldoutMetrics; references: HoldoutReferences } | undefined> {
+    const held = typeof options.evaluation === 'function' ? options.evaluation() : options.evaluation;
     if (!held) return undefined;
-    const n = held.labels.length;
     const rowSize = encoder.inputShape.reduce((a, b) => a * b, 1);
+    const rows = held.inputs.length / rowSize;
+    const shape = [rows, ...encoder.inputShape];
+    if (rows === 0) {
+      const empty = { heldOutItems: 0, heldOutQueries: 0 };
+      return { candidate: empty, references: { raw: empty } };
+    }
+    const candidateVectors = runtime.embedModel ? await runtime.embedModel(onnx, held.inputs, shape) : embedWithTf(encoder, held.inputs, rows);
+    const candidate = await scoreHoldout(candidateVectors, encoder.dim, held);
+    const raw = await scoreHoldout(held.inputs, rowSize, held);
+    const liveVersion = await currentLiveVersion();
+    let live: HoldoutReferences['live'];
+    if (liveVersion) {
+      try {
+        const vectors = await runtime.embed(liveVersion, held.inputs, shape);
+        live = { version: liveVersion, metrics: await scoreHoldout(vectors, vectors.length / rows, held) };
+      } catch (error) {
+        log.warn({ err: error, liveVersion }, 'could not score the live version on the holdout');
+      }
+    }
+    return { candidate, references: { raw, ...(live ? { live } : {}) } };
+  }
+
+  function embedWithTf(encoder: Encoder, inputs: Float32Array, n: number): Float32Array {
     const out = new Float32Array(n * encoder.dim);
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
-      const x = tf.tensor(held.inputs.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...encoder.inputShape]);
+      const rowSize = inputs.length / n;
+      const x = tf.tensor(inputs.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...encoder.inputShape]);
       const e = encoder.embed(x);
       out.set(e.dataSync(), start * encoder.dim);
       tf.dispose([x, e]);
     }
-    const { mapAtRByClass, ...overall } = await evaluateEmbeddings(out, encoder.dim, held.labels);
-    const perClass = Object.entries(mapAtRByClass).map(([label, value]) => [`mapAtR.class${label}`, value] as const);
-    return { ...overall, ...Object.fromEntries(perClass) };
+    return out;
+  }
+
+  async function currentLiveVersion(): Promise<string | undefined> {
+    const live = await vectorStore.resolveAlias(alias);
+    return live ? versionOfCollection(alias, live) : undefined;
   }
 
   async function reembed(version: string, collection: string, catalog: CatalogState): Promise<CatalogEmbedding> {
@@ -127,8 +185,12 @@ export function createPublisher(options: PublisherOptions) {
   async function pruneOldVersions(): Promise<string[]> {
     const live = await vectorStore.resolveAlias(alias);
     const liveVersion = live ? versionOfCollection(alias, live) : undefined;
-    const versions = (await modelStore.list()).map((v) => v.id).sort((a, b) => versionNumber(a) - versionNumber(b));
-    const kept = new Set(versions.slice(-options.keepVersions));
+    const infos = (await modelStore.list()).sort((a, b) => versionNumber(a.id) - versionNumber(b.id));
+    const versions = infos.map((v) => v.id);
+    // Rejected candidates are kept apart, so a run of rejections cannot push out versions that went live.
+    const rejected = infos.filter(isRejected).map((v) => v.id);
+    const published = versions.filter((id) => !rejected.includes(id));
+    const kept = new Set([...published.slice(-options.keepVersions), ...rejected.slice(-options.keepVersions)]);
     if (liveVersion) kept.add(liveVersion);
     const newestKept = Math.max(0, ...[...kept].map(versionNumber));
     const deleted: string[] = [];
@@ -146,12 +208,15 @@ export function createPublisher(options: PublisherOptions) {
     return deleted;
   }
 
-  async function publish(request: PublishRequest): Promise<Publication> {
+  async function publish(request: PublishRequest): Promise<PublishOutcome> {
     const { encoder, catalog } = request;
     const version = await nextVersion();
     const collection = collectionForVersion(alias, version);
     const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }, { docString: `discern model ${version}` });
-    const metrics = await evaluate(encoder);
+    // Scored before anything is re-embedded: a rejected candidate costs one pass over the holdout only.
+    const scored = await evaluate(encoder, onnx);
+    const metrics = scored?.candidate;
+    const gate = scored && options.gate ? judgeCandidate({ candidate: scored.candidate, live: scored.references.live?.metrics, raw: scored.references.raw }, options.gate) : undefined;
     const input = catalog.inputSpec as Record<string, number>;
     const info: ModelVersionInfo = {
       id: version,
@@ -160,9 +225,21 @@ export function createPublisher(options: PublisherOptions) {
       embeddingDim: encoder.dim,
       input: { ...input },
       ...(metrics ? { metrics } : {}),
-      extra: { encoder: encoder.config, backend: tf.getBackend(), ...request.extra },
+      extra: {
+        encoder: encoder.config,
+        backend: tf.getBackend(),
+        ...request.extra,
+        ...(scored ? { holdout: scored.references } : {}),
+        ...(gate ? { gate } : {}),
+      },
     };
     await modelStore.put(info, onnx, request.checkpointDir);
+    if (gate && !gate.accepted) {
+      options.metrics?.candidatesRejected.inc();
+      log.warn({ version, step: request.step, reason: gate.reason, primary: gate.primary, candidate: gate.candidate, live: gate.live, raw: gate.raw }, 'candidate rejected by the canary gate; not published');
+      await pruneOldVersions();
+      return { published: false, version, reason: gate.reason, metrics: metrics!, gate };
+    }
     await vectorStore.createCollection(collection, { dimension: encoder.dim, distance: options.distance ?? 'cosine' });
     const started = performance.now();
     const { items, skipped, shares } = await reembed(version, collection, catalog);
@@ -171,16 +248,45 @@ export function createPublisher(options: PublisherOptions) {
     options.metrics?.reembedSeconds.observe(reembedSeconds);
     options.metrics?.publications.inc();
     options.metrics?.modelVersion.set(versionNumber(version));
+    if (scored) exportHoldoutGauges(scored.candidate, scored.references.raw);
     const itemsPerSecond = reembedSeconds > 0 ? items / reembedSeconds : 0;
-    log.info({ version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), step: request.step, metrics, shares }, 'published model version');
+    log.info({ version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), step: request.step, metrics, gate: gate?.reason, shares }, 'published model version');
     await pruneOldVersions();
-    return { version, collection, items, skipped, reembedSeconds, itemsPerSecond, ...(metrics ? { metrics } : {}), ...(shares ? { shares } : {}) };
+    return {
+      published: true,
+      version,
+      collection,
+      items,
+      skipped,
+      reembedSeconds,
+      itemsPerSecond,
+      ...(metrics ? { metrics } : {}),
+      ...(shares ? { shares } : {}),
+      ...(gate ? { gate } : {}),
+    };
+  }
+
+  function exportHoldoutGauges(live: HoldoutMetrics, raw: HoldoutMetrics): void {
+    const gauge = options.metrics?.holdoutScore;
+    if (!gauge) return;
+    gauge.reset();
+    for (const [reference, scores] of [['live', live], ['raw_input', raw]] as const) {
+      for (const metric of GAUGED_METRICS) if (scores[metric] !== undefined) gauge.set({ version: reference, metric }, scores[metric]);
+    }
   }
 
   return { publish, nextVersion, pruneOldVersions };
 }
 
 export type Publisher = ReturnType<typeof createPublisher>;
+
+/** Holdout metrics exported as gauges (per-class MAP@R stays in `/v1/model`). */
+const GAUGED_METRICS = ['mapAtR', 'recallAt1', 'pairAuc', 'tripletAgreement', 'heldOutItems', 'heldOutQueries', 'heldOutPairs', 'heldOutTriplets'];
+
+/** Whether a stored version is a candidate the canary gate rejected. */
+export function isRejected(info: ModelVersionInfo): boolean {
+  return (info.extra?.gate as GateVerdict | undefined)?.accepted === false;
+}
 
 /** `v000012` → 12; anything else → 0. */
 export function versionNumber(id: string): number {

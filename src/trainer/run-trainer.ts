@@ -67,6 +67,8 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
       reembedThreads: t.threads,
+      holdoutFraction: t.holdoutFraction,
+      gate: t.gate,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },

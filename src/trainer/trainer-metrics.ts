@@ -29,6 +29,13 @@ export function createTrainerMetrics(registry: Registry = new Registry()) {
       registers,
     }),
     publications: new Counter({ name: 'discern_trainer_publications_total', help: 'Model versions published', registers }),
+    candidatesRejected: new Counter({ name: 'discern_trainer_candidates_rejected_total', help: 'Candidate versions the canary gate kept from going live', registers }),
+    holdoutScore: new Gauge({
+      name: 'discern_trainer_holdout_score',
+      help: 'Holdout metrics of the live version (version="live") and of raw input (version="raw_input") when the live version was published',
+      labelNames: ['version', 'metric'] as const,
+      registers,
+    }),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
 import type { TopicName, TopicPartitionOffset } from '../core/queue';
-import type { Publication } from './publisher';
+import type { Publication, Rejection } from './publisher';
 
 export type ConsumedTopic = Extract<TopicName, 'items' | 'feedback'>;
 type PerTopic = Record<ConsumedTopic, number>;
@@ -28,6 +28,11 @@ export interface TrainerStatus {
   modelVersion?: string;
   publications: number;
   lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
+  /** Candidates the canary gate kept from going live. */
+  rejections: number;
+  lastRejection?: Rejection & { at: string };
+  /** Feedback held out from training: labelled items and constraints. */
+  heldOut: { items: number; constraints: number };
   checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
   backend: string;
   error?: string;
@@ -35,7 +40,7 @@ export interface TrainerStatus {
 }
 
 /** The counters of the catalog, memory and learner, read when the status is shown. */
-export type LiveCounts = Pick<TrainerStatus, 'catalogItems' | 'embeddableItems' | 'labelledItems' | 'constraints' | 'classes' | 'steps' | 'skippedSteps'>;
+export type LiveCounts = Pick<TrainerStatus, 'catalogItems' | 'embeddableItems' | 'labelledItems' | 'constraints' | 'classes' | 'heldOut' | 'steps' | 'skippedSteps'>;
 
 /**
  * The status of a trainer that has consumed nothing yet.
@@ -60,6 +65,8 @@ export function initialTrainerStatus(): TrainerStatus {
     steps: 0,
     skippedSteps: 0,
     publications: 0,
+    rejections: 0,
+    heldOut: { items: 0, constraints: 0 },
     backend: tf.getBackend(),
     updatedAt: new Date().toISOString(),
   };
