@@ -35,6 +35,8 @@ export interface Config {
     replaySize: number;
     embeddingDim: number;
     backend: (typeof BACKENDS)[number];
+    /** Parallel onnxruntime sessions for re-embedding (0: one per available core). */
+    reembedSessions: number;
   };
 }
 
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       replaySize: v.REPLAY_SIZE,
       embeddingDim: v.EMBEDDING_DIM,
       backend: v.DISCERN_BACKEND,
+      reembedSessions: v.REEMBED_SESSIONS,
     },
   };
 }

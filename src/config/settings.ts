@@ -57,6 +57,7 @@ export const SETTINGS = [
   { name: 'UNKNOWN_ITEM_IDS', default: 'reject', description: '`reject`: feedback, and items without image, pixels or vector, naming an id that is neither indexed nor recently accepted by this API get 400, once the trainer has applied every item record; `accept` turns the check off (the trainer dead-letters what it cannot apply)', schema: z.enum(['reject', 'accept']) },
   { name: 'RECENT_ITEMS_KEPT', default: '200000', description: 'Item writes the API remembers (for item status and id checks before the trainer indexes them)', schema: int(1) },
   { name: 'DEAD_LETTERS_KEPT', default: '100000', description: 'Newest dead letters the API keeps in memory for `GET /v1/dead-letters` and item status', schema: int(1) },
+  { name: 'REEMBED_SESSIONS', default: '0', description: 'Single-threaded onnxruntime sessions that embed the catalog side by side when the trainer publishes a version or indexes new items; 0: one per available core', schema: int(0, 256) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -4,6 +4,8 @@ import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 export interface LoadedModelVersion {
   info: ModelVersionInfo;
   session: ort.InferenceSession;
+  /** `session` and the extra sessions of `parallelSessions`, which large embeds spread their batches over. */
+  sessions: ort.InferenceSession[];
 }
 
 export interface ModelRuntimeOptions {
@@ -13,6 +15,12 @@ export interface ModelRuntimeOptions {
   batchSize?: number;
   /** onnxruntime intra-op threads per session (default `ORT_THREADS`, else 1: serving favours many small calls). */
   threads?: number;
+  /**
+   * Sessions per version that run batches of one large `embed` at the same time (default 1).
+   * On 2 shared cores two single-threaded sessions embedded about 1.6× as fast as one session
+   * with two intra-op threads, whose threads spin-wait for each other while the cores are busy.
+   */
+  parallelSessions?: number;
 }
 
 /**
@@ -31,11 +39,13 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   async function open(version: string): Promise<LoadedModelVersion> {
     const info = await store.get(version);
     if (!info) throw new UnknownModelVersionError(version);
-    const session = await ort.InferenceSession.create(await store.onnx(version), {
+    const bytes = await store.onnx(version);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: options.threads ?? Number(process.env.ORT_THREADS ?? 1),
       graphOptimizationLevel: 'all',
-    });
-    return { info, session };
+    };
+    const sessions = await Promise.all(Array.from({ length: Math.max(1, options.parallelSessions ?? 1) }, () => ort.InferenceSession.create(bytes, sessionOptions)));
+    return { info, session: sessions[0], sessions };
   }
 
   function load(version: string): Promise<LoadedModelVersion> {
@@ -52,25 +62,34 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
       const oldest = cache.keys().next().value as string;
       const evicted = cache.get(oldest);
       cache.delete(oldest);
-      void evicted?.then((m) => m.session.release()).catch(() => undefined);
+      void evicted?.then((m) => releaseAll(m)).catch(() => undefined);
     }
     return entry;
   }
 
   /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
   async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
-    const { info, session } = await load(version);
+    const { info, sessions } = await load(version);
     const n = shape[0];
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
     const out = new Float32Array(n * info.embeddingDim);
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = Math.min(batchSize, n - start);
-      const feeds = {
-        [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
-      };
-      const result = await session.run(feeds);
-      out.set(result[session.outputNames[0]].data as Float32Array, start * info.embeddingDim);
+    // Each session takes the next batch as soon as it is free; small inputs use one session.
+    const rowsPerCall = Math.min(batchSize, Math.max(1, Math.ceil(n / sessions.length)));
+    let next = 0;
+    async function drain(session: ort.InferenceSession): Promise<void> {
+      while (next < n) {
+        const start = next;
+        const rows = Math.min(rowsPerCall, n - start);
+        next += rows;
+        const feeds = {
+          [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
+        };
+        const result = await session.run(feeds);
+        out.set(result[session.outputNames[0]].data as Float32Array, start * info.embeddingDim);
+      }
     }
+    const busy = n <= rowsPerCall ? sessions.slice(0, 1) : sessions;
+    await Promise.all(busy.map(drain));
     return out;
   }
 
@@ -80,9 +99,13 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
     async close() {
       const entries = [...cache.values()];
       cache.clear();
-      await Promise.all(entries.map((e) => e.then((m) => m.session.release()).catch(() => undefined)));
+      await Promise.all(entries.map((e) => e.then((m) => releaseAll(m)).catch(() => undefined)));
     },
   };
+}
+
+async function releaseAll(loaded: LoadedModelVersion): Promise<void> {
+  await Promise.all(loaded.sessions.map((s) => s.release()));
 }
 
 export type OnnxModelRuntime = ReturnType<typeof createOnnxModelRuntime>;

@@ -71,6 +71,8 @@ export interface OnlineTrainerConfig {
   replayPartitions?: number;
   /** Rows per re-embedding call (default 512). */
   reembedBatchSize?: number;
+  /** Single-threaded onnxruntime sessions that embed batches side by side (default: one per available core). */
+  reembedSessions?: number;
   /** Held-out labelled items measured at each publication. */
   evaluation?: HeldOutSet;
   seed?: number;
@@ -111,6 +113,8 @@ export interface TrainerStatus {
   lastLoss?: number;
   modelVersion?: string;
   publications: number;
+  /** The last poll came back full: a backlog (e.g. a seeded catalog) is being read, and training and publishing wait for it. */
+  backlogged?: boolean;
   lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
   checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
   backend: string;
@@ -150,8 +154,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  // Re-embedding the whole catalog is one big batch job: give it every core.
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: availableParallelism() });
+  // Re-embedding the whole catalog is one big batch job: give it every core, as one
+  // single-threaded session per core (faster than intra-op threads on busy cores).
+  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: config.reembedSessions ?? availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const statusPath = join(config.dataDir, 'trainer-status.json');
   const publisher = createPublisher({
@@ -211,6 +216,12 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let skippedBase = 0;
   let stopping = false;
   let loop: Promise<void> | undefined;
+  /**
+   * The last poll came back full: records are queued behind it (a seeded or bulk-loaded catalog).
+   * Until they are read, new items go live one batch at a time with the live version, and
+   * training and publishing wait, so a growing catalog is not re-embedded again and again.
+   */
+  let backlogged = false;
 
   const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -462,6 +473,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       const busy = trainingBudget > 0 || initialPublishPending;
       const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
       if (records.length > 0) await applyRecords(records);
+      backlogged = records.length >= pollMaxRecords && !initialPublishPending;
+      status.backlogged = backlogged;
       if (!replayCaughtUp()) {
         status.phase = 'replaying';
         await writeStatus();
@@ -471,9 +484,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.phase = 'running';
         log.info({ consumed: status.consumed, catalogItems: catalog.size, labelled: memory.labelledCount, constraints: memory.constraintCount }, 'caught up with the checkpoint; training on new records');
       }
-      if (trainingBudget > 0) await train();
+      if (trainingBudget > 0 && !backlogged) await train();
       const now = Date.now();
-      if (publishDue(now)) await publish();
+      if (!backlogged && publishDue(now)) await publish();
       else if (checkpointDue(now)) await checkpoint();
       await writeStatus();
     }

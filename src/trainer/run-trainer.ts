@@ -59,6 +59,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
       stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
+      reembedSessions: t.reembedSessions || undefined,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },

@@ -29,7 +29,7 @@ async function measuredRecall(store: EmbeddedVectorStore, collection: string, po
   let found = 0;
   for (const query of queries) {
     const truth = [...points.values()]
-      .map((p) => ({ id: p.id, score: p.vector.reduce((sum: number, x: number, i: number) => sum + x * query[i], 0) }))
+      .map((p) => ({ id: p.id, score: Array.from(p.vector).reduce((sum, x, i) => sum + x * query[i], 0) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, 10);
     const wanted = new Set(truth.map((h) => h.id));
