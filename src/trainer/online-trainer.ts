@@ -123,6 +123,7 @@ export interface TrainerStatus {
 }
 
 const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
+const BACKLOG_GRACE_MS = 2_000;
 
 /**
  * The online trainer: consumes `items` and `feedback`, keeps the catalog and a replay memory
@@ -222,6 +223,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
    * training and publishing wait, so a growing catalog is not re-embedded again and again.
    */
   let backlogged = false;
+  /** Backlog lasts BACKLOG_GRACE_MS past the last full poll: a bulk writer's next batch often lands just after the previous one was read. */
+  let lastFullPollAt = -Infinity;
 
   const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -473,7 +476,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       const busy = trainingBudget > 0 || initialPublishPending;
       const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
       if (records.length > 0) await applyRecords(records);
-      backlogged = records.length >= pollMaxRecords && !initialPublishPending;
+      if (records.length >= pollMaxRecords) lastFullPollAt = Date.now();
+      backlogged = !initialPublishPending && Date.now() - lastFullPollAt < BACKLOG_GRACE_MS;
       status.backlogged = backlogged;
       if (!replayCaughtUp()) {
         status.phase = 'replaying';

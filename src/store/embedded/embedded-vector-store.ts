@@ -59,6 +59,7 @@ export interface AnnStatus {
 
 /** The embedded store, plus a view of its approximate indexes. */
 export interface EmbeddedVectorStore extends VectorStore {
+  indexStatus(collection: string): AnnStatus;
   /** `collection` may be a collection name or an alias. */
   annStatus(collection: string): AnnStatus;
   /** Resolves once the collection's approximate index has caught up (at once when it has none). */
@@ -519,6 +520,10 @@ class DurableVectorStore implements EmbeddedVectorStore {
     if (ann === undefined) return { state: 'off', indexed: 0, pending: 0, served: 0 };
     const ready = ann.recall !== undefined && ann.index.current;
     return { state: ready ? 'ready' : 'building', indexed: ann.index.indexed, pending: ann.index.backlog, served: ann.served, origin: ann.origin, ...(ann.recall === undefined ? {} : { recall: ann.recall }) };
+  }
+
+  indexStatus(collectionName: string): AnnStatus {
+    return this.annStatus(collectionName);
   }
 
   async annIdle(collectionName: string): Promise<void> {
