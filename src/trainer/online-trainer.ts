@@ -113,7 +113,7 @@ export interface TrainerStatus {
   lastLoss?: number;
   modelVersion?: string;
   publications: number;
-  /** The last poll came back full: a backlog (e.g. a seeded catalog) is being read, and training and publishing wait for it. */
+  /** The last poll came back full: a backlog (e.g. a seeded catalog) is being read, and publishing waits for it. */
   backlogged?: boolean;
   lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
   checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
@@ -219,8 +219,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   let loop: Promise<void> | undefined;
   /**
    * The last poll came back full: records are queued behind it (a seeded or bulk-loaded catalog).
-   * Until they are read, new items go live one batch at a time with the live version, and
-   * training and publishing wait, so a growing catalog is not re-embedded again and again.
+   * Until they are read, new items go live one batch at a time with the live version, training
+   * gets a fifth of its usual share of each turn, and publishing waits, so a growing catalog is
+   * not re-embedded again and again.
    */
   let backlogged = false;
   /** Backlog lasts BACKLOG_GRACE_MS past the last full poll: a bulk writer's next batch often lands just after the previous one was read. */
@@ -364,8 +365,8 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     if (points.length > 0) await vectorStore.upsert(collection, points);
   }
 
-  async function train(): Promise<void> {
-    const until = Date.now() + 250;
+  async function train(budgetMs: number): Promise<void> {
+    const until = Date.now() + budgetMs;
     while (trainingBudget > 0 && !stopping && Date.now() < until) {
       const result = builder.step();
       if (!result) {
@@ -488,7 +489,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.phase = 'running';
         log.info({ consumed: status.consumed, catalogItems: catalog.size, labelled: memory.labelledCount, constraints: memory.constraintCount }, 'caught up with the checkpoint; training on new records');
       }
-      if (trainingBudget > 0 && !backlogged) await train();
+      if (trainingBudget > 0) await train(backlogged ? 50 : 250);
       const now = Date.now();
       if (!backlogged && publishDue(now)) await publish();
       else if (checkpointDue(now)) await checkpoint();
