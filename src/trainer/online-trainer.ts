@@ -124,6 +124,8 @@ export interface TrainerStatus {
 
 const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
 const BACKLOG_GRACE_MS = 2_000;
+/** Share of the time training may take while a backlog is read (one step can take a second on a busy CPU). */
+const BACKLOG_TRAIN_SHARE = 0.1;
 
 /**
  * The online trainer: consumes `items` and `feedback`, keeps the catalog and a replay memory
@@ -220,12 +222,14 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   /**
    * The last poll came back full: records are queued behind it (a seeded or bulk-loaded catalog).
    * Until they are read, new items go live one batch at a time with the live version, training
-   * gets a fifth of its usual share of each turn, and publishing waits, so a growing catalog is
+   * gets at most BACKLOG_TRAIN_SHARE of the time, and publishing waits, so a growing catalog is
    * not re-embedded again and again.
    */
   let backlogged = false;
   /** Backlog lasts BACKLOG_GRACE_MS past the last full poll: a bulk writer's next batch often lands just after the previous one was read. */
   let lastFullPollAt = -Infinity;
+  let backlogSince: number | undefined;
+  let backlogTrainMs = 0;
 
   const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -365,9 +369,10 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     if (points.length > 0) await vectorStore.upsert(collection, points);
   }
 
+  /** Trains for about `budgetMs`, at least one step. */
   async function train(budgetMs: number): Promise<void> {
     const until = Date.now() + budgetMs;
-    while (trainingBudget > 0 && !stopping && Date.now() < until) {
+    for (let first = true; trainingBudget > 0 && !stopping && (first || Date.now() < until); first = false) {
       const result = builder.step();
       if (!result) {
         trainingBudget = 0;
@@ -387,6 +392,20 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       // Lets an API served by the same process answer between steps.
       await yieldToEventLoop();
     }
+  }
+
+  /** Trains a turn, or while a backlog is read, a step only as often as keeps training within its share. */
+  async function trainBesideBacklog(): Promise<void> {
+    if (!backlogged) {
+      backlogSince = undefined;
+      backlogTrainMs = 0;
+      return train(250);
+    }
+    backlogSince ??= Date.now();
+    if (backlogTrainMs > BACKLOG_TRAIN_SHARE * (Date.now() - backlogSince)) return;
+    const started = Date.now();
+    await train(0);
+    backlogTrainMs += Date.now() - started;
   }
 
   function publishDue(now: number): boolean {
@@ -489,7 +508,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.phase = 'running';
         log.info({ consumed: status.consumed, catalogItems: catalog.size, labelled: memory.labelledCount, constraints: memory.constraintCount }, 'caught up with the checkpoint; training on new records');
       }
-      if (trainingBudget > 0) await train(backlogged ? 50 : 250);
+      if (trainingBudget > 0) await trainBesideBacklog();
       const now = Date.now();
       if (!backlogged && publishDue(now)) await publish();
       else if (checkpointDue(now)) await checkpoint();
