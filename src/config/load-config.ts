@@ -52,6 +52,8 @@ export interface Config {
     /** Share of feedback held out from training, and the canary gate judged on it. */
     holdoutFraction: number;
     gate: { tolerance: number; minHeldOut: number };
+    /** Parallel onnxruntime sessions for re-embedding (0: one per available core). */
+    reembedSessions: number;
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -140,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       threads: v.TRAINER_THREADS,
       holdoutFraction: v.HOLDOUT_FRACTION,
       gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT },
+      reembedSessions: v.REEMBED_SESSIONS,
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

@@ -130,6 +130,23 @@ export interface VectorStore {
   resolveAlias(alias: string): Promise<string | undefined>;
   health(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
+  /**
+   * Where the collection's approximate index stands, for stores that build one themselves (the
+   * embedded store); absent where the server does it.
+   */
+  indexStatus?(collection: string): VectorIndexStatus;
+}
+
+/** Progress of a collection's approximate index. */
+export interface VectorIndexStatus {
+  /** `off`: searches scan exactly; `building`: the index lags, searches scan meanwhile; `ready`; `rejected`: recall too low. */
+  state: 'off' | 'building' | 'ready' | 'rejected';
+  /** Points in the index, and points written but not yet in it. */
+  indexed: number;
+  pending: number;
+  recall?: number;
+  /** `file`: loaded from the saved index file rather than rebuilt. */
+  origin?: 'built' | 'file';
 }
 
 /** Why a vector store refused a call: maps to HTTP 400 / 404 / 409 / 503. */

@@ -78,6 +78,8 @@ export interface OnlineTrainerConfig {
   reembedBatchSize?: number;
   /** onnxruntime threads for re-embedding (default every core). */
   reembedThreads?: number;
+  /** Single-threaded onnxruntime sessions that embed batches side by side (default: TRAINER_THREADS, else one per available core). */
+  reembedSessions?: number;
   /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;
   /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
@@ -101,6 +103,9 @@ export interface OnlineTrainerDeps {
 }
 
 const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
+const BACKLOG_GRACE_MS = 2_000;
+/** Share of the time training may take while a backlog is read (one step can take a second on a busy CPU). */
+const BACKLOG_TRAIN_SHARE = 0.1;
 
 /**
  * The online trainer: consumes `items` and `feedback`, keeps the catalog and a replay memory
@@ -129,8 +134,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  // Re-embedding the whole catalog is one big batch job: give it every core it is given.
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: config.reembedThreads ?? availableParallelism() });
+  // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
+  // single-threaded session per core (faster than intra-op threads on busy cores).
+  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: config.reembedSessions ?? config.reembedThreads ?? availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
   const publisher = createPublisher({
@@ -172,6 +178,17 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   /** When the loop last went round, and when the version live at start was published: for health. */
   let loopAt = Date.now();
   let liveSince: string | undefined;
+  /**
+   * The last poll came back full: records are queued behind it (a seeded or bulk-loaded catalog).
+   * Until they are read, new items go live one batch at a time with the live version, training
+   * gets at most BACKLOG_TRAIN_SHARE of the time, and publishing waits, so a growing catalog is
+   * not re-embedded again and again.
+   */
+  let backlogged = false;
+  /** Backlog lasts BACKLOG_GRACE_MS past the last full poll: a bulk writer's next batch often lands just after the previous one was read. */
+  let lastFullPollAt = -Infinity;
+  let backlogSince: number | undefined;
+  let backlogTrainMs = 0;
 
   function liveCounts(): LiveCounts {
     return {
@@ -200,9 +217,10 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     return createLearner(encoder, optimizer, config);
   }
 
-  async function train({ builder }: Learner): Promise<void> {
-    const until = Date.now() + 250;
-    while (cadence.trainingBudget > 0 && !stopping && Date.now() < until) {
+  /** Trains for about `budgetMs`, at least one step. */
+  async function train({ builder }: Learner, budgetMs: number): Promise<void> {
+    const until = Date.now() + budgetMs;
+    for (let first = true; cadence.trainingBudget > 0 && !stopping && (first || Date.now() < until); first = false) {
       const result = builder.step();
       if (!result) {
         cadence.exhausted();
@@ -221,6 +239,20 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       // Lets an API served by the same process answer between steps.
       await yieldToEventLoop();
     }
+  }
+
+  /** Trains a turn, or while a backlog is read, a step only as often as keeps training within its share. */
+  async function trainBesideBacklog(current: Learner): Promise<void> {
+    if (!backlogged) {
+      backlogSince = undefined;
+      backlogTrainMs = 0;
+      return train(current, 250);
+    }
+    backlogSince ??= Date.now();
+    if (backlogTrainMs > BACKLOG_TRAIN_SHARE * (Date.now() - backlogSince)) return;
+    const started = Date.now();
+    await train(current, 0);
+    backlogTrainMs += Date.now() - started;
   }
 
   async function publish(current: Learner): Promise<void> {
@@ -293,6 +325,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       const busy = cadence.trainingBudget > 0 || cadence.initialPending;
       const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
       if (records.length > 0 && (await intake.take(records, current)) > 0) cadence.signalled(Date.now());
+      if (records.length >= pollMaxRecords) lastFullPollAt = Date.now();
+      backlogged = !cadence.initialPending && Date.now() - lastFullPollAt < BACKLOG_GRACE_MS;
+      status.backlogged = backlogged;
       if (!replay.caughtUp()) {
         status.phase = 'replaying';
         await writeStatus();
@@ -302,9 +337,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.phase = 'running';
         log.info({ consumed: status.consumed, ...liveCounts() }, 'caught up with the checkpoint; training on new records');
       }
-      if (cadence.trainingBudget > 0) await train(current);
+      if (cadence.trainingBudget > 0) await trainBesideBacklog(current);
       const now = Date.now();
-      if (cadence.due(now)) await publish(current);
+      if (!backlogged && cadence.due(now)) await publish(current);
       else if (checkpointDue(now)) await checkpoint(current);
       await writeStatus();
     }

@@ -69,6 +69,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       reembedThreads: t.threads,
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
+      reembedSessions: t.reembedSessions || undefined,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },

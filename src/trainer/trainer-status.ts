@@ -27,6 +27,8 @@ export interface TrainerStatus {
   lastLoss?: number;
   modelVersion?: string;
   publications: number;
+  /** The last poll came back full: a backlog (e.g. a seeded catalog) is being read, and publishing waits for it. */
+  backlogged?: boolean;
   lastPublication?: Publication & { at: string; feedbackToVersionSeconds?: number };
   /** Candidates the canary gate kept from going live. */
   rejections: number;

@@ -4,6 +4,7 @@ import type { TrainerHealthSource } from '../../core/trainer-health';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { resolveLiveCollection } from '../live-collection';
 import { ModelDescriptionSchema } from '../response-schemas';
+import { describeProgress } from '../service-progress';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -50,12 +51,13 @@ export function registerStatusRoutes(app: DiscernApp, ctx: RouteContext, registr
       path: '/v1/model',
       operationId: 'getModel',
       tags: ['model'],
-      summary: 'The published model version, its metrics and history, and the live collection',
+      summary: 'The published model version, its metrics and history, the live collection, and indexing and training progress (`progress`)',
       responses: { 200: { description: 'Model description', content: { 'application/json': { schema: ModelDescriptionSchema } } } },
     }),
     async (c) => {
       const [description, live] = await Promise.all([models.describe(), resolveLiveCollection(vectorStore, liveAlias).catch(() => undefined)]);
-      return c.json({ ...description, live: live ? { alias: liveAlias, ...live } : null }, 200);
+      const progress = await describeProgress({ queue, vectorStore, trainerGroup: ctx.trainerGroup }, live);
+      return c.json({ ...description, live: live ? { alias: liveAlias, ...live } : null, progress }, 200);
     },
   );
 

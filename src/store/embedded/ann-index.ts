@@ -20,7 +20,8 @@ const MIN_BATCH = 16;
 const MAX_BATCH = 8192;
 
 /**
- * An approximate (HNSW) index over a `VectorTable`, derived from it and never persisted. Points
+ * An approximate (HNSW) index over a `VectorTable`, derived from it (`save`/`load` keep a copy in
+ * a file so a restart need not rebuild it). Points
  * are keyed by a number that stays with their id while the table moves rows around. Writes only
  * mark ids as pending; `indexPending` folds them in slice by slice, so the graph can lag the
  * table, and `current` says when it does not.
@@ -43,8 +44,42 @@ export class AnnIndex {
     private readonly distance: VectorDistance,
     private readonly config: AnnIndexConfig,
   ) {
-    this.graph = new usearch.Index({
-      dimensions: table.dimension,
+    this.graph = AnnIndex.emptyGraph(table.dimension, distance, config);
+  }
+
+  /**
+   * An index over `table` read from a file `save` wrote, with the ids its keys stand for. The
+   * caller must `touch` every id written since the save (and check the file's integrity first:
+   * usearch trusts its input).
+   *
+   * @example
+   * const ann = AnnIndex.load(table, 'cosine', config, '/data/ann.usearch', keys);
+   */
+  static load(table: VectorTable, distance: VectorDistance, config: AnnIndexConfig, path: string, keys: readonly (string | null)[]): AnnIndex {
+    const index = new AnnIndex(table, distance, config);
+    index.graph.load(path);
+    keys.forEach((id, key) => {
+      index.idOfKey.push(id ?? undefined);
+      if (id !== null) index.keyOf.set(id, key);
+    });
+    if (index.graph.size() !== index.keyOf.size) {
+      throw new Error(`index file holds ${index.graph.size()} points, its key list ${index.keyOf.size}`);
+    }
+    return index;
+  }
+
+  /**
+   * Writes the graph to `path` (synchronously) and returns the ids its keys stand for, which
+   * `load` needs back.
+   */
+  save(path: string): (string | null)[] {
+    this.graph.save(path);
+    return this.idOfKey.map((id) => id ?? null);
+  }
+
+  private static emptyGraph(dimension: number, distance: VectorDistance, config: AnnIndexConfig): Index {
+    return new usearch.Index({
+      dimensions: dimension,
       metric: usearchMetric(distance),
       quantization: usearch.ScalarKind.F32,
       connectivity: config.connectivity,

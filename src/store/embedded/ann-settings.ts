@@ -33,12 +33,18 @@ export interface AnnOptions {
    * the exact scan; below this recall@10 the collection keeps to exact search (default 0.95).
    */
   annMinRecall?: number;
+  /**
+   * A caught-up index is saved next to its collection at most this often, and on close, so a
+   * restart loads it instead of rebuilding (default 30; 0 saves as soon as it catches up).
+   */
+  annSaveEverySeconds?: number;
 }
 
 export interface AnnSettings extends AnnIndexConfig {
   threshold: number;
   sliceMs: number;
   minRecall: number;
+  saveEveryMs: number;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
@@ -66,8 +72,13 @@ export function resolveAnnSettings(options: AnnOptions): AnnSettings {
   if (typeof minRecall !== 'number' || !(minRecall >= 0 && minRecall <= 1)) {
     throw new VectorStoreError(`annMinRecall: must be a number from 0 to 1 (got ${minRecall})`, 'invalid_argument', 'annMinRecall');
   }
+  const saveEverySeconds = options.annSaveEverySeconds ?? 30;
+  if (typeof saveEverySeconds !== 'number' || !Number.isFinite(saveEverySeconds) || saveEverySeconds < 0) {
+    throw new VectorStoreError(`annSaveEverySeconds: must be a non-negative number (got ${saveEverySeconds})`, 'invalid_argument', 'annSaveEverySeconds');
+  }
   return {
     threshold,
+    saveEveryMs: saveEverySeconds * 1000,
     sliceMs,
     minRecall,
     connectivity: positiveInteger(options.annConnectivity, 16, 'annConnectivity'),

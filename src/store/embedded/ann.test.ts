@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -197,7 +197,7 @@ describe('embedded store approximate index', () => {
     await store.close();
   }, 30_000);
 
-  it('rebuilds the index from the log on reopen and serves exact results until it is ready', async () => {
+  it('rebuilds the index from the log on reopen when no index file was saved, and serves exact results until it is ready', async () => {
     const dir = await tempDir();
     const points = new Map(randomPoints(5_000, 8, 5).map((p) => [p.id, p]));
     let store: EmbeddedVectorStore = await openEmbeddedVectorStore({ dir, annThreshold: 2_000 });
@@ -207,12 +207,14 @@ describe('embedded store approximate index', () => {
     await store.delete('c', ['p0', 'p1']);
     points.delete('p0');
     points.delete('p1');
+    // Closing mid-build leaves no index file behind.
     await store.close();
+    expect((await readdir(join(dir, 'collections', 'c'))).filter((f) => f.startsWith('ann'))).toEqual([]);
 
     store = await openEmbeddedVectorStore({ dir, annThreshold: 2_000, annBuildSliceMs: 1 });
     const query = randomPoints(1, 8, 6)[0].vector;
     const expected = bruteForce(points, 'dot', query, 10);
-    expect(store.annStatus('live').state).toBe('building');
+    expect(store.annStatus('live')).toMatchObject({ state: 'building', origin: 'built' });
     const early = await store.search('live', query, { k: 10 });
     expect(early.map((h) => h.id)).toEqual(expected.map((h) => h.id));
     expect(store.annStatus('live').served).toBe(0);

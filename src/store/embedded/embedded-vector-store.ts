@@ -20,6 +20,7 @@ import { createLogger } from '../../log/logger';
 import { assertIds, assertName, assertPoints, assertSpec, assertVector, normalisePayload } from '../input-validation';
 import { assertBatch, assertRecommend, assertScrollOptions, assertSearchOptions } from '../query-validation';
 import { readAliasFile, writeAliasFile } from './alias-file';
+import { readAnnFile, removeAnnFile, saveAnnFile, type AnnFileMeta } from './ann-file';
 import { AnnIndex } from './ann-index';
 import { resolveAnnSettings, type AnnOptions, type AnnSettings } from './ann-settings';
 import { exactSearch, slotPredicate, type ScoredSlot } from './exact-search';
@@ -57,10 +58,13 @@ export interface AnnStatus {
   pending: number;
   /** Searches the index has answered since it was last (re)built. */
   served: number;
+  /** `file`: the index was read from the collection's saved index file, not rebuilt. */
+  origin?: 'built' | 'file';
 }
 
 /** The embedded store, plus a view of its approximate indexes. */
 export interface EmbeddedVectorStore extends VectorStore {
+  indexStatus(collection: string): AnnStatus;
   /** `collection` may be a collection name or an alias. */
   annStatus(collection: string): AnnStatus;
   /** Resolves once the collection's approximate index has caught up (at once when it has none). */
@@ -70,17 +74,33 @@ export interface EmbeddedVectorStore extends VectorStore {
 interface CollectionAnn {
   readonly index: AnnIndex;
   readonly job: SlicedJob;
+  readonly origin: 'built' | 'file';
   served: number;
   /** Set once the post-build audit has run and passed. */
   recall?: number;
+  /** Segment frames the saved index file covers (-1: none saved). */
+  savedRecords: number;
+  saveTimer?: NodeJS.Timeout;
+}
+
+/** A saved index file found on open, and the ids written after it was saved. */
+interface SavedAnn {
+  meta: AnnFileMeta;
+  path: string;
+  changed: Set<string>;
 }
 
 /** Stored points the recall audit queries with after each build, and how many per turn. */
 const AUDIT_SAMPLES = 32;
 const AUDIT_QUERIES_PER_TURN = 2;
+/** On close, an index this many points behind is caught up and saved; a longer backlog is left to the next open. */
+const CLOSE_FOLD_LIMIT = 20_000;
 
 interface Collection {
   readonly name: string;
+  readonly dir: string;
+  /** Creation order: the newest collection is the one a publication is filling. */
+  readonly seq: number;
   readonly spec: CollectionSpec;
   readonly table: VectorTable;
   readonly segment: SegmentLog;
@@ -89,6 +109,9 @@ interface Collection {
   ann?: CollectionAnn;
   /** Set when indexing failed or recall fell short: the collection keeps to exact search. */
   annRejected?: { recall?: number };
+  savedAnn?: SavedAnn;
+  /** When the index file was last written (ms since the epoch). */
+  annSavedAt?: number;
 }
 
 const log = createLogger('vector-store.embedded');
@@ -97,9 +120,12 @@ const log = createLogger('vector-store.embedded');
  * Opens the durable single-process vector store in `options.dir`: one append-only segment
  * file per collection (fsync'd on every write, torn tails dropped on open), all vectors of a
  * collection in memory for exact search, aliases in `aliases.json` replaced atomically.
- * Collections of at least `annThreshold` points also get an in-memory HNSW index for unfiltered
- * searches; it is derived data, built in the background after open and kept up to date after
- * writes, and searches scan exactly whenever it lags.
+ * Collections of at least `annThreshold` points also get an HNSW index for unfiltered searches,
+ * but only those that are live (an alias names them) or about to be (the newest collection, which
+ * a publication is filling): an index being built for a collection that is superseded is
+ * cancelled. The index is kept up to date after writes, searches scan exactly whenever it lags,
+ * and it is saved next to the collection's log (atomically, with the log position it covers) so
+ * that a restart loads it and folds in only what was written since, instead of rebuilding.
  *
  * @example
  * const store = await openEmbeddedVectorStore({ dir: '.data/vectors' });
@@ -123,6 +149,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
   private aliases: Readonly<Record<string, string>> = {};
   private readonly catalog = createSerialQueue();
   private closed = false;
+  private newestSeq = 0;
 
   constructor(
     private readonly dir: string,
@@ -141,36 +168,67 @@ class DurableVectorStore implements EmbeddedVectorStore {
   async load(): Promise<void> {
     const started = performance.now();
     await mkdir(this.collectionsDir, { recursive: true });
+    const found: { name: string; createdAt: number }[] = [];
     for (const entry of await readdir(this.collectionsDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       if (entry.name.startsWith('.')) {
         await rm(join(this.collectionsDir, entry.name), { recursive: true, force: true });
         continue;
       }
-      await this.loadCollection(entry.name);
+      const meta = JSON.parse(await readFile(join(this.collectionsDir, entry.name, 'meta.json'), 'utf8')) as { createdAt?: number };
+      found.push({ name: entry.name, createdAt: meta.createdAt ?? 0 });
     }
+    found.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { name } of found) await this.loadCollection(name, ++this.newestSeq);
     const aliases = await readAliasFile(this.aliasPath);
     const kept = Object.fromEntries(Object.entries(aliases).filter(([, target]) => this.collections.has(target)));
     if (Object.keys(kept).length !== Object.keys(aliases).length) await writeAliasFile(this.aliasPath, kept);
     this.aliases = kept;
+    this.reconcileAnn();
     log.info({ dir: this.dir, collections: this.collections.size, ms: Math.round(performance.now() - started) }, 'vector store opened');
   }
 
-  private async loadCollection(name: string): Promise<void> {
+  private async loadCollection(name: string, seq: number): Promise<void> {
     const path = join(this.collectionsDir, name);
     const spec = JSON.parse(await readFile(join(path, 'meta.json'), 'utf8')) as CollectionSpec;
     const table = new VectorTable(spec.dimension);
     const segmentPath = join(path, 'segment.log');
     await SegmentLog.removeLeftovers(segmentPath);
-    const { segment, droppedBytes } = await SegmentLog.open(segmentPath, spec.dimension, {
-      upsert: (id, bytes, payload) => table.putBytes(id, bytes, payload),
-      delete: (id) => table.remove(id),
+    const saved = await this.readSavedAnn(name, path);
+    // Frames from the saved index's position on were written after it: those ids are refolded.
+    const changed = new Set<string>();
+    const coveredFrames = saved?.meta.records ?? Infinity;
+    let frame = 0;
+    const { segment, droppedBytes, records } = await SegmentLog.open(segmentPath, spec.dimension, {
+      upsert: (id, bytes, payload) => {
+        table.putBytes(id, bytes, payload);
+        if (frame++ >= coveredFrames) changed.add(id);
+      },
+      delete: (id) => {
+        table.remove(id);
+        if (frame++ >= coveredFrames) changed.add(id);
+      },
     });
     if (droppedBytes > 0) log.warn({ collection: name, droppedBytes }, 'dropped a torn tail from the segment log');
-    const collection: Collection = { name, spec: { dimension: spec.dimension, distance: spec.distance }, table, segment, writes: createSerialQueue(), dropped: false };
+    const collection: Collection = { name, dir: path, seq, spec: { dimension: spec.dimension, distance: spec.distance }, table, segment, writes: createSerialQueue(), dropped: false };
+    if (saved !== undefined && records >= saved.meta.records) collection.savedAnn = { ...saved, changed };
+    else if (saved !== undefined) {
+      log.warn({ collection: name, covers: saved.meta.records, records }, 'saved approximate index covers more of the log than survived; rebuilding it');
+      await removeAnnFile(path);
+    }
     this.collections.set(name, collection);
     await this.compactIfWasteful(collection);
-    this.trackAnn(collection, []);
+  }
+
+  /** The collection's saved index file, or undefined (a corrupt one is reported and removed). */
+  private async readSavedAnn(name: string, path: string): Promise<{ meta: AnnFileMeta; path: string } | undefined> {
+    try {
+      return await readAnnFile(path);
+    } catch (error) {
+      log.warn({ collection: name, err: error }, 'saved approximate index is unreadable; rebuilding it');
+      await removeAnnFile(path);
+      return undefined;
+    }
   }
 
   async createCollection(name: string, spec: CollectionSpec): Promise<void> {
@@ -184,12 +242,13 @@ class DurableVectorStore implements EmbeddedVectorStore {
       const tmpPath = join(this.collectionsDir, `.tmp-${name}-${randomBytes(4).toString('hex')}`);
       await mkdir(tmpPath);
       const clean: CollectionSpec = { dimension: spec.dimension, distance: spec.distance };
-      await writeFileAtomic(join(tmpPath, 'meta.json'), JSON.stringify(clean), { fsync: true });
+      await writeFileAtomic(join(tmpPath, 'meta.json'), JSON.stringify({ ...clean, createdAt: Date.now() }), { fsync: true });
       await rename(tmpPath, finalPath);
       await syncDirectory(this.collectionsDir);
       const table = new VectorTable(spec.dimension);
       const { segment } = await SegmentLog.open(join(finalPath, 'segment.log'), spec.dimension, { upsert() {}, delete() {} });
-      this.collections.set(name, { name, spec: clean, table, segment, writes: createSerialQueue(), dropped: false });
+      this.collections.set(name, { name, dir: finalPath, seq: ++this.newestSeq, spec: clean, table, segment, writes: createSerialQueue(), dropped: false });
+      this.reconcileAnn();
     });
   }
 
@@ -201,7 +260,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
       if (collection === undefined) return;
       this.collections.delete(name);
       collection.dropped = true;
-      collection.ann?.job.stop();
+      this.stopAnn(collection);
       const remaining = Object.fromEntries(Object.entries(this.aliases).filter(([, target]) => target !== name));
       if (Object.keys(remaining).length !== Object.keys(this.aliases).length) {
         await writeAliasFile(this.aliasPath, remaining);
@@ -263,27 +322,85 @@ class DurableVectorStore implements EmbeddedVectorStore {
     const dead = segment.records - table.size;
     if (dead < this.compactAfterDeadRecords || dead <= table.size) return;
     const started = performance.now();
+    // The rewrite renumbers the frames a saved index file counts in.
+    await removeAnnFile(collection.dir);
+    collection.savedAnn = undefined;
+    if (collection.ann !== undefined) collection.ann.savedRecords = -1;
     await segment.rewrite(liveFrames(table));
     log.info({ collection: collection.name, live: table.size, dropped: dead, ms: Math.round(performance.now() - started) }, 'compacted segment log');
     // As many points were replaced or deleted as remain: the graph is mostly removed nodes now.
     if (collection.ann !== undefined) this.buildAnn(collection);
   }
 
-  /** Starts an index once a collection is large enough, or queues `ids` into the existing one. */
+  /** Starts an index once a collection that wants one is large enough, or queues `ids` into it. */
   private trackAnn(collection: Collection, ids: Iterable<string>): void {
     if (collection.ann === undefined) {
-      if (collection.table.size >= this.ann.threshold && collection.table.size > 0 && collection.annRejected === undefined) this.buildAnn(collection);
+      if (collection.savedAnn !== undefined) for (const id of ids) collection.savedAnn.changed.add(id);
+      if (this.wantsAnn(collection)) this.startAnn(collection);
       return;
     }
     collection.ann.index.touch(ids);
     collection.ann.job.kick();
   }
 
+  /** Live collections and the one being filled for the next version get an index; no others. */
+  private wantsAnn(collection: Collection): boolean {
+    if (collection.seq === this.newestSeq) return true;
+    for (const target of Object.values(this.aliases)) if (target === collection.name) return true;
+    return false;
+  }
+
+  /** Cancels indexes of superseded collections and starts those of live or upcoming ones. */
+  private reconcileAnn(): void {
+    for (const collection of this.collections.values()) {
+      const wanted = this.wantsAnn(collection);
+      if (!wanted && collection.ann !== undefined) {
+        log.info({ collection: collection.name, indexed: collection.ann.index.indexed, pending: collection.ann.index.backlog }, 'stopped indexing a superseded collection');
+        this.stopAnn(collection);
+        collection.ann = undefined;
+      } else if (wanted && collection.ann === undefined) {
+        this.startAnn(collection);
+      }
+    }
+  }
+
+  private stopAnn(collection: Collection): void {
+    collection.ann?.job.stop();
+    clearTimeout(collection.ann?.saveTimer);
+  }
+
+  /** Loads the collection's saved index when it has a usable one, else builds one, once it is large enough. */
+  private startAnn(collection: Collection): void {
+    const { table } = collection;
+    if (table.size < this.ann.threshold || table.size === 0 || collection.annRejected !== undefined) return;
+    const saved = collection.savedAnn;
+    collection.savedAnn = undefined;
+    if (saved !== undefined && saved.meta.connectivity === this.ann.connectivity && saved.meta.recall >= this.ann.minRecall) {
+      try {
+        const started = performance.now();
+        const index = AnnIndex.load(table, collection.spec.distance, this.ann, saved.path, saved.meta.keys);
+        index.touch(saved.changed);
+        this.runAnn(collection, index, 'file', saved.meta.recall, saved.changed.size === 0 ? saved.meta.records : -1);
+        log.info({ collection: collection.name, points: index.indexed, changedSince: saved.changed.size, ms: Math.round(performance.now() - started) }, 'loaded saved approximate index');
+        return;
+      } catch (error) {
+        log.warn({ collection: collection.name, err: error }, 'saved approximate index does not match the collection; rebuilding it');
+      }
+    }
+    this.buildAnn(collection);
+  }
+
   /** Replaces the collection's index with an empty one and indexes every point in the background. */
   private buildAnn(collection: Collection): void {
-    collection.ann?.job.stop();
+    this.stopAnn(collection);
     const index = new AnnIndex(collection.table, collection.spec.distance, this.ann);
     index.touch(collection.table.ids);
+    log.info({ collection: collection.name, points: collection.table.size }, 'building approximate index');
+    this.runAnn(collection, index, 'built');
+  }
+
+  /** Folds pending points into `index` in the background, audits a fresh build, then saves it. */
+  private runAnn(collection: Collection, index: AnnIndex, origin: 'built' | 'file', recall?: number, savedRecords = -1): void {
     const started = performance.now();
     const audit = new RecallAudit(collection.table, collection.spec.distance, index, AUDIT_SAMPLES);
     const reject = (recall?: number) => {
@@ -292,11 +409,17 @@ class DurableVectorStore implements EmbeddedVectorStore {
     };
     const ann: CollectionAnn = {
       index,
+      origin,
       served: 0,
+      savedRecords,
+      ...(recall === undefined ? {} : { recall }),
       job: createSlicedJob(
         () => {
           if (!index.indexPending(this.ann.sliceMs)) return false;
-          if (ann.recall !== undefined) return true;
+          if (ann.recall !== undefined) {
+            this.scheduleAnnSave(collection, ann);
+            return true;
+          }
           if (!audit.step(AUDIT_QUERIES_PER_TURN)) return false;
           const fields = { collection: collection.name, points: index.indexed, recall: Number(audit.recall.toFixed(4)), ms: Math.round(performance.now() - started) };
           if (audit.recall < this.ann.minRecall) {
@@ -305,6 +428,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
           } else {
             ann.recall = audit.recall;
             log.info(fields, 'approximate index ready');
+            this.scheduleAnnSave(collection, ann);
           }
           return true;
         },
@@ -316,6 +440,32 @@ class DurableVectorStore implements EmbeddedVectorStore {
     };
     collection.ann = ann;
     ann.job.kick();
+  }
+
+  /** Saves a caught-up index that the file no longer matches, at most once per `annSaveEverySeconds`. */
+  private scheduleAnnSave(collection: Collection, ann: CollectionAnn): void {
+    if (ann.saveTimer !== undefined || ann.savedRecords === collection.segment.records) return;
+    const wait = Math.max(0, (collection.annSavedAt ?? -Infinity) + this.ann.saveEveryMs - Date.now());
+    ann.saveTimer = setTimeout(() => {
+      ann.saveTimer = undefined;
+      if (collection.ann !== ann || this.closed) return;
+      this.saveAnn(collection, ann).catch((error) => log.warn({ collection: collection.name, err: error }, 'could not save the approximate index'));
+    }, wait);
+    ann.saveTimer.unref();
+  }
+
+  /** Writes the index file while no write can land, so it covers exactly the log's frames so far. */
+  private async saveAnn(collection: Collection, ann: CollectionAnn): Promise<void> {
+    await collection.writes.run(async () => {
+      if (collection.dropped || collection.ann !== ann || ann.recall === undefined || !ann.index.current) return;
+      const records = collection.segment.records;
+      if (ann.savedRecords === records) return;
+      const started = performance.now();
+      const bytes = await saveAnnFile(collection.dir, ann.index, { records, recall: ann.recall, connectivity: this.ann.connectivity });
+      ann.savedRecords = records;
+      collection.annSavedAt = Date.now();
+      log.info({ collection: collection.name, points: ann.index.indexed, records, bytes, ms: Math.round(performance.now() - started) }, 'saved approximate index');
+    });
   }
 
   async search(collectionName: string, vector: Float32Array | number[], options: SearchOptions): Promise<SearchHit[]> {
@@ -407,7 +557,11 @@ class DurableVectorStore implements EmbeddedVectorStore {
     if (annRejected !== undefined) return { state: 'rejected', indexed: 0, pending: 0, served: 0, ...(annRejected.recall === undefined ? {} : { recall: annRejected.recall }) };
     if (ann === undefined) return { state: 'off', indexed: 0, pending: 0, served: 0 };
     const ready = ann.recall !== undefined && ann.index.current;
-    return { state: ready ? 'ready' : 'building', indexed: ann.index.indexed, pending: ann.index.backlog, served: ann.served, ...(ann.recall === undefined ? {} : { recall: ann.recall }) };
+    return { state: ready ? 'ready' : 'building', indexed: ann.index.indexed, pending: ann.index.backlog, served: ann.served, origin: ann.origin, ...(ann.recall === undefined ? {} : { recall: ann.recall }) };
+  }
+
+  indexStatus(collectionName: string): AnnStatus {
+    return this.annStatus(collectionName);
   }
 
   async annIdle(collectionName: string): Promise<void> {
@@ -425,6 +579,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
       const next = { ...this.aliases, [alias]: collection };
       await writeAliasFile(this.aliasPath, next);
       this.aliases = next;
+      this.reconcileAnn();
     });
   }
 
@@ -448,7 +603,13 @@ class DurableVectorStore implements EmbeddedVectorStore {
     this.closed = true;
     await this.catalog.idle();
     for (const collection of this.collections.values()) {
-      collection.ann?.job.stop();
+      const { ann } = collection;
+      this.stopAnn(collection);
+      if (ann !== undefined && ann.recall !== undefined && ann.index.backlog <= CLOSE_FOLD_LIMIT) {
+        // A short backlog is cheaper to fold now than to find and refold after the restart.
+        while (!ann.index.indexPending(50));
+        await this.saveAnn(collection, ann).catch((error) => log.warn({ collection: collection.name, err: error }, 'could not save the approximate index'));
+      }
       await collection.writes.run(() => collection.segment.close());
     }
     this.collections.clear();

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEncoder } from '../encoder/encoder';
+import { exportToOnnx } from '../onnx/export-to-onnx';
+import { createModelStore } from '../store';
+import { createOnnxModelRuntime } from './onnx-model-runtime';
+
+describe('onnx model runtime', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    dir = await mkdtemp(join(tmpdir(), 'discern-runtime-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('spreads a large embed over parallel sessions and returns the rows in order, as one session does', async () => {
+    const encoder = createEncoder({ kind: 'mlp', input: { features: 6 }, hidden: [8], dim: 4 });
+    const modelStore = createModelStore({ kind: 'fs', dir });
+    const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head });
+    await modelStore.put({ id: 'v000001', createdAt: new Date().toISOString(), step: 0, embeddingDim: 4, input: { features: 6 } }, onnx);
+    const rows = 1_037;
+    const input = Float32Array.from({ length: rows * 6 }, (_, j) => Math.sin(j * 0.37));
+    const single = createOnnxModelRuntime(modelStore, { batchSize: 100 });
+    const parallel = createOnnxModelRuntime(modelStore, { batchSize: 100, parallelSessions: 3 });
+    try {
+      expect((await parallel.load('v000001')).sessions).toHaveLength(3);
+      const one = await single.embed('v000001', input, [rows, 6]);
+      const many = await parallel.embed('v000001', input, [rows, 6]);
+      expect(many).toHaveLength(rows * 4);
+      Array.from(many).forEach((v, i) => expect(v).toBeCloseTo(one[i], 6));
+      // And each row is that item's TF.js embedding (rows taken from the start, middle and end).
+      const reference = encoder.embed(tf.tensor2d([Array.from(input.subarray(0, 6)), Array.from(input.subarray(600, 606)), Array.from(input.subarray((rows - 1) * 6))])).dataSync();
+      [0, 100, rows - 1].forEach((row, r) => Array.from(many.subarray(row * 4, row * 4 + 4)).forEach((v, k) => expect(v).toBeCloseTo(reference[r * 4 + k], 5)));
+      // A small embed still works (one session, fewer rows than sessions).
+      expect(await parallel.embed('v000001', input.subarray(0, 12), [2, 6])).toEqual(one.subarray(0, 8));
+    } finally {
+      await single.close();
+      await parallel.close();
+    }
+  });
+});
