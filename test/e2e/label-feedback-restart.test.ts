@@ -1,20 +1,32 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrainerStatus } from '../../src/trainer/online-trainer';
 import { versionNumber } from '../../src/trainer/publisher';
 import { startKafka, type KafkaBroker } from '../support/kafka';
 import { startDiscernProcess, type DiscernProcess } from './support/discern-process';
+import { createEventStream, type EventStream } from './support/event-stream';
 import { fashionItems, type FashionItem } from './support/fashion-items';
 import { requestJson } from './support/http-json';
 import { readLiveLabels } from './support/live-model';
 import { readTrainerStatus } from './support/trainer-status';
 import { waitFor } from './support/wait-for';
 
-const ITEMS = 200;
-/** Fast cadence: each arrival of feedback grants a few steps and is published within seconds. */
-const TRAINER_ENV = { DISCERN_BACKEND: 'wasm', EMBEDDING_DIM: '32', FEEDBACK_TRAINING_STEPS: '8', FEEDBACK_FRESHNESS_SECONDS: '2', PORT: '0' };
+const ITEMS = 100;
+/** Restarts per queue: SIGTERM and SIGKILL alternate, five of each. */
+const ROUNDS = 10;
+/** Fast cadence: small model, few steps per arrival of feedback, a publication (and checkpoint) every couple of seconds. */
+const TRAINER_ENV = {
+  DISCERN_BACKEND: 'wasm',
+  EMBEDDING_DIM: '16',
+  FEEDBACK_TRAINING_STEPS: '4',
+  FEEDBACK_FRESHNESS_SECONDS: '1',
+  PUBLISH_EVERY_SECONDS: '2',
+  PORT: '0',
+};
 
 /** How one deployment runs: the process that trains (for `start` it also serves), and the API to send to. */
 interface Deployment {
@@ -24,72 +36,147 @@ interface Deployment {
 }
 
 /**
- * Posts 200 items labelled `orig`, then label feedback `fixed` for each; then restarts the
- * trainer twice (SIGTERM, then SIGKILL), each time triggering a publication by the restarted
- * trainer and reading the live collection it left: every label must still be `fixed`.
+ * Keeps a stream of items and feedback flowing to `target.url` (read afresh for every request,
+ * so a restarted API is picked up) until stopped. `pause()` resolves once the request in flight
+ * has its answer, so a kill lands between two answers and every 202 is known.
  */
-async function labelFeedbackSurvivesRestarts(deployment: Deployment, catalog: FashionItem[]) {
-  const ids = catalog.slice(0, ITEMS).map((_, n) => `ord-${n}`);
-  let { trainer, url } = await deployment.startTrainer();
-  const items = catalog.slice(0, ITEMS).map((item, n) => ({ id: ids[n], label: 'orig', pixels: item.pixels }));
-  expect((await requestJson(url, 'POST', '/v1/items', { items })).status).toBe(202);
-  const events = ids.map((itemId) => ({ type: 'label', itemId, label: 'fixed' }));
-  expect((await requestJson(url, 'POST', '/v1/feedback', { events })).status).toBe(202);
-  const sent = { items: ITEMS, feedback: ITEMS };
-
-  const kept: number[] = [];
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    const pid = trainer.pid;
-    await waitFor(
-      'the trainer caught up with everything sent',
-      async () => {
-        const s = await readTrainerStatus(deployment.trainerDir);
-        return s?.pid === pid && s.phase === 'running' && s.consumed.items === sent.items && s.consumed.feedback === sent.feedback;
-      },
-      120_000,
-      { watch: [trainer] },
-    );
-    const before = (await readTrainerStatus(deployment.trainerDir))!;
-    await trainer.kill(signal);
-    const stopped = await readLiveLabels(deployment.trainerDir, ids);
-    kept.push([...stopped.labels.values()].filter((l) => l === 'fixed').length);
-    if (kept.length > 1) expect(stopped.liveCollection).toBe(`catalog_${before.modelVersion}`);
-
-    ({ trainer, url } = await deployment.startTrainer());
-    const restarted = await waitFor(
-      'the restarted trainer replayed both topics',
-      async () => {
-        const s = await readTrainerStatus(deployment.trainerDir);
-        return s?.pid === trainer.pid && s.phase === 'running' && s.consumed.items === sent.items && s.consumed.feedback === sent.feedback ? s : undefined;
-      },
-      120_000,
-      { watch: [trainer] },
-    );
-    // New signal, so that the restarted trainer trains and publishes a version from its replayed catalog.
-    const pair = { type: 'pair', a: ids[0], b: ids[1], similar: true, eventId: `after-${signal}-${randomUUID()}` };
-    expect((await requestJson(url, 'POST', '/v1/feedback', { events: [pair] })).status).toBe(202);
-    sent.feedback++;
-    await waitFor(
-      'a version published by the restarted trainer',
-      async () => {
-        const s = await readTrainerStatus(deployment.trainerDir);
-        return s?.pid === trainer.pid && versionNumber(s.modelVersion ?? '') > versionNumber(restarted.modelVersion ?? '');
-      },
-      120_000,
-      { watch: [trainer] },
-    );
-  }
-  const last = (await readTrainerStatus(deployment.trainerDir))!;
-  await trainer.kill('SIGTERM');
-  const final = await readLiveLabels(deployment.trainerDir, ids);
-  expect(final.liveCollection).toBe(`catalog_${last.modelVersion}`);
-  kept.push([...final.labels.values()].filter((l) => l === 'fixed').length);
-  console.log(JSON.stringify({ items: ITEMS, fixedKept: { beforeRestarts: kept[0], afterSigterm: kept[1], afterSigkill: kept[2] } }));
-  // Before the restarts, after a restart and its publication, after kill -9 and its publication.
-  expect(kept).toEqual([ITEMS, ITEMS, ITEMS]);
+function keepStreaming(stream: EventStream, target: { url: string }) {
+  let running = true;
+  let paused: Promise<void> | undefined;
+  let resume = () => undefined as void;
+  let idle = () => undefined as void;
+  const loop = (async () => {
+    while (running) {
+      if (paused) {
+        idle();
+        await paused;
+        continue;
+      }
+      await stream.send(target.url, stream.next());
+      await sleep(150);
+    }
+  })();
+  return {
+    async pause() {
+      const stopped = new Promise<void>((resolve) => (idle = resolve));
+      paused = new Promise<void>((resolve) => (resume = resolve));
+      await stopped;
+    },
+    resume() {
+      paused = undefined;
+      resume();
+    },
+    async stop() {
+      running = false;
+      this.resume();
+      await loop;
+    },
+  };
 }
 
-describe('label feedback survives trainer restarts', () => {
+const sumOffsets = (s: TrainerStatus) => s.checkpoint?.offsets.reduce((n, o) => n + Number(o.offset), 0) ?? 0;
+
+/**
+ * Posts 100 items labelled `orig` and label feedback `fixed` for each, then keeps a stream of
+ * items and feedback flowing while the trainer is restarted ten times (SIGTERM and SIGKILL
+ * alternating; each kill -9 lands after a checkpoint, with records consumed past it). At the
+ * end every event that got a 202 must be consumed and applied exactly once (no duplicates, no
+ * dead letters), and a version published after the last restart shows `fixed` for every item.
+ */
+async function labelFeedbackSurvivesRounds(deployment: Deployment, catalog: FashionItem[]) {
+  const ids = catalog.slice(0, ITEMS).map((_, n) => `ord-${n}`);
+  let trainer: DiscernProcess;
+  const target = { url: '' };
+  let startedAt = Date.now();
+  ({ trainer, url: target.url } = await deployment.startTrainer());
+  const items = catalog.slice(0, ITEMS).map((item, n) => ({ id: ids[n], label: 'orig', pixels: item.pixels }));
+  expect((await requestJson(target.url, 'POST', '/v1/items', { items })).status).toBe(202);
+  const events = ids.map((itemId, n) => ({ type: 'label', itemId, label: 'fixed', eventId: `fix-${n}` }));
+  expect((await requestJson(target.url, 'POST', '/v1/feedback', { events })).status).toBe(202);
+
+  const stream = createEventStream(catalog, { itemsPerRequest: 5, eventsPerRequest: 6 });
+  const streaming = keepStreaming(stream, target);
+  const status = () => readTrainerStatus(deployment.trainerDir);
+  const kills = { SIGTERM: 0, SIGKILL: 0 };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const signal = round % 2 === 1 ? 'SIGTERM' : 'SIGKILL';
+    const pid = trainer.pid;
+    const since = startedAt;
+    await waitFor(
+      signal === 'SIGKILL' ? 'a checkpoint by this trainer, with records consumed past it' : 'the trainer running',
+      async () => {
+        const s = await status();
+        if (s?.pid !== pid || s.phase !== 'running') return false;
+        if (signal === 'SIGTERM') return true;
+        return s.checkpoint !== undefined && Date.parse(s.checkpoint.savedAt) >= since && s.consumed.items + s.consumed.feedback > sumOffsets(s);
+      },
+      120_000,
+      { watch: [trainer] },
+    );
+    await streaming.pause();
+    await trainer.kill(signal);
+    kills[signal]++;
+    streaming.resume();
+    startedAt = Date.now();
+    ({ trainer, url: target.url } = await deployment.startTrainer());
+  }
+  await streaming.stop();
+
+  // New signal after the last restart, so that the trainer publishes a version from its replayed catalog.
+  const pair = { type: 'pair', a: ids[0], b: ids[1], similar: true, eventId: `after-rounds-${randomUUID()}` };
+  expect((await requestJson(target.url, 'POST', '/v1/feedback', { events: [pair] })).status).toBe(202);
+  const accepted = { items: ITEMS + stream.accepted.items, feedback: ITEMS + stream.accepted.feedback + 1 };
+  const caughtUp = await waitFor(
+    'every accepted event consumed by the last trainer',
+    async () => {
+      const s = await status();
+      return s?.pid === trainer.pid && s.phase === 'running' && s.consumed.items === accepted.items && s.consumed.feedback === accepted.feedback ? s : undefined;
+    },
+    120_000,
+    { watch: [trainer] },
+  );
+  await waitFor(
+    'a version published by the last trainer',
+    async () => {
+      const s = await status();
+      return s?.pid === trainer.pid && versionNumber(s.modelVersion ?? '') > versionNumber(caughtUp.modelVersion ?? '');
+    },
+    120_000,
+    { watch: [trainer] },
+  );
+  const last = (await status())!;
+  await trainer.kill('SIGTERM');
+  const final = (await status())!;
+  const live = await readLiveLabels(deployment.trainerDir, ids);
+  const kept = [...live.labels.values()].filter((l) => l === 'fixed').length;
+  console.log(
+    JSON.stringify({
+      rounds: kills,
+      accepted,
+      refusedWhileDown: stream.refused.length,
+      consumed: final.consumed,
+      applied: final.applied,
+      duplicates: final.duplicates,
+      deadLetters: final.deadLetters,
+      labelsKept: `${kept}/${ITEMS}`,
+      version: last.modelVersion,
+    }),
+  );
+  expect(kills).toEqual({ SIGTERM: ROUNDS / 2, SIGKILL: ROUNDS / 2 });
+  expect(stream.accepted.items).toBeGreaterThan(0);
+  expect(stream.accepted.feedback).toBeGreaterThan(0);
+  // Only answers from a process that was down: no 4xx, no 5xx.
+  expect(stream.refused.filter((r) => r.status !== 0)).toEqual([]);
+  // Every 202'd event applied exactly once.
+  expect(final.consumed).toEqual(accepted);
+  expect(final.applied).toEqual(accepted);
+  expect(final.duplicates).toBe(0);
+  expect(final.deadLetters).toEqual({ items: 0, feedback: 0 });
+  expect(live.liveCollection).toBe(`catalog_${last.modelVersion}`);
+  expect(kept).toBe(ITEMS);
+}
+
+describe('label feedback and every accepted event survive ten trainer restarts under a stream', () => {
   let catalog: FashionItem[];
   const dirs: string[] = [];
   const processes: DiscernProcess[] = [];
@@ -100,7 +187,7 @@ describe('label feedback survives trainer restarts', () => {
   };
 
   beforeAll(async () => {
-    catalog = await fashionItems('train', 20, 'src');
+    catalog = await fashionItems('train', 10, 'src');
   });
 
   afterAll(async () => {
@@ -110,7 +197,7 @@ describe('label feedback survives trainer restarts', () => {
 
   it('on the embedded queue (discern start, restarted whole)', async () => {
     const dataDir = await tempDir('embedded');
-    await labelFeedbackSurvivesRestarts(
+    await labelFeedbackSurvivesRounds(
       {
         trainerDir: dataDir,
         async startTrainer() {
@@ -136,7 +223,7 @@ describe('label feedback survives trainer restarts', () => {
       const api = startDiscernProcess('api', { env: { ...TRAINER_ENV, ...kafkaEnv, DISCERN_DATA_DIR: apiDir } });
       processes.push(api);
       const url = await api.url();
-      await labelFeedbackSurvivesRestarts(
+      await labelFeedbackSurvivesRounds(
         {
           trainerDir,
           async startTrainer() {
