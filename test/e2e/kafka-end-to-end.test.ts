@@ -94,7 +94,7 @@ describe('discern start on Kafka: items and feedback over HTTP improve search on
       watch,
     );
     expect(versionNumber(trained.modelVersion)).toBeGreaterThan(1);
-    expect(trained.labelledItems).toBe(catalog.filter((item) => LABELLED_CLASSES.includes(item.classId)).length);
+    expect(trained.labelledItems + trained.heldOut.items).toBe(catalog.filter((item) => LABELLED_CLASSES.includes(item.classId)).length);
     expect(trained.embeddableItems).toBe(catalog.length);
     const before = await sameLabelNeighbours(url, queries, classOf, K);
 
@@ -155,8 +155,8 @@ describe('discern start on Kafka: items and feedback over HTTP improve search on
 
     expect(retrained.consumed).toEqual({ items: acceptedItems, feedback: acceptedFeedback });
     expect(retrained.deadLetters).toEqual({ items: 0, feedback: 0 });
-    expect(retrained.labelledItems).toBe(LABELLED_CLASSES.length * 40 + (10 - LABELLED_CLASSES.length) * 30);
-    expect(retrained.constraints).toBe(150);
+    expect(retrained.labelledItems + retrained.heldOut.items).toBe(LABELLED_CLASSES.length * 40 + (10 - LABELLED_CLASSES.length) * 30);
+    expect(retrained.constraints + retrained.heldOut.constraints).toBe(150);
     expect(retrained.steps).toBeGreaterThan(trained.steps);
     expect(versionNumber(after.modelVersion)).toBeGreaterThan(versionNumber(before.modelVersion));
     expect(after.mean).toBeGreaterThan(before.mean);

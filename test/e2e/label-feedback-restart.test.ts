@@ -122,10 +122,11 @@ async function labelFeedbackSurvivesRounds(deployment: Deployment, catalog: Fash
   }
   await streaming.stop();
 
-  // New signal after the last restart, so that the trainer publishes a version from its replayed catalog.
-  const pair = { type: 'pair', a: ids[0], b: ids[1], similar: true, eventId: `after-rounds-${randomUUID()}` };
-  expect((await requestJson(target.url, 'POST', '/v1/feedback', { events: [pair] })).status).toBe(202);
-  const accepted = { items: ITEMS + stream.accepted.items, feedback: ITEMS + stream.accepted.feedback + 1 };
+  // New signal after the last restart, so that the trainer publishes a version from its replayed
+  // catalog. Several pairs: one of them alone might fall in the holdout, which is never trained on.
+  const pairs = Array.from({ length: 5 }, (_, i) => ({ type: 'pair', a: ids[2 * i], b: ids[2 * i + 1], similar: true, eventId: `after-rounds-${randomUUID()}` }));
+  expect((await requestJson(target.url, 'POST', '/v1/feedback', { events: pairs })).status).toBe(202);
+  const accepted = { items: ITEMS + stream.accepted.items, feedback: ITEMS + stream.accepted.feedback + pairs.length };
   const caughtUp = await waitFor(
     'every accepted event consumed by the last trainer',
     async () => {
