@@ -9,10 +9,10 @@ import type { TopicName } from '../../core/queue';
  * await kafkaGroupLag(admin, (t) => `discern.${t}`, 'discern-trainer', ['items', 'feedback']);
  */
 export async function kafkaGroupLag(admin: Admin, topicOf: (topic: TopicName) => string, group: string, topics: TopicName[]): Promise<Record<string, number>> {
-  const committed = await admin.fetchOffsets({ groupId: group, topics: topics.map(topicOf) });
+  const committed = await retryingRetriable(() => admin.fetchOffsets({ groupId: group, topics: topics.map(topicOf) }));
   const lag: Record<string, number> = {};
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topicOf(topic));
+    const ends = await retryingRetriable(() => admin.fetchTopicOffsets(topicOf(topic)));
     const mine = committed.find((c) => c.topic === topicOf(topic))?.partitions ?? [];
     lag[topic] = ends.reduce((sum, { partition, high, low }) => {
       const offset = Number(mine.find((p) => p.partition === partition)?.offset ?? -1);
@@ -20,4 +20,19 @@ export async function kafkaGroupLag(admin: Admin, topicOf: (topic: TopicName) =>
     }, 0);
   }
   return lag;
+}
+
+/**
+ * Runs an admin call again while Kafka answers with an error it marks retriable (e.g. "not the
+ * leader for that topic-partition" while a new topic's leaders are being elected).
+ */
+async function retryingRetriable<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
 }
