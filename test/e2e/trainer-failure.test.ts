@@ -114,7 +114,16 @@ describe('a trainer whose disk is full (a real tmpfs under its checkpoints)', ()
     for (const { id } of stream.acceptedItems) {
       await waitFor(`item ${id} in the live collection`, async () => (await requestJson(url, 'GET', `/v1/items/${id}`)).status === 200, 60_000, { watch: [service] });
     }
-    const ready = await requestJson(url, 'GET', '/readyz');
+    // The restarted trainer reports its publication age with its next heartbeat, which may lag the status file.
+    const ready = await waitFor(
+      "readiness with the restarted trainer's publication age",
+      async () => {
+        const r = await requestJson(url, 'GET', '/readyz');
+        return typeof r.body?.checks?.trainer?.lastPublicationAgeSeconds === 'number' ? r : undefined;
+      },
+      30_000,
+      { watch: [service] },
+    );
     expect(ready.body.checks.trainer).toMatchObject({ ok: true, state: 'running' });
     expect(ready.body.checks.trainer.restarts).toBeGreaterThanOrEqual(2);
     expect(ready.body.checks.trainer.lastPublicationAgeSeconds).toBeGreaterThanOrEqual(0);
