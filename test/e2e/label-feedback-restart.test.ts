@@ -213,14 +213,14 @@ describe('label feedback and every accepted event survive ten trainer restarts u
     );
   }, 600_000);
 
-  describe('on Kafka (discern api and discern trainer, the trainer restarted)', () => {
+  describe('on Kafka', () => {
     let kafka: KafkaBroker;
     beforeAll(async () => {
       kafka = await startKafka();
     }, 300_000);
     afterAll(() => kafka?.stop());
 
-    it('keeps every label', async () => {
+    it('keeps every label with discern api and discern trainer, the trainer restarted', async () => {
       const kafkaEnv = { DISCERN_QUEUE: 'kafka', KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC_PREFIX: `labels-${randomUUID().slice(0, 8)}`, KAFKA_PARTITIONS: '2' };
       const [apiDir, trainerDir] = await Promise.all([tempDir('api'), tempDir('trainer')]);
       const api = startDiscernProcess('api', { env: { ...TRAINER_ENV, ...kafkaEnv, DISCERN_DATA_DIR: apiDir } });
@@ -233,6 +233,22 @@ describe('label feedback and every accepted event survive ten trainer restarts u
             const trainer = startDiscernProcess('trainer', { env: { ...TRAINER_ENV, ...kafkaEnv, DISCERN_DATA_DIR: trainerDir } });
             processes.push(trainer);
             return { trainer, url };
+          },
+        },
+        catalog,
+      );
+    }, 600_000);
+
+    it('keeps every label with discern start on Kafka, restarted whole', async () => {
+      const kafkaEnv = { DISCERN_QUEUE: 'kafka', KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC_PREFIX: `labels-whole-${randomUUID().slice(0, 8)}`, KAFKA_PARTITIONS: '2' };
+      const dataDir = await tempDir('kafka-start');
+      await labelFeedbackSurvivesRounds(
+        {
+          trainerDir: dataDir,
+          async startTrainer() {
+            const service = startDiscernProcess('start', { env: { ...TRAINER_ENV, ...kafkaEnv, DISCERN_VECTOR_STORE: 'embedded', DISCERN_DATA_DIR: dataDir } });
+            processes.push(service);
+            return { trainer: service, url: await service.url() };
           },
         },
         catalog,
