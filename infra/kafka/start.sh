@@ -29,27 +29,9 @@ source "$here/../lib/local-server.sh"
 "$here/fetch.sh"
 command -v java >/dev/null || { echo "start.sh: java (JDK 17+) is required" >&2; exit 1; }
 
-[[ -n "$dir" ]] || dir="$(mktemp -d "${TMPDIR:-/tmp}/discern-kafka.XXXXXX")"
-mkdir -p "$dir"
-dir="$(cd "$dir" && pwd)"
-pidfile="$dir/kafka.pid"
-if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  echo "start.sh: a broker is already running from $dir (pid $(cat "$pidfile"))" >&2
-  exit 1
-fi
-
-ports="$dir/ports"
-if [[ -f "$ports" ]]; then
-  # shellcheck disable=SC1090
-  source "$ports"
-  port="${port:-$client_port}"
-  [[ "$port" == "$client_port" ]] || { echo "start.sh: $dir was created for port $client_port, not $port" >&2; exit 2; }
-else
-  [[ -n "$port" ]] || port="$(free_port)"
-  controller_port="$(free_port)"
-  while [[ "$controller_port" == "$port" ]]; do controller_port="$(free_port)"; done
-  printf 'client_port=%s\ncontroller_port=%s\n' "$port" "$controller_port" > "$ports"
-fi
+claim_state_dir kafka kafka.pid
+assign_ports client controller
+controller_port="$second_port"
 
 config="$dir/server.properties"
 cat > "$config" <<PROPS

@@ -34,27 +34,9 @@ if [[ -z "$bin" && "$docker_ok" == 0 ]]; then
   exit 3
 fi
 
-[[ -n "$dir" ]] || dir="$(mktemp -d "${TMPDIR:-/tmp}/discern-qdrant.XXXXXX")"
-mkdir -p "$dir"
-dir="$(cd "$dir" && pwd)"
-pidfile="$dir/qdrant.pid"
-if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  echo "start.sh: a Qdrant is already running from $dir (pid $(cat "$pidfile"))" >&2
-  exit 1
-fi
-
-ports="$dir/ports"
-if [[ -f "$ports" ]]; then
-  # shellcheck disable=SC1090
-  source "$ports"
-  port="${port:-$http_port}"
-  [[ "$port" == "$http_port" ]] || { echo "start.sh: $dir was created for port $http_port, not $port" >&2; exit 2; }
-else
-  [[ -n "$port" ]] || port="$(free_port)"
-  grpc_port="$(free_port)"
-  while [[ "$grpc_port" == "$port" ]]; do grpc_port="$(free_port)"; done
-  printf 'http_port=%s\ngrpc_port=%s\n' "$port" "$grpc_port" > "$ports"
-fi
+claim_state_dir qdrant qdrant.pid
+assign_ports http grpc
+grpc_port="$second_port"
 
 log="$dir/qdrant.log"
 if [[ -n "$bin" ]]; then

@@ -9,17 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/local-server.sh
 source "$here/../lib/local-server.sh"
 
-dir=""; signal=TERM; grace=20; purge=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --dir) dir="$2"; shift 2 ;;
-    --kill) signal=KILL; shift ;;
-    --grace) grace="$2"; shift 2 ;;
-    --purge) purge=1; shift ;;
-    *) echo "stop.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$dir" ]] || { echo "stop.sh: --dir is required" >&2; exit 2; }
+parse_stop_args 20 "$@"
 
 pidfile="$dir/qdrant.pid"
 if [[ -f "$pidfile" && "$(cat "$pidfile")" == docker:* ]]; then
