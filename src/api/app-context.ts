@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger';
 import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import type { HttpMetrics } from './http-metrics';
 import type { RecentItemWrites } from './intake/recent-item-writes';
-import type { ModelCatalog } from './model-catalog';
+import type { ModelCatalog } from '../core/model-catalog';
 
 export type AppEnv = { Variables: RequestIdVariables };
 export type DiscernApp = OpenAPIHono<AppEnv>;

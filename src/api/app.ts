@@ -18,7 +18,7 @@ import { httpMetrics } from './http-metrics';
 import { RecentItemWrites } from './intake/recent-item-writes';
 import { accessLog } from './middleware/access-log';
 import { readAccess } from './middleware/read-access';
-import type { ModelCatalog } from './model-catalog';
+import type { ModelCatalog } from '../core/model-catalog';
 import { registerConsoleRoutes } from '../console/console-routes';
 import { registerBrowseRoutes } from './routes/browse';
 import { registerCatalogRoutes } from './routes/catalog';

@@ -2,7 +2,7 @@ import { ModelStoreError } from '../core/model-store';
 import { ImageDecodeError, decodeImageInput } from '../events/decode-image';
 import type { Pixels } from '../events/image-input';
 import { ApiError, fieldError } from './api-error';
-import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from './model-catalog';
+import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from '../core/model-catalog';
 import { assertFloat32Values } from './query-vector';
 
 /** A query's content, as `POST /v1/embed` and `POST /v1/search` take it. */
