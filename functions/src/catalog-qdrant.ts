@@ -1,5 +1,7 @@
 import { toQdrantFilter } from '../../src/store/qdrant/payload-mapping';
-import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchFilter, type EdgeSearchOptions } from './catalog';
+import type { QueryOptions } from '../../src/core/query-catalog';
+import type { SearchFilter } from '../../src/core/vector-store';
+import { CatalogRequestError, CatalogUnavailableError, type CollectionReader } from './catalog';
 import { upstreamFetch } from './upstream';
 
 interface QdrantPoint {
@@ -15,9 +17,9 @@ interface QdrantPoint {
  * `payload.attributes`, as the Node adapter writes them.
  *
  * @example
- * const catalog = createQdrantCatalog('https://qdrant.example:6333', 'catalog', apiKey);
+ * const reader = createQdrantReader('https://qdrant.example:6333', 'catalog', apiKey);
  */
-export function createQdrantCatalog(url: string, alias: string, apiKey?: string): EdgeCatalog {
+export function createQdrantReader(url: string, alias: string, apiKey?: string): CollectionReader {
   const base = url.replace(/\/$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) };
 
@@ -40,7 +42,7 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
       if (!found) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
       return found.collection_name;
     },
-    async search(collection: string, vector: Float32Array, { k, offset, scoreThreshold, filter }: EdgeSearchOptions) {
+    async search(collection: string, vector: Float32Array, { k, offset, scoreThreshold, filter }: QueryOptions) {
       // Catalog collections are cosine, so Qdrant's score_threshold is the port's as it is.
       const points = await call<QdrantPoint[]>(`/collections/${encodeURIComponent(collection)}/points/search`, {
         vector: Array.from(vector),
@@ -72,6 +74,6 @@ export function createQdrantCatalog(url: string, alias: string, apiKey?: string)
  * @example
  * qdrantFilter({ label: 'shoe' }); // { must: [{ key: 'label', match: { value: 'shoe' } }] }
  */
-export function qdrantFilter(filter: EdgeSearchFilter) {
+export function qdrantFilter(filter: SearchFilter) {
   return toQdrantFilter(filter) ?? { must: [] };
 }
