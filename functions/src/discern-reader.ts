@@ -1,5 +1,4 @@
-import type { QueryHit, QueryOptions } from '../../src/core/query-catalog';
-import { CatalogRequestError, CatalogUnavailableError, type CollectionReader } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryHit, type QueryOptions } from '../../src/core/query-catalog';
 import { upstreamFetch } from './upstream';
 
 /**
