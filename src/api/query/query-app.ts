@@ -43,7 +43,8 @@ export interface QueryAppOptions<E extends Env = Env> {
  * app.onError((error, c) => errorResponse(c, error instanceof ApiError ? error : new ApiError(500, 'internal', 'internal error')));
  */
 export function createQueryApp<E extends Env = Env>(options: QueryAppOptions<E>): OpenAPIHono<E> {
-  const portsOf = typeof options.ports === 'function' ? options.ports : ((ports) => () => ports)(options.ports);
+  const { ports } = options;
+  const portsOf = typeof ports === 'function' ? ports : () => ports;
   const middleware = [...(options.middleware ?? []), ...jsonBody({ maxBytes: options.maxBodyBytes })];
   const app = new OpenAPIHono<E>({ defaultHook: throwValidationError });
 
@@ -71,10 +72,10 @@ export function createQueryApp<E extends Env = Env>(options: QueryAppOptions<E>)
     }),
     async (c) => {
       const request = c.req.valid('json');
-      const ports = portsOf(c as Context<E>);
-      await checkPixels(request, ports.decoder);
-      const live = await requireLive(ports.catalog);
-      const embedding = await embedQuery(ports, live.modelVersion, request);
+      const { catalog, models, decoder } = portsOf(c as Context<E>);
+      await checkPixels(request, decoder);
+      const live = await requireLive(catalog);
+      const embedding = await embedQuery({ models, decoder }, live.modelVersion, request);
       return c.json({ modelVersion: live.modelVersion, embedding: Array.from(embedding) }, 200);
     },
   );
@@ -100,16 +101,16 @@ export function createQueryApp<E extends Env = Env>(options: QueryAppOptions<E>)
     }),
     async (c) => {
       const { itemId, k, offset, scoreThreshold, filter, ...content } = c.req.valid('json');
-      const ports = portsOf(c as Context<E>);
-      await checkPixels(content, ports.decoder);
+      const { catalog, models, decoder } = portsOf(c as Context<E>);
+      await checkPixels(content, decoder);
       const options = { k, offset, scoreThreshold, filter };
-      const live = await requireLive(ports.catalog);
+      const live = await requireLive(catalog);
       let hits: QueryHit[] | undefined;
       if (itemId === undefined) {
-        hits = await ports.catalog.search(live.collection, await embedQuery(ports, live.modelVersion, content), options);
+        hits = await catalog.search(live.collection, await embedQuery({ models, decoder }, live.modelVersion, content), options);
       } else {
         // An item's neighbours: its stored vector's, itself left out.
-        hits = await ports.catalog.searchLikeItem(live.collection, itemId, options);
+        hits = await catalog.searchLikeItem(live.collection, itemId, options);
         if (!hits) throw new ApiError(404, 'item_not_found', `itemId: no item ${itemId} in the live collection ${live.collection}`, [{ path: 'itemId', message: 'unknown item id' }]);
       }
       return c.json({ modelVersion: live.modelVersion, results: hits.map(({ id, score, label }) => ({ id, score, label })) }, 200);
