@@ -1,55 +1,73 @@
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { ImageDecodeError, type ImageDecoder, type ImageTarget } from '../../src/core/image-decoder';
 
-/** Input layout an image encoder expects: `[N, height, width, channels]`, raw 0–255 values. */
-export interface ImageInputSpec {
-  height: number;
-  width: number;
-  channels: number;
-}
-
-export interface PixelsInput {
+/** A pixel grid of any channel count (decoded PNGs and JPEGs may carry alpha). */
+interface PixelsInput {
   width: number;
   height: number;
   channels: number;
   data: number[];
 }
 
-export class InputError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
+/**
+ * The edge's `ImageDecoder`: pure-JS PNG (fast-png) and JPEG (jpeg-js) decoding and bilinear
+ * resizing, since the Workers runtime runs no native code.
+ *
+ * @example
+ * const decoder = createEdgeImageDecoder();
+ * const input = await decoder.decode({ image: b64 }, { height: 28, width: 28, channels: 1 });
+ */
+export function createEdgeImageDecoder(): ImageDecoder {
+  return {
+    async decode(input, target) {
+      if (input.image !== undefined) return imageToInput(input.image, target);
+      if (input.pixels !== undefined) return pixelsToInput(input.pixels, target);
+      throw new ImageDecodeError('image', 'give image or pixels');
+    },
+    async size(image, field = 'image') {
+      const { width, height } = decodeImage(image, field);
+      return { width, height };
+    },
+  };
 }
 
 /** Turns row-major 0–255 pixels into the model's layout, converting channels and size if needed. */
-export function pixelsToInput(pixels: PixelsInput, spec: ImageInputSpec, field = 'pixels'): Float32Array {
+export function pixelsToInput(pixels: PixelsInput, spec: ImageTarget, field = 'pixels'): Float32Array {
   const { width, height, channels, data } = pixels;
   if (data.length !== width * height * channels) {
-    throw new InputError(`${field}.data`, `expected ${width * height * channels} values (width × height × channels), got ${data.length}`);
+    throw new ImageDecodeError(`${field}.data`, `expected ${width * height * channels} values (width × height × channels), got ${data.length}`);
   }
   const converted = convertChannels(Float32Array.from(data), width, height, channels, spec.channels);
   return width === spec.width && height === spec.height ? converted : resizeBilinear(converted, width, height, spec.channels, spec.width, spec.height);
 }
 
 /** Decodes a base64 PNG or JPEG without native code (the Workers runtime has none). */
-export function imageToInput(base64: string, spec: ImageInputSpec, field = 'image'): Float32Array {
+export function imageToInput(base64: string, spec: ImageTarget, field = 'image'): Float32Array {
+  return pixelsToInput(decodeImage(base64, field), spec, field);
+}
+
+function decodeImage(base64: string, field: string): PixelsInput {
   let bytes: Uint8Array;
   try {
     bytes = Uint8Array.from(atob(base64.replace(/^data:[^,]*,/, '')), (c) => c.charCodeAt(0));
   } catch {
-    throw new InputError(field, 'is not valid base64');
+    throw new ImageDecodeError(field, 'is not valid base64');
   }
-  if (bytes[0] === 0x89 && bytes[1] === 0x50) {
-    const png = decodePng(bytes);
-    const data = png.depth === 16 ? Array.from(png.data as Uint16Array, (v) => v >> 8) : Array.from(png.data);
-    return pixelsToInput({ width: png.width, height: png.height, channels: png.channels, data }, spec, field);
+  try {
+    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+      const png = decodePng(bytes);
+      const data = png.depth === 16 ? Array.from(png.data as Uint16Array, (v) => v >> 8) : Array.from(png.data);
+      return { width: png.width, height: png.height, channels: png.channels, data };
+    }
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      return { width: image.width, height: image.height, channels: 4, data: Array.from(image.data) };
+    }
+  } catch (error) {
+    throw new ImageDecodeError(field, `cannot be decoded (${(error as Error).message})`, { cause: error });
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-    return pixelsToInput({ width: image.width, height: image.height, channels: 4, data: Array.from(image.data) }, spec, field);
-  }
-  throw new InputError(field, 'is neither a PNG nor a JPEG image');
+  throw new ImageDecodeError(field, 'is neither a PNG nor a JPEG image');
 }
 
 function convertChannels(data: Float32Array, width: number, height: number, from: number, to: number): Float32Array {

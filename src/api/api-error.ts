@@ -20,7 +20,7 @@ export interface ApiErrorBody {
  */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429 | 500 | 501 | 503,
     readonly code: string,
     message: string,
     readonly issues?: ApiIssue[],

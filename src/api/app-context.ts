@@ -8,7 +8,8 @@ import type { Logger } from '../log/logger';
 import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import type { HttpMetrics } from './http-metrics';
 import type { RecentItemWrites } from './intake/recent-item-writes';
-import type { ModelCatalog } from './model-catalog';
+import type { ImageDecoder } from '../core/image-decoder';
+import type { ModelCatalog } from '../core/model-catalog';
 
 export type AppEnv = { Variables: RequestIdVariables };
 export type DiscernApp = OpenAPIHono<AppEnv>;
@@ -30,4 +31,6 @@ export interface RouteContext {
   recentItems: RecentItemWrites;
   /** Records the trainer rejected, as read from the `dead-letters` topic. */
   deadLetters: DeadLetterView;
+  /** Decodes query images for the routes that embed them. */
+  decoder: ImageDecoder;
 }

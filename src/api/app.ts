@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Registry } from 'prom-client';
@@ -11,14 +10,17 @@ import type { TrainerHealthSource } from '../core/trainer-health';
 import type { VectorStore } from '../core/vector-store';
 import { createLogger, type Logger } from '../log/logger';
 import { allowedMethods } from './allowed-methods';
-import { ApiError, validationError, type ApiErrorBody } from './api-error';
+import { ApiError } from './api-error';
 import type { AppEnv, DiscernApp, RouteContext } from './app-context';
 import type { DeadLetterView } from './dead-letters/dead-letter-view';
 import { httpMetrics } from './http-metrics';
 import { RecentItemWrites } from './intake/recent-item-writes';
 import { accessLog } from './middleware/access-log';
+import { computeRateLimit } from './middleware/rate-limit';
 import { readAccess } from './middleware/read-access';
-import type { ModelCatalog } from './model-catalog';
+import { createQueryApp, errorResponse, throwValidationError } from './query';
+import type { ImageDecoder } from '../core/image-decoder';
+import type { ModelCatalog } from '../core/model-catalog';
 import { registerConsoleRoutes } from '../console/console-routes';
 import { registerBrowseRoutes } from './routes/browse';
 import { registerCatalogRoutes } from './routes/catalog';
@@ -26,9 +28,10 @@ import { registerDeadLetterRoutes } from './routes/dead-letters';
 import { registerFeedbackRoutes } from './routes/feedback';
 import { registerItemRoutes } from './routes/items';
 import { registerRecommendRoute } from './routes/recommend';
-import { registerSearchRoutes } from './routes/search';
 import { registerSearchBatchRoute } from './routes/search-batch';
 import { registerStatusRoutes } from './routes/status';
+import { createSharpImageDecoder } from '../serve/sharp-image-decoder';
+import { vectorStoreQueryCatalog } from './vector-store-query-catalog';
 
 /** What the HTTP API needs from the rest of the service. */
 export interface AppDeps {
@@ -49,6 +52,8 @@ export interface AppDeps {
   deadLetters: DeadLetterView;
   /** The trainer this process runs, if any: `/readyz` then reports its health. */
   trainerHealth?: TrainerHealthSource;
+  /** Decodes query images (default: sharp). */
+  imageDecoder?: ImageDecoder;
 }
 
 /**
@@ -76,20 +81,27 @@ export function createApp(deps: AppDeps): DiscernApp {
     trainerGroup: deps.trainerGroup ?? 'discern-trainer',
     recentItems: new RecentItemWrites(deps.config.intake.recentItemsKept),
     deadLetters: deps.deadLetters,
+    decoder: deps.imageDecoder ?? createSharpImageDecoder(),
   };
 
-  const app: DiscernApp = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error);
-    },
-  });
+  const app: DiscernApp = new OpenAPIHono<AppEnv>({ defaultHook: throwValidationError });
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }), accessLog(logger, context.metrics), readAccess(deps.config));
 
   registerItemRoutes(app, context);
   registerBrowseRoutes(app, context);
   registerFeedbackRoutes(app, context);
-  registerSearchRoutes(app, context);
+  const { maxQueryPixels, rateLimitPerSecond, rateLimitBurst } = deps.config.compute;
+  const computeLimit = computeRateLimit({ perSecond: rateLimitPerSecond, burst: rateLimitBurst, keys: [deps.config.apiKey, deps.config.readApiKey] });
+  app.route(
+    '/',
+    createQueryApp({
+      ports: { catalog: vectorStoreQueryCatalog(context.vectorStore, context.liveAlias), models: context.models, decoder: context.decoder },
+      maxBodyBytes: deps.config.api.maxBodyBytes,
+      maxQueryPixels,
+      middleware: [computeLimit],
+    }),
+  );
   registerSearchBatchRoute(app, context);
   registerRecommendRoute(app, context);
   registerCatalogRoutes(app, context);
@@ -133,10 +145,4 @@ export function createApp(deps: AppDeps): DiscernApp {
     return errorResponse(c, new ApiError(500, 'internal', 'internal error'));
   });
   return app;
-}
-
-function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
-  const body: ApiErrorBody = { error: { code: error.code, message: error.message, requestId: c.get('requestId') } };
-  if (error.issues) body.error.issues = error.issues;
-  return c.json(body, error.status, error.headers);
 }

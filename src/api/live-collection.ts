@@ -1,12 +1,10 @@
 import { versionOfCollection } from '../core/catalog-naming';
+import type { LiveCollection } from '../core/query-catalog';
 import { VectorStoreError, type VectorStore } from '../core/vector-store';
 import { ApiError, fieldError } from './api-error';
+import { noLiveModel } from './query/query-app';
 
-/** A concrete collection and the model version whose embeddings it holds. */
-export interface LiveCollection {
-  collection: string;
-  modelVersion: string;
-}
+export type { LiveCollection };
 
 /**
  * Resolves the live alias once. Callers then embed with `modelVersion` and query `collection`
@@ -27,7 +25,7 @@ export async function resolveLiveCollection(store: VectorStore, alias: string): 
 /** Like `resolveLiveCollection`, but a 503 while no model has been published. */
 export async function requireLiveCollection(store: VectorStore, alias: string): Promise<LiveCollection> {
   const live = await resolveLiveCollection(store, alias);
-  if (!live) throw new ApiError(503, 'no_live_model', 'no model version is published yet; retry later', undefined, { 'Retry-After': '10' });
+  if (!live) throw noLiveModel();
   return live;
 }
 

@@ -4,7 +4,7 @@ import { allowedMethods } from './allowed-methods';
 import { ApiError } from './api-error';
 import { storeCall } from './live-collection';
 import { mayHavePrototypeKey, prototypeKeyPath } from './prototype-keys';
-import { assertFloat32Values, searchVector } from './query-vector';
+import { assertFloat32Values, searchVector } from './query/query-vector';
 
 const issuePath = (fn: () => unknown) => {
   try {

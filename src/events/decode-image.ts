@@ -1,33 +1,14 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import type { Pixels } from './image-input';
+import { ImageDecodeError, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
 import { plainImageProblem } from './image-problem';
 
-/** The pixel grid a model takes. */
-export interface ImageTarget {
-  height: number;
-  width: number;
-  channels: 1 | 3;
-}
-
-/** An image as an event or request carries it: base64 PNG/JPEG or raw pixels. */
-export interface ImageInputSource {
-  image?: string;
-  pixels?: Pixels;
-}
+export { ImageDecodeError, type ImageInputSource, type ImageTarget };
 
 export interface DecodeImageOptions<O extends 'float32' | 'uint8' = 'float32' | 'uint8'> {
   /** Element type of the result (default `float32`, what ONNX sessions take). */
   output?: O;
   /** Where the input sits in its request, for error messages (default `image` or `pixels`). */
   field?: string;
-}
-
-/** An image that could not be decoded; `field` names where it came from (e.g. `items.3.image`). */
-export class ImageDecodeError extends Error {
-  constructor(readonly field: string, message: string, options?: { cause?: unknown }) {
-    super(`${field}: ${message}`, options);
-    this.name = 'ImageDecodeError';
-  }
 }
 
 /** Decoded images larger than this are refused before any pixel is touched. */

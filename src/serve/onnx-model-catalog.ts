@@ -1,9 +1,9 @@
-import type { ModelCatalog, ModelDescription, ModelInputSpec, RejectedCandidate } from '../api/model-catalog';
-import { inputSpecFromInfo, UnknownModelVersionError } from '../api/model-catalog';
+import type { ModelCatalog, ModelDescription, ModelInputSpec, RejectedCandidate } from '../core/model-catalog';
+import { inputSpecFromInfo, UnknownModelVersionError } from '../core/model-catalog';
 import { versionOfCollection } from '../core/catalog-naming';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 import type { VectorStore } from '../core/vector-store';
-import { createOnnxModelRuntime, UnknownModelVersionError as RuntimeUnknownVersion, type ModelRuntimeOptions } from './onnx-model-runtime';
+import { createOnnxModelRuntime, type ModelRuntimeOptions } from './onnx-model-runtime';
 
 /**
  * The API's `ModelCatalog` backed by the model store and onnxruntime-node: inputs are embedded
@@ -33,13 +33,7 @@ export function createOnnxModelCatalog(deps: { modelStore: ModelStore; vectorSto
     },
     async embed(version: string, input: Float32Array, shape: readonly number[]): Promise<Float32Array[]> {
       const { embeddingDim } = await info(version);
-      let flat: Float32Array;
-      try {
-        flat = await runtime.embed(version, input, [...shape]);
-      } catch (error) {
-        if (error instanceof RuntimeUnknownVersion) throw new UnknownModelVersionError(version);
-        throw error;
-      }
+      const flat = await runtime.embed(version, input, [...shape]);
       const rows: Float32Array[] = [];
       for (let i = 0; i < shape[0]; i++) rows.push(flat.subarray(i * embeddingDim, (i + 1) * embeddingDim));
       return rows;

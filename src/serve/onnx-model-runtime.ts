@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { UnknownModelVersionError } from '../core/model-catalog';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 
 export interface LoadedModelVersion {
@@ -133,10 +134,3 @@ async function releaseAll(loaded: LoadedModelVersion): Promise<void> {
 }
 
 export type OnnxModelRuntime = ReturnType<typeof createOnnxModelRuntime>;
-
-export class UnknownModelVersionError extends Error {
-  constructor(readonly version: string) {
-    super(`unknown model version ${version}`);
-    this.name = 'UnknownModelVersionError';
-  }
-}

@@ -7,7 +7,8 @@ import { ModelStoreError } from '../core/model-store';
 import { VectorStoreError } from '../core/vector-store';
 import { createLogger } from '../log/logger';
 import { createReembedWorker } from '../reembed/reembed-worker';
-import { createOnnxModelRuntime, UnknownModelVersionError } from '../serve/onnx-model-runtime';
+import { UnknownModelVersionError } from '../core/model-catalog';
+import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createAdapters } from './create-adapters';
 
 /**

@@ -1,6 +1,6 @@
 import type { Item } from '../../events/item';
 import type { LiveCollection } from '../live-collection';
-import type { ModelCatalog, ModelInputSpec } from '../model-catalog';
+import type { ModelCatalog, ModelInputSpec } from '../../core/model-catalog';
 import { checkImage } from './check-image';
 import { intakeError, type IntakeIssue } from './intake-issues';
 import { unknownItemIds, type ItemIdCheck } from './unknown-item-ids';

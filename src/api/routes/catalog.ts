@@ -7,7 +7,7 @@ import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { requireLiveCollection, storeCall } from '../live-collection';
 import { jsonBody } from '../middleware/json-body';
-import { searchVector } from '../query-vector';
+import { searchVector } from '../query/query-vector';
 import { AttributesSchema, LabelSchema } from '../../events/attributes';
 import { searchOptionFields } from '../request-schemas';
 import { ItemIdSchema } from '../../events/ids';

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { BatchSearchQuery } from '../../core/vector-store';
 import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
-import { embedQuery } from '../embed-query';
+import { embedQuery } from '../query/embed-query';
 import { requireLiveCollection, storeCall } from '../live-collection';
 import { jsonBody } from '../middleware/json-body';
 import { queryCall } from '../query-call';
@@ -20,7 +20,7 @@ type OneSearch = SearchBatchRequest['searches'][number];
  * // POST /v1/search/batch { "searches": [{ "itemId": "shoe-1", "k": 5 }, { "vector": [...], "k": 5, "offset": 5 }] }
  */
 export function registerSearchBatchRoute(app: DiscernApp, ctx: RouteContext): void {
-  const { vectorStore, models, config, liveAlias } = ctx;
+  const { vectorStore, models, decoder, config, liveAlias } = ctx;
   app.openapi(
     createRoute({
       method: 'post',
@@ -56,7 +56,7 @@ export function registerSearchBatchRoute(app: DiscernApp, ctx: RouteContext): vo
       async function storeQuery(search: OneSearch, i: number): Promise<BatchSearchQuery> {
         const { itemId, k, offset, scoreThreshold, filter, ...content } = search;
         if (itemId === undefined) {
-          const vector = await withPathPrefix(`searches.${i}`, () => embedQuery(models, live.modelVersion, content));
+          const vector = await withPathPrefix(`searches.${i}`, () => embedQuery({ models, decoder }, live.modelVersion, content));
           return { vector, k, offset, scoreThreshold, filter };
         }
         const point = await storeCall(() => vectorStore.get(live.collection, itemId));

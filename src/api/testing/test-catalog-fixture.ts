@@ -12,7 +12,7 @@ import { createEmbeddedQueue } from '../../queue/embedded/embedded-queue';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { createApp } from '../app';
 import { followDeadLetters } from '../dead-letters/follow-dead-letters';
-import type { ModelInputSpec } from '../model-catalog';
+import type { ModelInputSpec } from '../../core/model-catalog';
 import { createProjectionModelCatalog } from './projection-model-catalog';
 import { serveForTest } from './serve-for-test';
 import { thumbnailOf } from '../../trainer/item-thumbnail';

@@ -42,13 +42,47 @@ function scoreIn(version: string, query: ArrayLike<number>) {
   };
 }
 
-describe('edge /v1/embed in workerd', () => {
-  it('matches onnxruntime-node within 1e-4 on Fashion-MNIST pixels, with the live version', async () => {
+/** Bad requests both runtimes refuse alike (the batch and recommendation bodies too: the edge checks them before its 501). */
+const badInputs: { name: string; path: '/v1/embed' | '/v1/search' | '/v1/recommend' | '/v1/search/batch'; body: () => unknown; raw?: boolean; contentType?: string; status: number; field?: string | RegExp; code?: string }[] = [
+  { name: 'malformed JSON', path: '/v1/search', body: () => '{"pixels": {', raw: true, status: 400, code: 'invalid_json' },
+  { name: 'no query at all', path: '/v1/search', body: () => ({ k: 5 }), status: 400, field: /itemId, image, pixels, vector/ },
+  { name: 'two queries at once', path: '/v1/search', body: () => ({ pixels: valid(), itemId: 'fmnist-test-0' }), status: 400, field: 'pixels' },
+  { name: 'pixels of the wrong length', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: [1, 2, 3] } }), status: 400, field: 'pixels.data' },
+  { name: 'pixel value above 255', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: valid().data.map(() => 300) } }), status: 400, field: /^pixels\.data/ },
+  { name: 'k = 0', path: '/v1/search', body: () => ({ pixels: valid(), k: 0 }), status: 400, field: 'k' },
+  { name: 'k = 1001', path: '/v1/search', body: () => ({ pixels: valid(), k: 1001 }), status: 400, field: 'k' },
+  { name: 'k not an integer', path: '/v1/search', body: () => ({ pixels: valid(), k: 2.5 }), status: 400, field: 'k' },
+  { name: 'an image that is not base64', path: '/v1/embed', body: () => ({ image: 'not base64!' }), status: 400, field: 'image' },
+  { name: 'an empty range filter', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { size: { gt: 5, lt: 1 } } } }), status: 400, field: 'filter.attributes.size' },
+  { name: 'a negative offset', path: '/v1/search', body: () => ({ pixels: valid(), offset: -1 }), status: 400, field: 'offset' },
+  { name: 'a recommendation without positives', path: '/v1/recommend', body: () => ({ positive: [] }), status: 400, field: 'positive' },
+  { name: 'a batch with a bad search', path: '/v1/search/batch', body: () => ({ searches: [{ pixels: valid(), k: 0 }] }), status: 400, field: 'searches.0.k' },
+  { name: 'text/plain body', path: '/v1/search', body: () => JSON.stringify({ pixels: valid() }), raw: true, contentType: 'text/plain', status: 415 },
+  { name: 'a filter attribute name the store refuses', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { 'color.primary': 'red' } } }), status: 400, field: 'filter.attributes.color.primary' },
+  { name: 'a __proto__ filter attribute', path: '/v1/search', body: () => `{"pixels":${JSON.stringify(valid())},"filter":{"attributes":{"__proto__":{"a":1}}}}`, raw: true, status: 400, field: 'filter.attributes.__proto__' },
+];
+
+function valid() {
+  return pixelsField(queries[0]);
+}
+
+/**
+ * One query app, two runtimes: the Node service (onnxruntime-node, its VectorStore, sharp) and
+ * the edge worker in workerd (onnxruntime-web, the discern service upstream, pure-JS decoding).
+ * Every runtime must meet the same contract; the cross-runtime checks below then compare answers.
+ */
+const runtimes: { name: string; url: () => string }[] = [
+  { name: 'Node', url: () => catalog.url },
+  { name: 'edge in workerd', url: () => edge.url },
+];
+
+describe.each(runtimes)('query app contract on $name', ({ url }) => {
+  it('/v1/embed matches onnxruntime-node within 1e-4 on Fashion-MNIST pixels, with the live version', async () => {
     const version = catalog.live.id;
     const references = await catalog.embedReference(version, concat(queries), queries.length);
     let worst = 0;
     for (const [i, image] of queries.entries()) {
-      const { status, body } = await postJson(edge.url, '/v1/embed', { pixels: pixelsField(image) });
+      const { status, body } = await postJson(url(), '/v1/embed', { pixels: pixelsField(image) });
       expect(status, JSON.stringify(body)).toBe(200);
       expect(body.modelVersion).toBe(version);
       expect(body.embedding).toHaveLength(catalog.embeddingDim);
@@ -64,58 +98,91 @@ describe('edge /v1/embed in workerd', () => {
     for (const image of queries.slice(0, 4)) {
       const png = await sharp(Buffer.from(image), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
       const [reference] = await catalog.embedReference(version, image);
-      const fromEdge = await postJson(edge.url, '/v1/embed', { image: png.toString('base64') });
+      const answer = await postJson(url(), '/v1/embed', { image: png.toString('base64') });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.modelVersion).toBe(version);
+      expect(maxAbsDiff(answer.body.embedding, reference)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('/v1/search by pixels: the exact top 10 of the live version', async () => {
+    const version = catalog.live.id;
+    for (const image of queries.slice(0, 10)) {
+      const { status, body } = await postJson(url(), '/v1/search', { pixels: pixelsField(image), k: 10 });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.modelVersion).toBe(version);
+      const [query] = await catalog.embedReference(version, image);
+      expect(rankingMismatch(body.results, catalog.exactSearch(version, query, 10), scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('/v1/search by itemId: the item itself is left out and the rest equals the exact search', async () => {
+    const version = catalog.live.id;
+    for (const item of catalog.items.slice(0, 6)) {
+      const { status, body } = await postJson(url(), '/v1/search', { itemId: item.id, k: 5 });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.results.map((r: { id: string }) => r.id)).not.toContain(item.id);
+      const query = catalog.embeddingOf(version, item.id);
+      const want = catalog.exactSearch(version, query, 6).filter((h) => h.id !== item.id).slice(0, 5);
+      expect(rankingMismatch(body.results, want, scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('/v1/search with a label filter: only that label, as the exact filtered search', async () => {
+    const version = catalog.live.id;
+    for (const [i, label] of ['Sneaker', 'Bag', 'Trouser'].entries()) {
+      const { status, body } = await postJson(url(), '/v1/search', { pixels: pixelsField(queries[i]), k: 8, filter: { label } });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.results).toHaveLength(8);
+      expect(body.results.every((r: { label: string }) => r.label === label)).toBe(true);
+      const [query] = await catalog.embedReference(version, queries[i]);
+      expect(rankingMismatch(body.results, catalog.exactSearch(version, query, 8, { label }), scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('an unknown itemId is a 404 naming itemId', async () => {
+    const { status, body } = await postJson(url(), '/v1/search', { itemId: 'no-such-item', k: 3 });
+    expect(status).toBe(404);
+    expect(body.error.message).toMatch(/^itemId: /);
+    expect(body.error.issues[0].path).toBe('itemId');
+  });
+
+  for (const c of badInputs) {
+    it(`refuses ${c.name} → ${c.status}${c.field ? ` naming ${c.field}` : ''}`, async () => {
+      const { status, body } = await postJson(url(), c.path, c.body(), { raw: c.raw, contentType: c.contentType });
+      expect(status, JSON.stringify(body)).toBe(c.status);
+      if (c.code) expect(body.error.code).toBe(c.code);
+      if (c.field) {
+        const paths = body.error.issues.map((i: { path: string; message: string }) => (typeof c.field === 'string' ? i.path : `${i.path}: ${i.message}`));
+        expect(paths.some((p: string) => (typeof c.field === 'string' ? p === c.field : c.field!.test(p))), JSON.stringify(body)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('the Node API and the edge answer alike', () => {
+  it('embeds: the same embedding of a PNG, within 1e-4', async () => {
+    for (const image of queries.slice(0, 4)) {
+      const png = await sharp(Buffer.from(image), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/embed', { image: png.toString('base64') }), postJson(catalog.url, '/v1/embed', { image: png.toString('base64') })]);
       expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
-      expect(fromEdge.body.modelVersion).toBe(version);
-      expect(maxAbsDiff(fromEdge.body.embedding, reference)).toBeLessThanOrEqual(1e-4);
-      const fromNode = await postJson(catalog.url, '/v1/embed', { image: png.toString('base64') });
       expect(fromNode.status).toBe(200);
       expect(maxAbsDiff(fromEdge.body.embedding, fromNode.body.embedding)).toBeLessThanOrEqual(1e-4);
     }
   });
-});
 
-describe('edge /v1/search in workerd answers like the Node API', () => {
-  it('by pixels: same ids in the same order, scores within 1e-4, and the exact top 10', async () => {
-    const version = catalog.live.id;
-    for (const image of queries.slice(0, 10)) {
-      const request = { pixels: pixelsField(image), k: 10 };
+  it('by pixels, by itemId and with a label filter: same ids in the same order, scores within 1e-4', async () => {
+    const requests = [
+      ...queries.slice(0, 10).map((image) => ({ pixels: pixelsField(image), k: 10 })),
+      ...catalog.items.slice(0, 6).map((item) => ({ itemId: item.id, k: 5 })),
+      ...['Sneaker', 'Bag', 'Trouser'].map((label, i) => ({ pixels: pixelsField(queries[i]), k: 8, filter: { label } })),
+    ];
+    for (const request of requests) {
       const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
       expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
       expect(fromNode.status).toBe(200);
-      expect(fromEdge.body.modelVersion).toBe(version);
-      expect(fromNode.body.modelVersion).toBe(version);
+      expect(fromEdge.body.modelVersion).toBe(fromNode.body.modelVersion);
       expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
-      const [query] = await catalog.embedReference(version, image);
-      expect(rankingMismatch(fromEdge.body.results, catalog.exactSearch(version, query, 10), scoreIn(version, query))).toBeUndefined();
-    }
-  });
-
-  it('by itemId: the item itself is left out and the rest equals the Node API and the exact search', async () => {
-    const version = catalog.live.id;
-    for (const item of catalog.items.slice(0, 6)) {
-      const request = { itemId: item.id, k: 5 };
-      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
-      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
-      expect(fromEdge.body.results.map((r: { id: string }) => r.id)).not.toContain(item.id);
-      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
-      const query = catalog.embeddingOf(version, item.id);
-      const want = catalog.exactSearch(version, query, 6).filter((h) => h.id !== item.id).slice(0, 5);
-      expect(rankingMismatch(fromEdge.body.results, want, scoreIn(version, query))).toBeUndefined();
-    }
-  });
-
-  it('with a label filter: only that label, as the Node API and the exact filtered search', async () => {
-    const version = catalog.live.id;
-    for (const [i, label] of ['Sneaker', 'Bag', 'Trouser'].entries()) {
-      const request = { pixels: pixelsField(queries[i]), k: 8, filter: { label } };
-      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, '/v1/search', request), postJson(catalog.url, '/v1/search', request)]);
-      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
-      expect(fromEdge.body.results).toHaveLength(8);
-      expect(fromEdge.body.results.every((r: { label: string }) => r.label === label)).toBe(true);
-      expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
-      const [query] = await catalog.embedReference(version, queries[i]);
-      expect(rankingMismatch(fromEdge.body.results, catalog.exactSearch(version, query, 8, { label }), scoreIn(version, query))).toBeUndefined();
     }
   });
 
@@ -132,55 +199,20 @@ describe('edge /v1/search in workerd answers like the Node API', () => {
     }
   });
 
-  it('batch search and recommend: bodies checked like the Node API, then 501', async () => {
+  it('refuses bad input with the same first issue path', async () => {
+    for (const c of badInputs.filter((b) => b.field)) {
+      const init = { raw: c.raw, contentType: c.contentType };
+      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, c.path, c.body(), init), postJson(catalog.url, c.path, c.body(), init)]);
+      expect(fromEdge.body.error.issues[0].path, c.name).toBe(fromNode.body.error.issues[0].path);
+    }
+  });
+
+  it('edge: batch search and recommend: bodies checked like the Node API, then 501', async () => {
     const recommend = await postJson(edge.url, '/v1/recommend', { positive: [catalog.items[1].id], k: 3 });
     expect(recommend.status).toBe(501);
     const batch = await postJson(edge.url, '/v1/search/batch', { searches: [{ itemId: catalog.items[1].id }] });
     expect(batch.status).toBe(501);
   });
-
-  it('an unknown itemId is a 404 naming itemId', async () => {
-    const { status, body } = await postJson(edge.url, '/v1/search', { itemId: 'no-such-item', k: 3 });
-    expect(status).toBe(404);
-    expect(body.error.message).toMatch(/^itemId: /);
-  });
-});
-
-describe('edge refuses bad input like the Node API', () => {
-  const valid = () => pixelsField(queries[0]);
-  const cases: { name: string; path: '/v1/embed' | '/v1/search' | '/v1/recommend' | '/v1/search/batch'; body: () => unknown; raw?: boolean; contentType?: string; status: number; field?: string | RegExp; code?: string }[] = [
-    { name: 'malformed JSON', path: '/v1/search', body: () => '{"pixels": {', raw: true, status: 400, code: 'invalid_json' },
-    { name: 'no query at all', path: '/v1/search', body: () => ({ k: 5 }), status: 400, field: /itemId, image, pixels, vector/ },
-    { name: 'two queries at once', path: '/v1/search', body: () => ({ pixels: valid(), itemId: 'fmnist-test-0' }), status: 400, field: 'pixels' },
-    { name: 'pixels of the wrong length', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: [1, 2, 3] } }), status: 400, field: 'pixels.data' },
-    { name: 'pixel value above 255', path: '/v1/embed', body: () => ({ pixels: { ...valid(), data: valid().data.map(() => 300) } }), status: 400, field: /^pixels\.data/ },
-    { name: 'k = 0', path: '/v1/search', body: () => ({ pixels: valid(), k: 0 }), status: 400, field: 'k' },
-    { name: 'k = 1001', path: '/v1/search', body: () => ({ pixels: valid(), k: 1001 }), status: 400, field: 'k' },
-    { name: 'k not an integer', path: '/v1/search', body: () => ({ pixels: valid(), k: 2.5 }), status: 400, field: 'k' },
-    { name: 'an image that is not base64', path: '/v1/embed', body: () => ({ image: 'not base64!' }), status: 400, field: 'image' },
-    { name: 'an empty range filter', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { size: { gt: 5, lt: 1 } } } }), status: 400, field: 'filter.attributes.size' },
-    { name: 'a negative offset', path: '/v1/search', body: () => ({ pixels: valid(), offset: -1 }), status: 400, field: 'offset' },
-    { name: 'a recommendation without positives', path: '/v1/recommend', body: () => ({ positive: [] }), status: 400, field: 'positive' },
-    { name: 'a batch with a bad search', path: '/v1/search/batch', body: () => ({ searches: [{ pixels: valid(), k: 0 }] }), status: 400, field: 'searches.0.k' },
-    { name: 'text/plain body', path: '/v1/search', body: () => JSON.stringify({ pixels: valid() }), raw: true, contentType: 'text/plain', status: 415 },
-    { name: 'a filter attribute name the store refuses', path: '/v1/search', body: () => ({ pixels: valid(), filter: { attributes: { 'color.primary': 'red' } } }), status: 400, field: 'filter.attributes.color.primary' },
-    { name: 'a __proto__ filter attribute', path: '/v1/search', body: () => `{"pixels":${JSON.stringify(valid())},"filter":{"attributes":{"__proto__":{"a":1}}}}`, raw: true, status: 400, field: 'filter.attributes.__proto__' },
-  ];
-
-  for (const c of cases) {
-    it(`${c.name} → ${c.status}${c.field ? ` naming ${c.field}` : ''}`, async () => {
-      const init = { raw: c.raw, contentType: c.contentType };
-      const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, c.path, c.body(), init), postJson(catalog.url, c.path, c.body(), init)]);
-      expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(c.status);
-      expect(fromNode.status, JSON.stringify(fromNode.body)).toBe(c.status);
-      if (c.code) expect(fromEdge.body.error.code).toBe(c.code);
-      if (c.field) {
-        const paths = fromEdge.body.error.issues.map((i: { path: string; message: string }) => (typeof c.field === 'string' ? i.path : `${i.path}: ${i.message}`));
-        expect(paths.some((p: string) => (typeof c.field === 'string' ? p === c.field : c.field!.test(p))), JSON.stringify(fromEdge.body)).toBe(true);
-        expect(fromEdge.body.error.issues[0].path).toBe(fromNode.body.error.issues[0].path);
-      }
-    });
-  }
 });
 
 interface QdrantTarget {

@@ -33,15 +33,16 @@ export interface RejectedCandidate {
 }
 
 /**
- * The `ModelCatalog` port: embeds inputs with a named model version (each request pins the
+ * The `ModelRunner` port: embeds inputs with a named model version (each request pins the
  * version it resolved once, so answers stay consistent while a new version is published).
- * Backed in production by onnxruntime sessions cached per version.
+ * What the query app needs to embed a query, on any runtime: onnxruntime-node sessions in the
+ * Node service, onnxruntime-web at the edge.
  *
  * @example
- * const spec = await catalog.inputSpec('v000003');
- * const [embedding] = await catalog.embed('v000003', pixels, [1, 28, 28, 1]);
+ * const spec = await runner.inputSpec('v000003');
+ * const [embedding] = await runner.embed('v000003', pixels, [1, 28, 28, 1]);
  */
-export interface ModelCatalog {
+export interface ModelRunner {
   /** Rejects with `UnknownModelVersionError` when the version does not exist. */
   inputSpec(version: string): Promise<ModelInputSpec>;
   /**
@@ -49,10 +50,26 @@ export interface ModelCatalog {
    * `shape` is `[n, height, width, channels]` or `[n, features]`; returns n embeddings.
    */
   embed(version: string, input: Float32Array, shape: readonly number[]): Promise<Float32Array[]>;
+}
+
+/**
+ * The `ModelCatalog` port: a `ModelRunner` that also describes the published versions (for
+ * `GET /v1/model`). Backed in production by onnxruntime sessions cached per version.
+ *
+ * @example
+ * const [embedding] = await catalog.embed('v000003', pixels, [1, 28, 28, 1]);
+ * const { current, history } = await catalog.describe();
+ */
+export interface ModelCatalog extends ModelRunner {
   describe(): Promise<ModelDescription>;
 }
 
-/** The requested model version is not (or no longer) available. */
+/**
+ * The requested model version is not (or no longer) available.
+ *
+ * @example
+ * if (!info) throw new UnknownModelVersionError('v000003');
+ */
 export class UnknownModelVersionError extends Error {
   constructor(readonly version: string) {
     super(`unknown model version ${version}`);

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
-import { ApiError, fieldError } from './api-error';
+import { ImageDecodeError, type ImageDecoder } from '../../core/image-decoder';
+import { ApiError, fieldError } from '../api-error';
 import type { QueryContent } from './embed-query';
 
 function tooLarge(field: string, width: number, height: number, maxPixels: number): ApiError {
@@ -10,24 +10,25 @@ function tooLarge(field: string, width: number, height: number, maxPixels: numbe
 /**
  * Refuses (413, naming the field) a query image or pixel grid of more than `maxPixels`, before
  * anything is decoded: embedding cost grows with the pixels a client sends, not with the model.
- * An image's size is read from its header.
+ * An image's size is read by the decoder (from its header, where the codec allows).
  *
  * @example
- * await assertQueryPixels({ pixels: { width: 8000, height: 8000, channels: 1, data } }, 16_777_216); // throws 413 naming pixels
+ * await assertQueryPixels({ pixels: { width: 8000, height: 8000, channels: 1, data } }, 16_777_216, decoder); // throws 413 naming pixels
  */
-export async function assertQueryPixels(content: QueryContent, maxPixels: number): Promise<void> {
+export async function assertQueryPixels(content: QueryContent, maxPixels: number, decoder: ImageDecoder): Promise<void> {
   if (content.pixels !== undefined) {
     const { width, height } = content.pixels;
     if (width * height > maxPixels) throw tooLarge('pixels', width, height, maxPixels);
   }
   if (content.image !== undefined) {
-    let size: { width?: number; height?: number };
+    let size: { width: number; height: number };
     try {
-      size = await sharp(Buffer.from(content.image, 'base64')).metadata();
+      size = await decoder.size(content.image, 'image');
     } catch (error) {
-      throw fieldError('image', `cannot be read as a PNG or JPEG image (${(error as Error).message})`, 'invalid_image');
+      if (error instanceof ImageDecodeError) throw fieldError(error.field, error.message.slice(error.field.length + 2), 'invalid_image');
+      throw error;
     }
-    const { width = 0, height = 0 } = size;
+    const { width, height } = size;
     if (width * height > maxPixels) throw tooLarge('image', width, height, maxPixels);
   }
 }

@@ -1,5 +1,5 @@
-import type { VectorDistance } from '../core/vector-store';
-import { fieldError } from './api-error';
+import type { VectorDistance } from '../../core/vector-store';
+import { fieldError } from '../api-error';
 
 /** Above this length a vector's squared length (and its dot products) overflow float32. */
 const MAX_FLOAT32_NORM = Math.sqrt(3.4028234663852886e38);

@@ -1,15 +1,20 @@
-import { ModelStoreError } from '../core/model-store';
-import { ImageDecodeError, decodeImageInput } from '../events/decode-image';
-import type { Pixels } from '../events/image-input';
-import { ApiError, fieldError } from './api-error';
-import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from './model-catalog';
+import { ImageDecodeError, type ImageDecoder, type PixelGrid } from '../../core/image-decoder';
+import { UnknownModelVersionError, type ModelInputSpec, type ModelRunner } from '../../core/model-catalog';
+import { ModelStoreError } from '../../core/model-store';
+import { ApiError, fieldError } from '../api-error';
 import { assertFloat32Values } from './query-vector';
 
 /** A query's content, as `POST /v1/embed` and `POST /v1/search` take it. */
 export interface QueryContent {
   image?: string;
-  pixels?: Pixels;
+  pixels?: PixelGrid;
   vector?: number[];
+}
+
+/** What embedding a query takes: a model runner and an image decoder. */
+export interface QueryEmbedder {
+  models: ModelRunner;
+  decoder: ImageDecoder;
 }
 
 /**
@@ -17,12 +22,12 @@ export interface QueryContent {
  * takes: images are decoded and resized to its grid, vectors must match its feature count.
  *
  * @example
- * const embedding = await embedQuery(catalog, 'v000004', { pixels });
+ * const embedding = await embedQuery({ models, decoder }, 'v000004', { pixels });
  */
-export async function embedQuery(catalog: ModelCatalog, version: string, content: QueryContent): Promise<Float32Array> {
-  const spec = await modelCall(version, () => catalog.inputSpec(version));
-  const { input, shape } = await modelInput(spec, version, content);
-  const [embedding] = await modelCall(version, () => catalog.embed(version, input, shape));
+export async function embedQuery({ models, decoder }: QueryEmbedder, version: string, content: QueryContent): Promise<Float32Array> {
+  const spec = await modelCall(version, () => models.inputSpec(version));
+  const { input, shape } = await modelInput(spec, version, content, decoder);
+  const [embedding] = await modelCall(version, () => models.embed(version, input, shape));
   if (!embedding.every(Number.isFinite)) {
     // Finite inputs can still overflow inside the network (huge feature values).
     const given = content.vector !== undefined ? 'vector' : content.image !== undefined ? 'image' : 'pixels';
@@ -31,7 +36,7 @@ export async function embedQuery(catalog: ModelCatalog, version: string, content
   return embedding;
 }
 
-async function modelInput(spec: ModelInputSpec, version: string, content: QueryContent): Promise<{ input: Float32Array; shape: number[] }> {
+async function modelInput(spec: ModelInputSpec, version: string, content: QueryContent, decoder: ImageDecoder): Promise<{ input: Float32Array; shape: number[] }> {
   if (spec.kind === 'features') {
     if (content.vector === undefined) {
       const given = content.image !== undefined ? 'image' : 'pixels';
@@ -47,7 +52,7 @@ async function modelInput(spec: ModelInputSpec, version: string, content: QueryC
     throw fieldError('vector', `model ${version} takes images (${spec.height}×${spec.width}×${spec.channels}); send image or pixels`);
   }
   try {
-    const input = await decodeImageInput(content, spec);
+    const input = await decoder.decode(content, spec);
     return { input, shape: [1, spec.height, spec.width, spec.channels] };
   } catch (error) {
     if (error instanceof ImageDecodeError) throw fieldError(error.field, error.message.slice(error.field.length + 2), 'invalid_image');

@@ -1,4 +1,4 @@
-import { CatalogRequestError, CatalogUnavailableError, type EdgeCatalog, type EdgeSearchOptions, type EdgeSearchResult } from './catalog';
+import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryHit, type QueryOptions } from '../../src/core/query-catalog';
 import { upstreamFetch } from './upstream';
 
 /**
@@ -6,9 +6,9 @@ import { upstreamFetch } from './upstream';
  * e.g. in front of the embedded default).
  *
  * @example
- * const catalog = createDiscernCatalog('http://127.0.0.1:8080', 'catalog');
+ * const reader = createDiscernReader('http://127.0.0.1:8080', 'catalog');
  */
-export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: string): EdgeCatalog {
+export function createDiscernReader(baseUrl: string, alias: string, apiKey?: string): CollectionReader {
   const base = baseUrl.replace(/\/$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
 
@@ -30,9 +30,9 @@ export function createDiscernCatalog(baseUrl: string, alias: string, apiKey?: st
       if (!live) throw new CatalogUnavailableError(`no live collection behind alias ${alias}`);
       return live.collection;
     },
-    async search(collection: string, vector: Float32Array, options: EdgeSearchOptions) {
+    async search(collection: string, vector: Float32Array, options: QueryOptions) {
       const body = JSON.stringify({ vector: Array.from(vector), ...options });
-      const found = await call<{ results: EdgeSearchResult[] }>(`/v1/collections/${encodeURIComponent(collection)}/search`, { method: 'POST', body });
+      const found = await call<{ results: QueryHit[] }>(`/v1/collections/${encodeURIComponent(collection)}/search`, { method: 'POST', body });
       if (!found) throw new CatalogUnavailableError(`collection ${collection} is gone`);
       return found.results;
     },
