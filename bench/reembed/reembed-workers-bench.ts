@@ -10,9 +10,8 @@ import { itemSize, loadFashionMnist } from '../../src/data';
 import { thumbnailCnnConfig } from '../../src/encoder/default-configs';
 import { createEncoder } from '../../src/encoder/encoder';
 import { exportToOnnx } from '../../src/onnx';
-import { createLocalCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../../src/reembed/catalog-embedder';
+import { createCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding, type CatalogRow } from '../../src/catalog-embedding/catalog-embedder';
 import { createQueueCatalogEmbedder } from '../../src/reembed/queue-catalog-embedder';
-import type { ShareItem } from '../../src/reembed/reembed-task';
 import { createOnnxModelRuntime } from '../../src/serve/onnx-model-runtime';
 import { createAdapters } from '../../src/service/create-adapters';
 import { startDiscernProcess, type DiscernProcess } from '../../test/e2e/support/discern-process';
@@ -54,7 +53,7 @@ const runtime = createOnnxModelRuntime(adapters.modelStore, { threads: Number(OR
 const workers: DiscernProcess[] = [];
 
 const size = itemSize(dataset);
-const items: ShareItem[] = Array.from({ length: dataset.labels.length }, (_, i) => ({
+const items: CatalogRow[] = Array.from({ length: dataset.labels.length }, (_, i) => ({
   id: `fmnist-train-${i}`,
   input: Float32Array.from(dataset.images.subarray(i * size, (i + 1) * size)),
   payload: { label: dataset.classNames[dataset.labels[i]] },
@@ -74,14 +73,14 @@ async function storeVersion(id: string, onnx: Uint8Array): Promise<void> {
 async function timeEmbedding(name: string, version: string, embedder: CatalogEmbedder): Promise<{ seconds: number; result: CatalogEmbedding }> {
   const warmup = `bench_warmup_${version}`;
   await adapters.vectorStore.createCollection(warmup, { dimension: EMBEDDING_DIM, distance: 'cosine' });
-  await embedder.embedCatalog({ version, collection: warmup, items: items.slice(0, WARMUP_ITEMS), rowShape: ROW_SHAPE });
+  await embedder.embedCatalog({ version, collection: warmup, rows: items.slice(0, WARMUP_ITEMS), rowShape: ROW_SHAPE });
   const collection = collectionForVersion(DEFAULT_LIVE_ALIAS, version);
   await adapters.vectorStore.createCollection(collection, { dimension: EMBEDDING_DIM, distance: 'cosine' });
   log.info({ run: name, version, items: items.length }, 're-embedding');
   const start = performance.now();
-  const result = await embedder.embedCatalog({ version, collection, items, rowShape: ROW_SHAPE });
+  const result = await embedder.embedCatalog({ version, collection, rows: items, rowShape: ROW_SHAPE });
   const seconds = (performance.now() - start) / 1000;
-  if (result.items !== items.length) throw new Error(`${name}: ${result.items} points written, expected ${items.length}`);
+  if (result.written !== items.length) throw new Error(`${name}: ${result.written} points written, expected ${items.length}`);
   if (result.shares && result.shares.byTrainer > 0) throw new Error(`${name}: ${result.shares.byTrainer} shares fell back to the trainer`);
   log.info({ run: name, seconds: round(seconds), ...result }, 're-embedded');
   return { seconds, result };
@@ -114,7 +113,7 @@ try {
   const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }, { docString: 'discern re-embed bench' });
   for (const version of ['v000001', 'v000002', 'v000003']) await storeVersion(version, onnx);
 
-  const local = await timeEmbedding('local', 'v000001', createLocalCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, log }));
+  const local = await timeEmbedding('local', 'v000001', createCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, log }));
   await startWorkers(1);
   const one = await timeEmbedding('1 worker', 'v000002', workerEmbedder(1));
   await startWorkers(1);
