@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { collectionForVersion, DEFAULT_LIVE_ALIAS } from '../../src/core/catalog-naming';
@@ -51,6 +51,8 @@ const config = loadConfig(env);
 const adapters = await createAdapters(config);
 const runtime = createOnnxModelRuntime(adapters.modelStore, { threads: Number(ORT_THREADS) });
 const workers: DiscernProcess[] = [];
+/** Batches the trainer keeps in flight (REEMBED_SESSIONS, 0: one per core). */
+const SESSIONS = config.trainer.reembedSessions || availableParallelism();
 
 const size = itemSize(dataset);
 const items: CatalogRow[] = Array.from({ length: dataset.labels.length }, (_, i) => ({
@@ -111,9 +113,10 @@ try {
   await tf.setBackend('cpu');
   const encoder = createEncoder(thumbnailCnnConfig({ head: { hidden: [128], dim: EMBEDDING_DIM } }));
   const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }, { docString: 'discern re-embed bench' });
-  for (const version of ['v000001', 'v000002', 'v000003']) await storeVersion(version, onnx);
+  for (const version of ['v000001', 'v000002', 'v000003', 'v000004']) await storeVersion(version, onnx);
 
   const local = await timeEmbedding('local', 'v000001', createCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, log }));
+  const inFlight = await timeEmbedding(`local, ${SESSIONS} batches in flight`, 'v000004', createCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, sessions: SESSIONS, log }));
   await startWorkers(1);
   const one = await timeEmbedding('1 worker', 'v000002', workerEmbedder(1));
   await startWorkers(1);
@@ -123,6 +126,7 @@ try {
   const rate = (s: number) => `${Math.round(items.length / s)} items/s`;
   printResultsTable([
     [`re-embed + index ${items.length} items, trainer alone`, `${round(local.seconds)} s (${rate(local.seconds)})`, '—', ''],
+    [`  ${SESSIONS} batches in flight (REEMBED_SESSIONS)`, `${round(inFlight.seconds)} s (${rate(inFlight.seconds)})`, '—', ''],
     [`  with 1 re-embed worker (${one.result.shares!.total} shares)`, `${round(one.seconds)} s (${rate(one.seconds)})`, '—', ''],
     [`  with 2 re-embed workers (${two.result.shares!.total} shares)`, `${round(two.seconds)} s (${rate(two.seconds)})`, '—', ''],
     ['machine', `${cpus().length} CPUs, load average ${load.join(' / ')}; ORT_THREADS ${ORT_THREADS} per embedder`, '', ''],
@@ -132,7 +136,8 @@ try {
       items: items.length,
       embeddingDim: EMBEDDING_DIM,
       ortThreads: Number(ORT_THREADS),
-      reembedSeconds: { local: round(local.seconds), workers1: round(one.seconds), workers2: round(two.seconds) },
+      reembedSeconds: { local: round(local.seconds), localInFlight: round(inFlight.seconds), workers1: round(one.seconds), workers2: round(two.seconds) },
+      sessions: SESSIONS,
       shares: { workers1: one.result.shares, workers2: two.result.shares },
       cpus: cpus().length,
       loadAverage: load,

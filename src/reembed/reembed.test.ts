@@ -144,4 +144,27 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
     await worker.stop();
     expect(worker.counters()).toMatchObject({ abandoned: 3, shares: 0, malformed: 0 });
   });
+
+  it('a worker leaves out only the items the store refuses, says which and why in its reply, and goes on', async () => {
+    await vectorStore.createCollection('refusing_v000001', { dimension: 16, distance: 'cosine' });
+    const share = [...catalog.slice(0, 5), { ...catalog[5], id: 'dotted', payload: { attributes: { 'color.primary': 'red' } } }];
+    const task = encodeReembedTask({ version: 'v000001', collection: 'refusing_v000001', share: 0, shares: 1, rowShape: ROW }, share);
+    await queue.publish('reembed-tasks', [{ key: 'refusing/0', value: JSON.stringify(task) }]);
+    const worker = createReembedWorker({ queue, vectorStore, runtime, log, name: 'refusing' });
+    await worker.start();
+    const replies = await queue.reader('reembed-done');
+    let reply: Record<string, any> | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!reply && Date.now() < deadline) {
+      for (const record of await replies.poll(256, 200)) {
+        const value = JSON.parse(record.value);
+        if (value.worker === 'refusing') reply = value;
+      }
+    }
+    await replies.close();
+    await worker.stop();
+    expect(reply).toMatchObject({ version: 'v000001', share: 0, written: 5, skipped: 1 });
+    expect(reply!.refused).toEqual([{ id: 'dotted', reason: expect.stringMatching(/attributes\.color\.primary: attribute names must be/) }]);
+    expect((await vectorStore.listCollections()).find((c) => c.name === 'refusing_v000001')?.count).toBe(5);
+  });
 });
