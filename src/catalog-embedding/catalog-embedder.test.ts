@@ -5,8 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorStoreError, type VectorStore } from '../core/vector-store';
 import { createLogger } from '../log/logger';
 import { createVectorStore } from '../store';
-import { CatalogState } from '../trainer/catalog-state';
-import { catalogRows } from '../trainer/catalog-rows';
 import { createCatalogEmbedder, type CatalogRow } from './catalog-embedder';
 
 /** A model version that embeds a 3-feature input as itself: enough to follow each row to its point. */
@@ -29,18 +27,17 @@ describe('catalog embedder (embedded vector store)', () => {
   });
 
   it('writes every good item and leaves out, with a reason, only those the store refuses or that embed to non-finite values', async () => {
-    const catalog = new CatalogState({ features: 3 });
-    for (let i = 0; i < 10; i++) catalog.upsert({ id: `ok-${i}`, label: 'x', attributes: { n: i } }, Float32Array.from([i, 1, 2]), i);
-    // Payloads the schemas would never let through, handed to the catalog directly.
-    catalog.upsert({ id: 'dotted', attributes: { 'color.primary': 'red' } }, Float32Array.from([1, 1, 1]), 20);
-    catalog.upsert({ id: 'non-finite' }, Float32Array.from([NaN, 0, 0]), 21);
+    const rows: CatalogRow[] = Array.from({ length: 10 }, (_, i) => ({ id: `ok-${i}`, input: Float32Array.from([i, 1, 2]), payload: { label: 'x', attributes: { n: i } } }));
+    // A payload the schemas would never let through, handed to the embedder directly.
+    rows.push({ id: 'dotted', input: Float32Array.from([1, 1, 1]), payload: { attributes: { 'color.primary': 'red' } } });
+    rows.push({ id: 'non-finite', input: Float32Array.from([NaN, 0, 0]), payload: {} });
     const embedder = createCatalogEmbedder({ vectorStore: store, runtime: identity, batchSize: 4, log });
     const chunks: number[] = [];
     const { written, refused } = await embedder.embedCatalog({
       version: 'v000001',
       collection: 'catalog_v000001',
-      rowShape: catalog.inputShape,
-      rows: catalogRows(catalog),
+      rowShape: [3],
+      rows,
       onProgress: (n) => chunks.push(n),
     });
     expect(written).toBe(10);
@@ -62,10 +59,8 @@ describe('catalog embedder (embedded vector store)', () => {
         return store.upsert(collection, points);
       },
     };
-    const catalog = new CatalogState({ features: 3 });
-    catalog.upsert({ id: 'late' }, Float32Array.from([5, 5, 5]), 1);
     const embedder = createCatalogEmbedder({ vectorStore: flaky, runtime: identity, log, unavailableRetryDelaysMs: [20, 20, 20] });
-    const job = () => ({ version: 'v000001', collection: 'catalog_v000001', rowShape: catalog.inputShape, rows: catalogRows(catalog) });
+    const job = () => ({ version: 'v000001', collection: 'catalog_v000001', rowShape: [3], rows: [{ id: 'late', input: Float32Array.from([5, 5, 5]), payload: {} }] });
     expect(await embedder.embedCatalog(job())).toEqual({ written: 1, refused: [] });
 
     failures = 10;
