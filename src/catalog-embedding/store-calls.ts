@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger';
 import type { RefusedRow } from './catalog-embedder';
 
 /** Waits between attempts while the store is unavailable: 0.5, 1, 2, 4, 8, 8 s, then the error is thrown. */
-export const DEFAULT_UNAVAILABLE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000];
+const DEFAULT_UNAVAILABLE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000];
 
 /**
  * Vector store calls for catalog embedding that tell unavailability from refusal: a store that
