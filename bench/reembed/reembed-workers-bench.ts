@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { collectionForVersion, DEFAULT_LIVE_ALIAS } from '../../src/core/catalog-naming';
@@ -10,9 +10,8 @@ import { itemSize, loadFashionMnist } from '../../src/data';
 import { thumbnailCnnConfig } from '../../src/encoder/default-configs';
 import { createEncoder } from '../../src/encoder/encoder';
 import { exportToOnnx } from '../../src/onnx';
-import { createLocalCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../../src/reembed/catalog-embedder';
+import { createCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding, type CatalogRow } from '../../src/catalog-embedding/catalog-embedder';
 import { createQueueCatalogEmbedder } from '../../src/reembed/queue-catalog-embedder';
-import type { ShareItem } from '../../src/reembed/reembed-task';
 import { createOnnxModelRuntime } from '../../src/serve/onnx-model-runtime';
 import { createAdapters } from '../../src/service/create-adapters';
 import { startDiscernProcess, type DiscernProcess } from '../../test/e2e/support/discern-process';
@@ -52,9 +51,11 @@ const config = loadConfig(env);
 const adapters = await createAdapters(config);
 const runtime = createOnnxModelRuntime(adapters.modelStore, { threads: Number(ORT_THREADS) });
 const workers: DiscernProcess[] = [];
+/** Batches the trainer keeps in flight (REEMBED_SESSIONS, 0: one per core). */
+const SESSIONS = config.trainer.reembedSessions || availableParallelism();
 
 const size = itemSize(dataset);
-const items: ShareItem[] = Array.from({ length: dataset.labels.length }, (_, i) => ({
+const items: CatalogRow[] = Array.from({ length: dataset.labels.length }, (_, i) => ({
   id: `fmnist-train-${i}`,
   input: Float32Array.from(dataset.images.subarray(i * size, (i + 1) * size)),
   payload: { label: dataset.classNames[dataset.labels[i]] },
@@ -74,14 +75,14 @@ async function storeVersion(id: string, onnx: Uint8Array): Promise<void> {
 async function timeEmbedding(name: string, version: string, embedder: CatalogEmbedder): Promise<{ seconds: number; result: CatalogEmbedding }> {
   const warmup = `bench_warmup_${version}`;
   await adapters.vectorStore.createCollection(warmup, { dimension: EMBEDDING_DIM, distance: 'cosine' });
-  await embedder.embedCatalog({ version, collection: warmup, items: items.slice(0, WARMUP_ITEMS), rowShape: ROW_SHAPE });
+  await embedder.embedCatalog({ version, collection: warmup, rows: items.slice(0, WARMUP_ITEMS), rowShape: ROW_SHAPE });
   const collection = collectionForVersion(DEFAULT_LIVE_ALIAS, version);
   await adapters.vectorStore.createCollection(collection, { dimension: EMBEDDING_DIM, distance: 'cosine' });
   log.info({ run: name, version, items: items.length }, 're-embedding');
   const start = performance.now();
-  const result = await embedder.embedCatalog({ version, collection, items, rowShape: ROW_SHAPE });
+  const result = await embedder.embedCatalog({ version, collection, rows: items, rowShape: ROW_SHAPE });
   const seconds = (performance.now() - start) / 1000;
-  if (result.items !== items.length) throw new Error(`${name}: ${result.items} points written, expected ${items.length}`);
+  if (result.written !== items.length) throw new Error(`${name}: ${result.written} points written, expected ${items.length}`);
   if (result.shares && result.shares.byTrainer > 0) throw new Error(`${name}: ${result.shares.byTrainer} shares fell back to the trainer`);
   log.info({ run: name, seconds: round(seconds), ...result }, 're-embedded');
   return { seconds, result };
@@ -112,9 +113,10 @@ try {
   await tf.setBackend('cpu');
   const encoder = createEncoder(thumbnailCnnConfig({ head: { hidden: [128], dim: EMBEDDING_DIM } }));
   const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }, { docString: 'discern re-embed bench' });
-  for (const version of ['v000001', 'v000002', 'v000003']) await storeVersion(version, onnx);
+  for (const version of ['v000001', 'v000002', 'v000003', 'v000004']) await storeVersion(version, onnx);
 
-  const local = await timeEmbedding('local', 'v000001', createLocalCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, log }));
+  const local = await timeEmbedding('local', 'v000001', createCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, log }));
+  const inFlight = await timeEmbedding(`local, ${SESSIONS} batches in flight`, 'v000004', createCatalogEmbedder({ runtime, vectorStore: adapters.vectorStore, batchSize: 512, sessions: SESSIONS, log }));
   await startWorkers(1);
   const one = await timeEmbedding('1 worker', 'v000002', workerEmbedder(1));
   await startWorkers(1);
@@ -124,6 +126,7 @@ try {
   const rate = (s: number) => `${Math.round(items.length / s)} items/s`;
   printResultsTable([
     [`re-embed + index ${items.length} items, trainer alone`, `${round(local.seconds)} s (${rate(local.seconds)})`, '—', ''],
+    [`  ${SESSIONS} batches in flight (REEMBED_SESSIONS)`, `${round(inFlight.seconds)} s (${rate(inFlight.seconds)})`, '—', ''],
     [`  with 1 re-embed worker (${one.result.shares!.total} shares)`, `${round(one.seconds)} s (${rate(one.seconds)})`, '—', ''],
     [`  with 2 re-embed workers (${two.result.shares!.total} shares)`, `${round(two.seconds)} s (${rate(two.seconds)})`, '—', ''],
     ['machine', `${cpus().length} CPUs, load average ${load.join(' / ')}; ORT_THREADS ${ORT_THREADS} per embedder`, '', ''],
@@ -133,7 +136,8 @@ try {
       items: items.length,
       embeddingDim: EMBEDDING_DIM,
       ortThreads: Number(ORT_THREADS),
-      reembedSeconds: { local: round(local.seconds), workers1: round(one.seconds), workers2: round(two.seconds) },
+      reembedSeconds: { local: round(local.seconds), localInFlight: round(inFlight.seconds), workers1: round(one.seconds), workers2: round(two.seconds) },
+      sessions: SESSIONS,
       shares: { workers1: one.result.shares, workers2: two.result.shares },
       cpus: cpus().length,
       loadAverage: load,

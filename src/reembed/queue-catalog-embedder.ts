@@ -1,9 +1,8 @@
 import type { Queue, QueueConsumer, TopicPartitionOffset } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
+import { createCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding, type CatalogEmbeddingJob, type CatalogRow, type RefusedRow } from '../catalog-embedding/catalog-embedder';
+import type { VersionEmbedder } from '../catalog-embedding/version-embedder';
 import type { Logger } from '../log/logger';
-import { createProgress } from '../progress/progress';
-import { embedItems, type CatalogEmbedder, type CatalogEmbedding, type CatalogEmbeddingJob } from './catalog-embedder';
-import type { VersionEmbedder } from './embed-rows';
 import { encodeReembedTask, reembedDoneSchema, taskKey, type ReembedDone } from './reembed-task';
 import { splitIntoShares } from './split-into-shares';
 
@@ -22,6 +21,8 @@ export interface QueueCatalogEmbedderOptions {
   group?: string;
   /** Rows per embedding call for shares embedded here (default 512). */
   batchSize?: number;
+  /** Batches in flight for shares embedded here (default 1). */
+  sessions?: number;
   log: Logger;
 }
 
@@ -31,17 +32,17 @@ export interface QueueCatalogEmbedderOptions {
  * `reembed-done` and the collection holds exactly the points reported. A worker that dies
  * mid-share leaves its task uncommitted, so the consumer group hands it to another worker;
  * upserts by id make the repeat harmless. Shares nobody reports within `timeoutMs` are embedded
- * here, and a collection whose point count still disagrees is refilled here before the alias
- * may move.
+ * here (by the catalog embedder, as the workers do), and a collection whose point count still
+ * disagrees is refilled here before the alias may move. A cancelled job stops waiting at once.
  *
  * @example
  * const embedder = createQueueCatalogEmbedder({ queue, vectorStore, runtime, shareItems: 2000, timeoutMs: 300_000, log });
- * await embedder.embedCatalog({ version: 'v000004', collection: 'catalog_v000004', items, rowShape: [28, 28, 1] });
+ * await embedder.embedCatalog({ version: 'v000004', collection: 'catalog_v000004', rows, rowShape: [28, 28, 1] });
  */
 export function createQueueCatalogEmbedder(options: QueueCatalogEmbedderOptions): CatalogEmbedder {
   const { queue, vectorStore, log } = options;
   const group = options.group ?? 'discern-trainer.reembed-done';
-  const batchSize = options.batchSize ?? 512;
+  const here = createCatalogEmbedder({ runtime: options.runtime, vectorStore, batchSize: options.batchSize, sessions: options.sessions, log });
   let consumer: Promise<QueueConsumer> | undefined;
 
   function replies(): Promise<QueueConsumer> {
@@ -58,20 +59,21 @@ export function createQueueCatalogEmbedder(options: QueueCatalogEmbedderOptions)
 
   return {
     async embedCatalog(job: CatalogEmbeddingJob): Promise<CatalogEmbedding> {
+      const rows: CatalogRow[] = [...job.rows];
       const rowSize = job.rowShape.reduce((a, b) => a * b, 1);
-      const even = Math.ceil(job.items.length / (options.minShares ?? 1));
-      const shares = splitIntoShares(job.items, { maxItems: Math.max(1, Math.min(options.shareItems, even)), rowSize });
+      const even = Math.ceil(rows.length / (options.minShares ?? 1));
+      const shares = splitIntoShares(rows, { maxItems: Math.max(1, Math.min(options.shareItems, even)), rowSize });
       const doneConsumer = await replies();
       const tasks = shares.map((items, share) =>
         encodeReembedTask({ version: job.version, collection: job.collection, share, shares: shares.length, rowShape: job.rowShape }, items),
       );
       await queue.publish('reembed-tasks', tasks.map((task) => ({ key: taskKey(task), value: JSON.stringify(task) })));
-      log.info({ version: job.version, shares: shares.length, items: job.items.length }, 're-embed tasks published');
+      log.info({ version: job.version, shares: shares.length, items: rows.length }, 're-embed tasks published');
 
-      const progress = createProgress({ unit: 'shares', total: shares.length, log, message: 're-embedding catalog on workers' });
       const done = new Map<number, ReembedDone>();
       const deadline = Date.now() + options.timeoutMs;
       while (done.size < shares.length && Date.now() < deadline) {
+        job.signal?.throwIfAborted();
         const records = await doneConsumer.poll(256, Math.min(500, Math.max(0, deadline - Date.now())));
         const next = new Map<number, number>();
         for (const record of records) {
@@ -85,38 +87,37 @@ export function createQueueCatalogEmbedder(options: QueueCatalogEmbedderOptions)
           }
           if (reply.version !== job.version || reply.share >= shares.length || done.has(reply.share)) continue;
           done.set(reply.share, reply);
-          progress.tick(1, { worker: reply.worker });
+          log.debug({ version: job.version, share: reply.share, worker: reply.worker, items: reply.written }, 're-embed share reported');
+          job.onProgress?.(shares[reply.share].length);
         }
         const commit: TopicPartitionOffset[] = [...next].map(([partition, offset]) => ({ topic: 'reembed-done', partition, offset: String(offset) }));
         if (commit.length > 0) await doneConsumer.commit(commit);
       }
-      progress.done({ version: job.version });
 
       let written = 0;
-      let skipped = 0;
+      let refused: RefusedRow[] = [];
       for (const reply of done.values()) {
         written += reply.written;
-        skipped += reply.skipped;
+        refused.push(...(reply.refused ?? []));
       }
       const missing = shares.map((_, share) => share).filter((share) => !done.has(share));
       if (missing.length > 0) {
         log.warn({ version: job.version, missing: missing.length, timeoutS: options.timeoutMs / 1000 }, 'shares not reported by any re-embed worker in time; embedding them here');
         for (const share of missing) {
-          const result = await embedItems(options.runtime, vectorStore, job, shares[share], { batchSize });
+          const result = await here.embedCatalog({ ...job, rows: shares[share] });
           written += result.written;
-          skipped += result.skipped;
+          refused.push(...result.refused);
         }
       }
       let count = await pointCount(job.collection);
       if (count !== written) {
         log.warn({ version: job.version, collection: job.collection, count, expected: written }, 'collection point count differs from the shares reported; re-embedding the catalog here');
-        const result = await embedItems(options.runtime, vectorStore, job, job.items, { batchSize });
-        ({ written, skipped } = result);
+        ({ written, refused } = await here.embedCatalog({ ...job, rows, onProgress: undefined }));
         count = await pointCount(job.collection);
         if (count !== written) throw new Error(`collection ${job.collection} holds ${count} points after re-embedding, expected ${written}`);
-        return { items: written, skipped, shares: { total: shares.length, byWorkers: 0, byTrainer: shares.length } };
+        return { written, refused, shares: { total: shares.length, byWorkers: 0, byTrainer: shares.length } };
       }
-      return { items: written, skipped, shares: { total: shares.length, byWorkers: done.size, byTrainer: missing.length } };
+      return { written, refused, shares: { total: shares.length, byWorkers: done.size, byTrainer: missing.length } };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VectorPayload } from '../core/vector-store';
+import type { CatalogRow } from '../catalog-embedding/catalog-embedder';
 
 const payloadSchema = z.object({
   label: z.string().optional(),
@@ -26,12 +26,14 @@ export const reembedTaskSchema = z.object({
 
 export type ReembedTask = z.infer<typeof reembedTaskSchema>;
 
-/** A worker's reply: the share is in the collection (`written` points, `skipped` left out as non-finite). */
+/** A worker's reply: the share is in the collection (`written` points, `skipped` left out, `refused` saying which and why). */
 export const reembedDoneSchema = z.object({
   version: z.string().min(1),
   share: z.number().int().min(0),
   written: z.number().int().min(0),
   skipped: z.number().int().min(0),
+  /** The rows left out (a non-finite embedding, or a point the store refused), each with its reason. */
+  refused: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
   /** Who embedded it, e.g. `reembed@host:1234`. */
   worker: z.string(),
   /** The collection no longer existed (its version was abandoned): nothing was written. */
@@ -40,13 +42,6 @@ export const reembedDoneSchema = z.object({
 
 export type ReembedDone = z.infer<typeof reembedDoneSchema>;
 
-/** An item of a share with its encoder input. */
-export interface ShareItem {
-  id: string;
-  input: Float32Array;
-  payload: VectorPayload;
-}
-
 /**
  * Builds the task for one share.
  *
@@ -54,7 +49,7 @@ export interface ShareItem {
  * const task = encodeReembedTask({ version: 'v000003', collection: 'catalog_v000003', share: 0, shares: 4, rowShape: [28, 28, 1] }, items);
  * await queue.publish('reembed-tasks', [{ key: `${task.version}/${task.share}`, value: JSON.stringify(task) }]);
  */
-export function encodeReembedTask(header: Omit<ReembedTask, 'items' | 'encoding' | 'inputs'>, items: ShareItem[]): ReembedTask {
+export function encodeReembedTask(header: Omit<ReembedTask, 'items' | 'encoding' | 'inputs'>, items: CatalogRow[]): ReembedTask {
   const rowSize = header.rowShape.reduce((a, b) => a * b, 1);
   const asBytes = items.every((item) => item.input.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
   const buffer = asBytes ? Buffer.alloc(items.length * rowSize) : Buffer.alloc(items.length * rowSize * 4);

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import type { ConsumedRecord, Queue, QueueConsumer } from '../core/queue';
 import { VectorStoreError, type VectorStore } from '../core/vector-store';
+import { createCatalogEmbedder, type CatalogEmbedding, type CatalogRow } from '../catalog-embedding/catalog-embedder';
+import type { VersionEmbedder } from '../catalog-embedding/version-embedder';
 import type { Logger } from '../log/logger';
-import { embedRowsIntoCollection, type VersionEmbedder } from './embed-rows';
 import { decodeTaskInputs, reembedTaskSchema, type ReembedDone, type ReembedTask } from './reembed-task';
 
 export interface ReembedWorkerOptions {
@@ -16,6 +17,8 @@ export interface ReembedWorkerOptions {
   name?: string;
   /** Rows per embedding call (default 512). */
   batchSize?: number;
+  /** Batches in flight at once (default 1; see the catalog embedder). */
+  sessions?: number;
   /** Called on every turn of the loop (at least every half second), e.g. to write a status file. */
   heartbeat?: () => Promise<void> | void;
   /** Whether an error means the version was abandoned (its model or collection is gone), not a failure. */
@@ -47,6 +50,7 @@ export function createReembedWorker(options: ReembedWorkerOptions) {
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const counters: WorkerCounters = { shares: 0, items: 0, abandoned: 0, malformed: 0 };
   const isAbandoned = options.isAbandoned ?? ((error: unknown) => error instanceof VectorStoreError && error.code === 'not_found');
+  const embedder = createCatalogEmbedder({ runtime, vectorStore, batchSize: options.batchSize, sessions: options.sessions, log });
   let consumer: QueueConsumer | undefined;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -63,16 +67,18 @@ export function createReembedWorker(options: ReembedWorkerOptions) {
       return;
     }
     const started = performance.now();
-    let result: { written: number; skipped: number };
+    const rowSize = task.rowShape.reduce((a, b) => a * b, 1);
+    const rows: CatalogRow[] = task.items.map((item, i) => ({ ...item, input: inputs.subarray(i * rowSize, (i + 1) * rowSize) }));
+    let result: CatalogEmbedding;
     try {
-      result = await embedRowsIntoCollection(runtime, vectorStore, { ...task, inputs }, { batchSize: options.batchSize ?? 512 });
+      result = await embedder.embedCatalog({ version: task.version, collection: task.collection, rowShape: task.rowShape, rows });
     } catch (error) {
       if (!isAbandoned(error)) throw error;
       counters.abandoned++;
       log.info({ version: task.version, share: task.share, reason: (error as Error).message }, 'skipped a share of an abandoned version');
       return;
     }
-    const reply: ReembedDone = { version: task.version, share: task.share, written: result.written, skipped: result.skipped, worker: name };
+    const reply: ReembedDone = { version: task.version, share: task.share, written: result.written, skipped: result.refused.length, refused: result.refused, worker: name };
     await queue.publish('reembed-done', [{ key: task.version, value: JSON.stringify(reply) }]);
     counters.shares++;
     counters.items += result.written;

@@ -11,16 +11,16 @@ import { createQueue } from '../queue';
 import { createOnnxModelRuntime, type OnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import { seededRandom } from '../store/seeded-random';
-import { createLocalCatalogEmbedder } from './catalog-embedder';
+import { createCatalogEmbedder, type CatalogRow } from '../catalog-embedding/catalog-embedder';
 import { createQueueCatalogEmbedder } from './queue-catalog-embedder';
-import { decodeTaskInputs, encodeReembedTask, type ShareItem } from './reembed-task';
+import { decodeTaskInputs, encodeReembedTask } from './reembed-task';
 import { createReembedWorker } from './reembed-worker';
 import { splitIntoShares } from './split-into-shares';
 
 const log = createLogger('reembed-test');
 const ROW = [28, 28, 1];
 
-function pixelItems(n: number, seed: number, prefix = 'item'): ShareItem[] {
+function pixelItems(n: number, seed: number, prefix = 'item'): CatalogRow[] {
   const random = seededRandom(seed);
   return Array.from({ length: n }, (_, i) => ({
     id: `${prefix}-${i}`,
@@ -92,8 +92,8 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
 
   it('a worker that dies mid-job leaves its share to the next one: every point written once, equal to what the trainer would write itself', async () => {
     await vectorStore.createCollection('local_v000001', { dimension: 16, distance: 'cosine' });
-    const local = await createLocalCatalogEmbedder({ runtime, vectorStore, batchSize: 32, log }).embedCatalog({ version: 'v000001', collection: 'local_v000001', items: catalog, rowShape: ROW });
-    expect(local).toEqual({ items: 90, skipped: 0 });
+    const local = await createCatalogEmbedder({ runtime, vectorStore, batchSize: 32, log }).embedCatalog({ version: 'v000001', collection: 'local_v000001', rows: catalog, rowShape: ROW });
+    expect(local).toEqual({ written: 90, refused: [] });
 
     await vectorStore.createCollection('catalog_v000001', { dimension: 16, distance: 'cosine' });
     // The first worker embeds one share, then its next embedding call dies (a crash mid-share).
@@ -107,7 +107,7 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
     });
     await dying.start();
     const embedder = createQueueCatalogEmbedder({ queue, vectorStore, runtime, shareItems: 1000, minShares: 6, timeoutMs: 60_000, log });
-    const job = embedder.embedCatalog({ version: 'v000001', collection: 'catalog_v000001', items: catalog, rowShape: ROW });
+    const job = embedder.embedCatalog({ version: 'v000001', collection: 'catalog_v000001', rows: catalog, rowShape: ROW });
     await expect(dying.done()).rejects.toThrow('killed');
     await dying.stop();
     expect(dying.counters().shares).toBe(1);
@@ -116,7 +116,7 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
     await survivor.start();
     const result = await job;
     await survivor.stop();
-    expect(result).toEqual({ items: 90, skipped: 0, shares: { total: 6, byWorkers: 6, byTrainer: 0 } });
+    expect(result).toEqual({ written: 90, refused: [], shares: { total: 6, byWorkers: 6, byTrainer: 0 } });
     // The task in hand when the first worker died is done again by the survivor, not lost.
     expect(survivor.counters().shares).toBe(5);
     const [byWorkers, byTrainer] = await Promise.all([pointsOf('catalog_v000001'), pointsOf('local_v000001')]);
@@ -129,8 +129,8 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
   it('with no worker answering, the trainer embeds the shares itself after the timeout', async () => {
     await vectorStore.createCollection('catalog_v000002', { dimension: 16, distance: 'cosine' });
     const embedder = createQueueCatalogEmbedder({ queue, vectorStore, runtime, shareItems: 40, timeoutMs: 1500, log, group: 'another-trainer' });
-    const result = await embedder.embedCatalog({ version: 'v000002', collection: 'catalog_v000002', items: catalog, rowShape: ROW });
-    expect(result).toEqual({ items: 90, skipped: 0, shares: { total: 3, byWorkers: 0, byTrainer: 3 } });
+    const result = await embedder.embedCatalog({ version: 'v000002', collection: 'catalog_v000002', rows: catalog, rowShape: ROW });
+    expect(result).toEqual({ written: 90, refused: [], shares: { total: 3, byWorkers: 0, byTrainer: 3 } });
     expect((await pointsOf('catalog_v000002')).size).toBe(90);
   });
 
@@ -143,5 +143,28 @@ describe('re-embedding spread over workers (embedded queue and store, onnxruntim
     while (worker.counters().abandoned < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await worker.stop();
     expect(worker.counters()).toMatchObject({ abandoned: 3, shares: 0, malformed: 0 });
+  });
+
+  it('a worker leaves out only the items the store refuses, says which and why in its reply, and goes on', async () => {
+    await vectorStore.createCollection('refusing_v000001', { dimension: 16, distance: 'cosine' });
+    const share = [...catalog.slice(0, 5), { ...catalog[5], id: 'dotted', payload: { attributes: { 'color.primary': 'red' } } }];
+    const task = encodeReembedTask({ version: 'v000001', collection: 'refusing_v000001', share: 0, shares: 1, rowShape: ROW }, share);
+    await queue.publish('reembed-tasks', [{ key: 'refusing/0', value: JSON.stringify(task) }]);
+    const worker = createReembedWorker({ queue, vectorStore, runtime, log, name: 'refusing' });
+    await worker.start();
+    const replies = await queue.reader('reembed-done');
+    let reply: Record<string, any> | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!reply && Date.now() < deadline) {
+      for (const record of await replies.poll(256, 200)) {
+        const value = JSON.parse(record.value);
+        if (value.worker === 'refusing') reply = value;
+      }
+    }
+    await replies.close();
+    await worker.stop();
+    expect(reply).toMatchObject({ version: 'v000001', share: 0, written: 5, skipped: 1 });
+    expect(reply!.refused).toEqual([{ id: 'dotted', reason: expect.stringMatching(/attributes\.color\.primary: attribute names must be/) }]);
+    expect((await vectorStore.listCollections()).find((c) => c.name === 'refusing_v000001')?.count).toBe(5);
   });
 });

@@ -1,8 +1,8 @@
 import type { Config } from '../config/load-config';
 import type { ModelStore } from '../core/model-store';
 import type { Logger } from '../log/logger';
-import type { CatalogEmbedder } from '../reembed/catalog-embedder';
-import type { VersionEmbedder } from '../reembed/embed-rows';
+import type { CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
+import type { VersionEmbedder } from '../catalog-embedding/version-embedder';
 import { createQueueCatalogEmbedder } from '../reembed/queue-catalog-embedder';
 import { serveModelStore, type ModelStoreServer } from '../store/model-http';
 import type { Adapters } from './create-adapters';

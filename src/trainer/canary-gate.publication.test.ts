@@ -14,7 +14,7 @@ import type { VectorStore } from '../core/vector-store';
 import { createEncoder } from '../encoder/encoder';
 import { createLogger } from '../log/logger';
 import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
-import { createLocalCatalogEmbedder, type CatalogEmbedder } from '../reembed/catalog-embedder';
+import { createCatalogEmbedder, type CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
@@ -65,7 +65,7 @@ describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded 
     expect(memory.heldOut.labelledCount).toBeGreaterThan(100);
 
     const embedded: string[] = [];
-    const local = createLocalCatalogEmbedder({ runtime, vectorStore, batchSize: 256, log: createLogger('gate-test') });
+    const local = createCatalogEmbedder({ runtime, vectorStore, batchSize: 256, log: createLogger('gate-test') });
     const countingEmbedder: CatalogEmbedder = {
       embedCatalog: (job) => (embedded.push(job.version), local.embedCatalog(job)),
     };

@@ -10,7 +10,7 @@ import type { EncoderConfigInput } from '../encoder/config';
 import type { Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { createCatalogEmbedder } from './catalog-embedder';
+import { createCatalogEmbedder, type CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import type { GateOptions } from './canary-gate';
 import { createLearner, type Learner } from './learner';
 import { PublicationCadence } from './publication-cadence';
@@ -21,7 +21,6 @@ import { restoreEncoder } from './restore-encoder';
 import { createTrainerCheckpoints, type TrainerCheckpointMeta } from './trainer-checkpoint';
 import { createTrainerMetrics, type TrainerMetrics } from './trainer-metrics';
 import { deadLetterFor } from './dead-letter';
-import type { CatalogEmbedder } from '../reembed/catalog-embedder';
 import { createStatusFile, initialTrainerStatus, type ConsumedTopic, type LiveCounts, type TrainerStatus } from './trainer-status';
 
 export type { TrainerStatus } from './trainer-status';
@@ -136,9 +135,11 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const metrics = deps.metrics ?? createTrainerMetrics();
   // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
   // single-threaded session per core (faster than intra-op threads on busy cores).
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: config.reembedSessions ?? config.reembedThreads ?? availableParallelism() });
+  const sessions = config.reembedSessions ?? config.reembedThreads ?? availableParallelism();
+  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: sessions });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
-  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
+  // One catalog embedder fills each new version's collection and keeps the live one current.
+  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, sessions, log });
   const publisher = createPublisher({
     vectorStore,
     modelStore,
@@ -151,7 +152,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     gate: config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 }),
     log,
     metrics,
-    catalogEmbedder: deps.catalogEmbedder?.(runtime),
+    catalogEmbedder: deps.catalogEmbedder?.(runtime) ?? embedder,
   });
   const cadence = new PublicationCadence({
     everySteps: config.publishEverySteps,

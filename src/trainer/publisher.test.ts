@@ -71,4 +71,30 @@ describe('publisher', () => {
       expect(point.payload.label).toBe(catalog.get(id)!.label);
     }
   });
+
+  it('a publication cancelled while the catalog is re-embedded keeps neither its collection nor its version, and the alias stays', async () => {
+    const store = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors-cancelled') });
+    const models = createModelStore({ kind: 'fs', dir: join(dir, 'models-cancelled') });
+    const versions = createOnnxModelRuntime(models);
+    try {
+      const encoder = createEncoder({ kind: 'mlp', input: { features: 6 }, hidden: [8], dim: 4 });
+      const catalog = new CatalogState({ features: 6 });
+      for (let i = 0; i < 40; i++) catalog.upsert({ id: `x${i}` }, Float32Array.from({ length: 6 }, (_, k) => Math.cos(i + k)), i);
+      const publisher = createPublisher({ vectorStore: store, modelStore: models, runtime: versions, keepVersions: 2, batchSize: 5, log: createLogger('publisher-test') });
+      expect((await publisher.publish({ encoder, catalog, step: 1 })).version).toBe('v000001');
+
+      const superseded = new AbortController();
+      // Superseded once the first batch of the new version is embedded.
+      const cancelling = { ...versions, embed: (...args: Parameters<typeof versions.embed>) => versions.embed(...args).finally(() => superseded.abort(new Error('superseded'))) };
+      const cancelled = createPublisher({ vectorStore: store, modelStore: models, runtime: cancelling, keepVersions: 2, batchSize: 5, log: createLogger('publisher-test') });
+      await expect(cancelled.publish({ encoder, catalog, step: 2, signal: superseded.signal })).rejects.toThrow('superseded');
+      expect(await store.resolveAlias('catalog')).toBe('catalog_v000001');
+      expect((await store.listCollections()).map((c) => c.name)).toEqual(['catalog_v000001']);
+      expect((await models.list()).map((v) => v.id)).toEqual(['v000001']);
+    } finally {
+      await versions.close();
+      await store.close();
+    }
+  });
 });
+

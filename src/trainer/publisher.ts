@@ -6,9 +6,10 @@ import type { Encoder } from '../encoder/encoder';
 import { isModelVersionId, nextModelVersionId } from '../core/model-version-id';
 import type { Logger } from '../log/logger';
 import { exportToOnnx } from '../onnx/export-to-onnx';
-import { createLocalCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../reembed/catalog-embedder';
-import type { VersionEmbedder } from '../reembed/embed-rows';
-import type { ShareItem } from '../reembed/reembed-task';
+import { createCatalogEmbedder, type CatalogEmbedder, type CatalogEmbedding } from '../catalog-embedding/catalog-embedder';
+import type { VersionEmbedder } from '../catalog-embedding/version-embedder';
+import { createProgress } from '../progress/progress';
+import { catalogRows } from './catalog-rows';
 import type { CatalogState } from './catalog-state';
 import { judgeCandidate, type GateOptions, type GateVerdict, type HoldoutMetrics } from './canary-gate';
 import { scoreHoldout } from './holdout-score';
@@ -52,8 +53,9 @@ export interface PublisherOptions {
   log: Logger;
   metrics?: TrainerMetrics;
   /**
-   * Fills each new collection; default: this process embeds the whole catalog with `runtime`.
-   * `createQueueCatalogEmbedder` spreads it over `discern reembed` workers instead.
+   * Fills each new collection; default: this process embeds the whole catalog with `runtime`
+   * (`createCatalogEmbedder`). `createQueueCatalogEmbedder` spreads it over `discern reembed`
+   * workers instead.
    */
   catalogEmbedder?: CatalogEmbedder;
 }
@@ -65,6 +67,12 @@ export interface PublishRequest {
   /** TF.js checkpoint stored with the version. */
   checkpointDir?: string;
   extra?: Record<string, unknown>;
+  /**
+   * Aborted while the catalog is re-embedded (the version was superseded): the half-filled
+   * collection and the version are deleted, the alias stays, and `publish` rejects with the
+   * signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Publication {
@@ -109,7 +117,7 @@ export function createPublisher(options: PublisherOptions) {
   const alias = options.alias ?? DEFAULT_LIVE_ALIAS;
   const batchSize = options.batchSize ?? 512;
   const { vectorStore, modelStore, runtime, log } = options;
-  const catalogEmbedder = options.catalogEmbedder ?? createLocalCatalogEmbedder({ runtime, vectorStore, batchSize, log });
+  const catalogEmbedder = options.catalogEmbedder ?? createCatalogEmbedder({ runtime, vectorStore, batchSize, log });
   if (!(Number.isInteger(options.keepVersions) && options.keepVersions >= 1)) {
     throw new Error(`keepVersions: expected a positive integer, got ${options.keepVersions}`);
   }
@@ -173,11 +181,23 @@ export function createPublisher(options: PublisherOptions) {
     return live ? versionOfCollection(alias, live) : undefined;
   }
 
-  async function reembed(version: string, collection: string, catalog: CatalogState): Promise<CatalogEmbedding> {
-    const items: ShareItem[] = [];
-    for (const item of catalog.embeddable()) items.push({ id: item.id, input: item.input, payload: catalog.payloadOf(item) });
-    const result = await catalogEmbedder.embedCatalog({ version, collection, items, rowShape: catalog.inputShape });
-    if (result.skipped > 0) log.warn({ version, skipped: result.skipped }, 'items with a non-finite embedding were left out of the collection');
+  async function reembed(version: string, collection: string, catalog: CatalogState, signal?: AbortSignal): Promise<CatalogEmbedding> {
+    const progress = createProgress({ unit: 'items', total: catalog.countEmbeddable(), log, message: 're-embedding catalog' });
+    let result: CatalogEmbedding;
+    try {
+      result = await catalogEmbedder.embedCatalog({ version, collection, rowShape: catalog.inputShape, rows: catalogRows(catalog), onProgress: (n) => progress.tick(n), signal });
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+      // A superseded version never goes live: nothing of it is kept, and workers skip its remaining shares.
+      log.info({ version, reason: String(signal.reason) }, 'publication cancelled; deleting its collection and version');
+      await vectorStore.dropCollection(collection).catch((err) => log.warn({ err, collection }, 'could not drop the collection of a cancelled publication'));
+      await modelStore.delete(version).catch((err) => log.warn({ err, version }, 'could not delete a cancelled version'));
+      throw error;
+    }
+    progress.done({ version });
+    if (result.refused.length > 0) {
+      log.warn({ version, skipped: result.refused.length, first: result.refused.slice(0, 5) }, 'items left out of the collection: a non-finite embedding, or refused by the store');
+    }
     return result;
   }
 
@@ -242,7 +262,8 @@ export function createPublisher(options: PublisherOptions) {
     }
     await vectorStore.createCollection(collection, { dimension: encoder.dim, distance: options.distance ?? 'cosine' });
     const started = performance.now();
-    const { items, skipped, shares } = await reembed(version, collection, catalog);
+    const { written: items, refused, shares } = await reembed(version, collection, catalog, request.signal);
+    const skipped = refused.length;
     const reembedSeconds = (performance.now() - started) / 1000;
     await vectorStore.setAlias(alias, collection);
     options.metrics?.reembedSeconds.observe(reembedSeconds);

@@ -1,7 +1,8 @@
 import { collectionForVersion } from '../core/catalog-naming';
 import type { ConsumedRecord, OutgoingRecord, Queue } from '../core/queue';
+import type { LocalCatalogEmbedder, RefusedRow } from '../catalog-embedding/catalog-embedder';
 import type { Logger } from '../log/logger';
-import type { CatalogEmbedder, RefusedItem } from './catalog-embedder';
+import { catalogRows } from './catalog-rows';
 import type { CatalogItem, CatalogState } from './catalog-state';
 import { deadLetterFor } from './dead-letter';
 import type { Learner } from './learner';
@@ -12,7 +13,8 @@ import type { ConsumedTopic, TrainerStatus } from './trainer-status';
 
 export interface RecordIntakeOptions {
   queue: Queue;
-  embedder: CatalogEmbedder;
+  /** Writes changed items into the live collection (the catalog embedder publications use too). */
+  embedder: LocalCatalogEmbedder;
   alias: string;
   replay: ReplayTracker;
   /** The counters it keeps (`consumed`, `applied`, `deadLetters`, `duplicates`). */
@@ -48,13 +50,13 @@ export function createRecordIntake(options: RecordIntakeOptions) {
   }
 
   /** Embeds changed items with the live version into its collection (or removes them); returns those the store refused. */
-  async function updateLiveCollection(ids: string[], catalog: CatalogState): Promise<RefusedItem[]> {
+  async function updateLiveCollection(ids: string[], catalog: CatalogState): Promise<RefusedRow[]> {
     const version = options.liveVersion();
     if (!version) return [];
     const collection = collectionForVersion(alias, version);
     const upserts = ids.map((id) => catalog.get(id)).filter((item): item is CatalogItem & { input: Float32Array } => item?.input !== undefined);
     await embedder.remove(collection, ids.filter((id) => catalog.get(id)?.input === undefined));
-    return (await embedder.embedInto(version, collection, catalog, upserts)).refused;
+    return (await embedder.embedCatalog({ version, collection, rowShape: catalog.inputShape, rows: catalogRows(catalog, upserts) })).refused;
   }
 
   return {
