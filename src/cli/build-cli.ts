@@ -30,6 +30,8 @@ export async function buildCli(outDir = DIST): Promise<void> {
   });
   // The console's page is read at run time from `page/` beside the module that serves it.
   await cp(`${root}src/console/page`, `${out}page`, { recursive: true });
+  // The onnx pool's thread is plain JavaScript, started by path from beside the bundled modules.
+  await cp(`${root}src/serve/onnx-embed-thread.mjs`, `${out}onnx-embed-thread.mjs`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,12 +1,13 @@
 import * as ort from 'onnxruntime-node';
+import { createOnnxThreadPool, type OnnxThreadPool } from './onnx-thread-pool';
 import { UnknownModelVersionError } from '../core/model-catalog';
 import type { ModelStore, ModelVersionInfo } from '../core/model-store';
 
 export interface LoadedModelVersion {
   info: ModelVersionInfo;
   session: ort.InferenceSession;
-  /** `session` and the extra sessions of `parallelSessions`, which large embeds spread their batches over. */
-  sessions: ort.InferenceSession[];
+  /** The version's ONNX bytes, kept for the thread pool when there is one. */
+  onnx?: Uint8Array;
 }
 
 export interface ModelRuntimeOptions {
@@ -17,9 +18,11 @@ export interface ModelRuntimeOptions {
   /** onnxruntime intra-op threads per session (default `ORT_THREADS`, else 1: serving favours many small calls). */
   threads?: number;
   /**
-   * Sessions per version that run batches of one large `embed` at the same time (default 1).
-   * On 2 shared cores two single-threaded sessions embedded about 1.6× as fast as one session
-   * with two intra-op threads, whose threads spin-wait for each other while the cores are busy.
+   * Threads that run the batches of one large `embed` at the same time, each with a
+   * single-threaded session (default 1: no threads, the calling thread embeds). onnxruntime-node
+   * runs a session on the thread that calls it, so sessions side by side need threads of their
+   * own; single-threaded sessions are used because a session's intra-op threads spin-wait for
+   * each other while the cores are busy.
    */
   parallelSessions?: number;
 }
@@ -36,13 +39,14 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   const maxCached = options.maxCachedVersions ?? 4;
   const batchSize = options.batchSize ?? 512;
   const cache = new Map<string, Promise<LoadedModelVersion>>();
+  const threads = Math.max(1, options.parallelSessions ?? 1);
+  let pool: OnnxThreadPool | undefined;
 
   async function open(version: string): Promise<LoadedModelVersion> {
     const info = await store.get(version);
     if (!info) throw new UnknownModelVersionError(version);
     const bytes = await store.onnx(version);
-    const sessions = await Promise.all(Array.from({ length: Math.max(1, options.parallelSessions ?? 1) }, () => createSession(bytes)));
-    return { info, session: sessions[0], sessions };
+    return { info, session: await createSession(bytes), onnx: threads > 1 ? bytes : undefined };
   }
 
   function createSession(onnx: Uint8Array): Promise<ort.InferenceSession> {
@@ -66,15 +70,20 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
       const oldest = cache.keys().next().value as string;
       const evicted = cache.get(oldest);
       cache.delete(oldest);
-      void evicted?.then((m) => releaseAll(m)).catch(() => undefined);
+      pool?.forget(oldest);
+      void evicted?.then((m) => m.session.release()).catch(() => undefined);
     }
     return entry;
   }
 
   /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
   async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
-    const { info, sessions } = await load(version);
-    return run(sessions, input, shape, info.embeddingDim);
+    const { info, session, onnx } = await load(version);
+    if (onnx && shape[0] > batchSize) {
+      pool ??= createOnnxThreadPool(threads);
+      return runOnPool(pool, { key: version, onnx }, input, shape);
+    }
+    return run(session, input, shape, info.embeddingDim);
   }
 
   /**
@@ -84,37 +93,49 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   async function embedModel(onnx: Uint8Array, input: Float32Array, shape: number[]): Promise<Float32Array> {
     const session = await createSession(onnx);
     try {
-      return await run([session], input, shape);
+      return await run(session, input, shape);
     } finally {
       await session.release();
     }
   }
 
-  /** Runs `shape[0]` rows through `sessions` in batches; returns them row-major (`dim` per row, or as the model says). */
-  async function run(sessions: ort.InferenceSession[], input: Float32Array, shape: number[], dim?: number): Promise<Float32Array> {
+  /** Runs `shape[0]` rows through `session` in batches; returns them row-major (`dim` per row, or as the model says). */
+  async function run(session: ort.InferenceSession, input: Float32Array, shape: number[], dim?: number): Promise<Float32Array> {
     const n = shape[0];
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
     let out: Float32Array | undefined = dim !== undefined ? new Float32Array(n * dim) : undefined;
-    // Each session takes the next batch as soon as it is free; small inputs use one session.
-    const rowsPerCall = Math.min(batchSize, Math.max(1, Math.ceil(n / sessions.length)));
-    let next = 0;
-    async function drain(session: ort.InferenceSession): Promise<void> {
-      while (next < n) {
-        const start = next;
-        const rows = Math.min(rowsPerCall, n - start);
-        next += rows;
-        const feeds = {
-          [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
-        };
-        const result = await session.run(feeds);
-        const data = result[session.outputNames[0]].data as Float32Array;
-        out ??= new Float32Array(n * (data.length / rows));
-        out.set(data, start * (data.length / rows));
-      }
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const feeds = {
+        [session.inputNames[0]]: new ort.Tensor('float32', input.subarray(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]),
+      };
+      const result = await session.run(feeds);
+      const data = result[session.outputNames[0]].data as Float32Array;
+      out ??= new Float32Array(n * (data.length / rows));
+      out.set(data, start * (data.length / rows));
     }
-    const busy = n <= rowsPerCall ? sessions.slice(0, 1) : sessions;
-    await Promise.all(busy.map(drain));
     return out ?? new Float32Array(0);
+  }
+
+  /** Spreads `shape[0]` rows over the pool's threads, a batch each at a time; returns them in order. */
+  async function runOnPool(threadPool: OnnxThreadPool, model: { key: string; onnx: Uint8Array }, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    const n = shape[0];
+    const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+    const rowsPerCall = Math.min(batchSize, Math.ceil(n / threadPool.size));
+    const starts = Array.from({ length: Math.ceil(n / rowsPerCall) }, (_, i) => i * rowsPerCall);
+    const parts = await Promise.all(
+      starts.map((start) => {
+        const rows = Math.min(rowsPerCall, n - start);
+        return threadPool.run(model, input.slice(start * rowSize, (start + rows) * rowSize), [rows, ...shape.slice(1)]);
+      }),
+    );
+    const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
   }
 
   return {
@@ -124,13 +145,10 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
     async close() {
       const entries = [...cache.values()];
       cache.clear();
-      await Promise.all(entries.map((e) => e.then((m) => releaseAll(m)).catch(() => undefined)));
+      await Promise.all([pool?.close(), ...entries.map((e) => e.then((m) => m.session.release()).catch(() => undefined))]);
+      pool = undefined;
     },
   };
-}
-
-async function releaseAll(loaded: LoadedModelVersion): Promise<void> {
-  await Promise.all(loaded.sessions.map((s) => s.release()));
 }
 
 export type OnnxModelRuntime = ReturnType<typeof createOnnxModelRuntime>;

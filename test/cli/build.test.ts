@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,6 +41,12 @@ describe('the built discern command (npm run build)', () => {
 
   it('ships the console page beside the modules that serve it', () => {
     for (const file of ['index.html', 'console.ts', 'console.css']) expect(existsSync(join(out, 'page', file))).toBe(true);
+  });
+
+  it('ships the onnx pool thread beside the module that starts it', async () => {
+    const starters = (await readdir(out)).filter((f) => f.endsWith('.js') && readFileSync(join(out, f), 'utf8').includes('onnx-embed-thread.mjs'));
+    expect(starters.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'onnx-embed-thread.mjs'))).toBe(true);
   });
 });
 
