@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/load-config';
-import { runTrainerProcess } from '../run-trainer';
+import { runTrainerProcess } from '../../service/run-trainer';
 import { tinyCnnConfig } from './fashion-events';
 
 /**

@@ -3,12 +3,12 @@ import type { Config } from '../config/load-config';
 import type { EncoderConfigInput } from '../encoder/config';
 import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
-import { createAdapters, type Adapters } from '../service/create-adapters';
-import { reembedWorkersFor, serveModelsIfConfigured } from '../service/scale-out';
-import { startMetricsServer } from './metrics-server';
-import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
-import { inProcessTrainerHealth } from './trainer-health';
-import { registerTrainerHealthMetrics } from './trainer-health-metrics';
+import { createAdapters, type Adapters } from './create-adapters';
+import { reembedWorkersFor, serveModelsIfConfigured } from './scale-out';
+import { startMetricsServer } from '../trainer/metrics-server';
+import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from '../trainer/online-trainer';
+import { inProcessTrainerHealth } from '../trainer/trainer-health';
+import { registerTrainerHealthMetrics } from '../trainer/trainer-health-metrics';
 
 export interface TrainerProcessOptions {
   /** Encoder for a first start (default: the thumbnail CNN with EMBEDDING_DIM outputs). */
