@@ -17,7 +17,7 @@ import { createOnlineTrainer, type OnlineTrainer } from '../trainer/online-train
 import { tinyCnnConfig } from '../trainer/testing/fashion-events';
 import { createApp } from './app';
 import { followDeadLetters, type DeadLetterFollower } from './dead-letters/follow-dead-letters';
-import { serveForTest } from './testing/serve-for-test';
+import { serveForTest } from '../../test/support/api/serve-for-test';
 
 const pixels = (seed: number) => ({ width: 28, height: 28, channels: 1, data: Array.from({ length: 784 }, (_, i) => (seed * 53 + i * 11) % 256) });
 

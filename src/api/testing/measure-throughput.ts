@@ -17,9 +17,9 @@ import { loadConfig } from '../../config/load-config';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { createApp } from '../app';
 import { DeadLetterView } from '../dead-letters/dead-letter-view';
-import { createInMemoryQueue } from './in-memory-queue';
-import { createProjectionModelCatalog } from './projection-model-catalog';
-import { serveForTest } from './serve-for-test';
+import { createInMemoryQueue } from '../../../test/support/api/in-memory-queue';
+import { createProjectionModelCatalog } from '../../../test/support/api/projection-model-catalog';
+import { serveForTest } from '../../../test/support/api/serve-for-test';
 
 const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 4);

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { mountFreezable, mountTmpfs } from '../../../test/support/scratch-mounts';
 import { createApp } from '../../api';
-import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
+import { createProjectionModelCatalog } from '../../../test/support/api/projection-model-catalog';
 import { loadConfig } from '../../config/load-config';
 import { QueueUnavailableError, type Queue } from '../../core/queue';
 import { openEmbeddedVectorStore } from '../../store/embedded';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from '../../api';
-import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
+import { createProjectionModelCatalog } from '../../../test/support/api/projection-model-catalog';
 import { loadConfig } from '../../config/load-config';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { QueueUnavailableError } from '../../core/queue';
