@@ -14,7 +14,7 @@ import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from '../trainer/online-trainer';
-import { tinyCnnConfig } from '../trainer/testing/fashion-events';
+import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createApp } from './app';
 import { followDeadLetters, type DeadLetterFollower } from './dead-letters/follow-dead-letters';
 import { serveForTest } from '../../test/support/api/serve-for-test';

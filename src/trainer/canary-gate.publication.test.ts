@@ -22,7 +22,7 @@ import { CatalogState } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
 import { createPublisher } from './publisher';
-import { fashionSubset, tinyCnnConfig } from './testing/fashion-events';
+import { fashionSubset, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createTrainerMetrics } from './trainer-metrics';
 
 describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded stores)', () => {

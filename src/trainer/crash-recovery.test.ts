@@ -11,13 +11,13 @@ import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import type { TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from './testing/fashion-events';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from '../../test/support/trainer/fashion-events';
 import { loadCheckpointDir } from './trainer-checkpoint';
 
 const here = new URL('.', import.meta.url).pathname;
 
 function spawnTrainer(dataDir: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'testing/trainer-child.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../../test/support/trainer/trainer-child.ts')], {
     env: {
       ...process.env,
       DISCERN_DATA_DIR: dataDir,

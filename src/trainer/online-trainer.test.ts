@@ -13,7 +13,7 @@ import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from './testing/fashion-events';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from '../../test/support/trainer/fashion-events';
 
 const K = 10;
 

@@ -17,7 +17,7 @@ import { createQueue } from '../queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from './testing/fashion-events';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 
 type QueueKind = 'embedded' | 'kafka';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder } from '../encoder/encoder';
 import { finiteGradientStep } from '../train/gradient-step';
-import { tinyCnnConfig } from './testing/fashion-events';
+import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createTrainerCheckpoints, loadCheckpointDir } from './trainer-checkpoint';
 
 describe('trainer checkpoints', () => {
