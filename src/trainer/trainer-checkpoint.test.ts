@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder } from '../encoder/encoder';
-import { finiteGradientStep } from '../train/gradient-step';
+import { finiteGradientStep } from '../offline-training/gradient-step';
 import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createTrainerCheckpoints, loadCheckpointDir } from './trainer-checkpoint';
 
