@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lossNames, minerNames } from '../dml/registered';
 
 /** One environment variable the service reads. */
 export interface Setting {
@@ -13,9 +14,9 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const positive = z.coerce.number().positive();
 const optionalText = z.string().min(1).optional();
 
-/** Losses and miners the trainer understands. */
-export const LOSSES = ['contrastive', 'triplet', 'npair', 'lifted', 'proxy-nca', 'ranked-list', 'multi-similarity'] as const;
-export const MINERS = ['none', 'batch-hard', 'semi-hard', 'distance-weighted', 'multi-similarity'] as const;
+/** Losses and miners the trainer understands: the registry's names. */
+export const LOSSES = lossNames;
+export const MINERS = minerNames;
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

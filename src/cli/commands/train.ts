@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { OnnxBackbone, parsePreprocessSpec, readOnnxModelInfo, type PreprocessSpec } from '../../backbone';
 import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
 import { itemSize, loadDataset } from '../../data';
-import { lossNames, minerNames } from '../../dml/registry';
+import { lossNames, minerNames } from '../../dml/registered';
 import { fitEncoderToImages, saveCheckpoint } from '../../encoder';
 import { featureMlpConfig } from '../../encoder/default-configs';
 import { createLogger } from '../../log/logger';
