@@ -83,7 +83,7 @@ describe('item status through a real trainer run (embedded queue and stores, onn
       queue,
       vectorStore,
       modelStore,
-      modelRuntime: runtime.current,
+      modelRuntime: runtime.current!,
       log: pino({ level: 'silent' }),
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1 },
     });

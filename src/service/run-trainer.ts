@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { selectBackend } from '../backend/select-backend';
 import type { Config } from '../config/load-config';
 import type { EncoderConfigInput } from '../encoder/config';
 import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
+import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createAdapters, type Adapters } from './create-adapters';
 import { reembedWorkersFor, serveModelsIfConfigured } from './scale-out';
 import { startMetricsServer } from '../trainer/metrics-server';
@@ -46,10 +48,14 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
   await selectBackend(config.trainer.backend, { log });
   const adapters = options.adapters ?? (await createAdapters(config));
   const t = config.trainer;
+  // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
+  // single-threaded session per core (faster than intra-op threads on busy cores).
+  const parallelSessions = t.reembedSessions || t.threads || availableParallelism();
   const trainer = createOnlineTrainer({
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
+    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
     log,
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {
@@ -66,11 +72,8 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
       stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
-      reembedThreads: t.threads,
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
-      reembedSessions: t.reembedSessions || undefined,
-      replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },
   });

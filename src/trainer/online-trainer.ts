@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,7 +8,6 @@ import type { VectorStore } from '../core/vector-store';
 import type { EncoderConfigInput } from '../encoder/config';
 import type { Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createCatalogEmbedder } from './catalog-embedder';
 import type { GateOptions } from './canary-gate';
 import { createLearner, type Learner } from './learner';
@@ -71,15 +69,11 @@ export interface OnlineTrainerConfig {
   pollTimeoutMs?: number;
   /**
    * Partitions per topic that replay from offset 0 even when no checkpoint names them yet
-   * (e.g. the Kafka partition count). Partitions a checkpoint names always replay.
+   * (default: what the queue reports, e.g. the Kafka partition count). Partitions a checkpoint names always replay.
    */
   replayPartitions?: number;
   /** Rows per re-embedding call (default 512). */
   reembedBatchSize?: number;
-  /** onnxruntime threads for re-embedding (default every core). */
-  reembedThreads?: number;
-  /** Single-threaded onnxruntime sessions that embed batches side by side (default: TRAINER_THREADS, else one per available core). */
-  reembedSessions?: number;
   /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;
   /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
@@ -93,8 +87,8 @@ export interface OnlineTrainerDeps {
   queue: Queue;
   vectorStore: VectorStore;
   modelStore: ModelStore;
-  /** Embeds with published versions; default onnxruntime-node sessions over `modelStore`. */
-  modelRuntime?: VersionEmbedder;
+  /** Embeds with published versions (e.g. onnxruntime-node sessions over `modelStore`). */
+  modelRuntime: VersionEmbedder;
   /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
   catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
   config: OnlineTrainerConfig;
@@ -120,7 +114,7 @@ const BACKLOG_TRAIN_SHARE = 0.1;
  * goes to the dead-letter topic (once: replayed ones are not sent again) and training goes on.
  *
  * @example
- * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, config: { dataDir, encoder: thumbnailCnnConfig() }, log });
+ * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, modelRuntime: createOnnxModelRuntime(modelStore), config: { dataDir, encoder: thumbnailCnnConfig() }, log });
  * await trainer.start();
  * trainer.metrics().consumed; // { items: 1200, feedback: 340 }
  * await trainer.stop();
@@ -134,9 +128,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
-  // single-threaded session per core (faster than intra-op threads on busy cores).
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: config.reembedSessions ?? config.reembedThreads ?? availableParallelism() });
+  const runtime = deps.modelRuntime;
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
   const publisher = createPublisher({
@@ -353,7 +345,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       const current = (learner = await restore());
       status.backend = tf.getBackend();
       metrics.backend.set({ backend: status.backend }, 1);
-      const startAt = replay.replayFrom(TOPICS, config.replayPartitions);
+      const startAt = replay.replayFrom(TOPICS, config.replayPartitions ?? queue.replayPartitions);
       consumer = await queue.consumer({ group, topics: TOPICS, startAt });
       const live = await vectorStore.resolveAlias(alias);
       liveVersion = live ? versionOfCollection(alias, live) : undefined;
