@@ -8,7 +8,7 @@ import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types';
 import { Encoder } from '../encoder';
 import { parseEncoderConfig, type EncoderConfig } from '../config';
 import { fsSaveHandler, readModelArtifacts } from './fs-model-handler';
-import { syncDirectory, writeFileSynced } from './durable-fs';
+import { syncDirectory, writeFileSynced } from '../../store/checkpoint-fs/durable-fs';
 // Registers the custom layers with the serialization map before any topology is read back.
 import '../layers/input-normalization';
 import '../layers/l2-normalize';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileSynced } from './durable-fs';
+import { writeFileSynced } from '../../store/checkpoint-fs/durable-fs';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
