@@ -12,6 +12,7 @@ import type { VectorStore } from '../core/vector-store';
 import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from '../trainer/online-trainer';
 import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
@@ -84,6 +85,7 @@ describe('item status through a real trainer run (embedded queue and stores, onn
       vectorStore,
       modelStore,
       modelRuntime: runtime.current!,
+      checkpointFolders: fsCheckpointFolders,
       log: pino({ level: 'silent' }),
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1 },
     });

@@ -5,6 +5,7 @@ import type { EncoderConfigInput } from '../encoder/config';
 import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createAdapters, type Adapters } from './create-adapters';
 import { reembedWorkersFor, serveModelsIfConfigured } from './scale-out';
 import { startMetricsServer } from '../trainer/metrics-server';
@@ -56,6 +57,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
     modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
+    checkpointFolders: fsCheckpointFolders,
     log,
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {

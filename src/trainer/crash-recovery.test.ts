@@ -12,7 +12,8 @@ import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import type { TrainerStatus } from './online-trainer';
 import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from '../../test/support/trainer/fashion-events';
-import { loadCheckpointDir } from './trainer-checkpoint';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
+import { loadCheckpointCopy } from './trainer-checkpoint';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -173,7 +174,7 @@ describe('trainer crash recovery (child process, kill -9, embedded queue)', () =
       const versions = await modelStore.list();
       const newest = versions.at(-1)!;
       expect(live).toBe(`catalog_${newest.id}`);
-      const encoder = await loadCheckpointDir((await modelStore.checkpointDir(newest.id))!);
+      const encoder = await loadCheckpointCopy(fsCheckpointFolders, (await modelStore.checkpointDir(newest.id))!);
       expect(encoder.dim).toBe(newest.embeddingDim);
       const vectors = await runtime.embed(newest.id, inputsOf(data, [0, 1]), [2, 28, 28, 1]);
       expect(vectors.every(Number.isFinite)).toBe(true);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
+import type { CheckpointFolders } from '../core/checkpoint-store';
 import type { ModelStore } from '../core/model-store';
 import type { Queue, QueueConsumer } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
@@ -89,6 +90,8 @@ export interface OnlineTrainerDeps {
   modelStore: ModelStore;
   /** Embeds with published versions (e.g. onnxruntime-node sessions over `modelStore`). */
   modelRuntime: VersionEmbedder;
+  /** Opens the trainer's checkpoints under `<dataDir>/trainer` and the copies model versions keep (e.g. on local disk). */
+  checkpointFolders: CheckpointFolders;
   /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
   catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
   config: OnlineTrainerConfig;
@@ -114,7 +117,7 @@ const BACKLOG_TRAIN_SHARE = 0.1;
  * goes to the dead-letter topic (once: replayed ones are not sent again) and training goes on.
  *
  * @example
- * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, modelRuntime: createOnnxModelRuntime(modelStore), config: { dataDir, encoder: thumbnailCnnConfig() }, log });
+ * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, modelRuntime: createOnnxModelRuntime(modelStore), checkpointFolders: fsCheckpointFolders, config: { dataDir, encoder: thumbnailCnnConfig() }, log });
  * await trainer.start();
  * trainer.metrics().consumed; // { items: 1200, feedback: 340 }
  * await trainer.stop();
@@ -129,7 +132,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
   const runtime = deps.modelRuntime;
-  const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
+  const checkpoints = createTrainerCheckpoints(deps.checkpointFolders.open(join(config.dataDir, 'trainer')));
   const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
   const publisher = createPublisher({
     vectorStore,
@@ -199,7 +202,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
   async function restore(): Promise<Learner> {
     optimizer = tf.train.adam(config.learningRate ?? 1e-3);
-    const restored = await restoreEncoder({ checkpoints, modelStore, optimizer, encoderConfig: config.encoder, log });
+    const restored = await restoreEncoder({ checkpoints, checkpointFolders: deps.checkpointFolders, modelStore, optimizer, encoderConfig: config.encoder, log });
     encoder = restored.encoder;
     stepsBase = restored.steps;
     skippedBase = restored.skippedSteps;
