@@ -1,5 +1,5 @@
 import { ModelStoreError } from '../core/model-store';
-import { ImageDecodeError, decodeImageInput } from '../events/decode-image';
+import { ImageDecodeError, decodeImageInput } from '../image-decoding/decode-image';
 import type { Pixels } from '../events/image-input';
 import { ApiError, fieldError } from './api-error';
 import { UnknownModelVersionError, type ModelCatalog, type ModelInputSpec } from './model-catalog';

@@ -28,4 +28,4 @@ export {
   type PairFeedback,
   type TripletFeedback,
 } from './feedback';
-export { ImageDecodeError, decodeImageInput, type ImageTarget, type ImageInputSource, type DecodeImageOptions } from './decode-image';
+export { ImageDecodeError, decodeImageInput, type ImageTarget, type ImageInputSource, type DecodeImageOptions } from '../image-decoding/decode-image';

@@ -1,6 +1,6 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import type { Pixels } from './image-input';
-import { plainImageProblem } from './image-problem';
+import type { Pixels } from '../events/image-input';
+import { plainImageProblem } from '../events/image-problem';
 
 /** The pixel grid a model takes. */
 export interface ImageTarget {
