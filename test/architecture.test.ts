@@ -8,6 +8,9 @@ const root = new URL('..', import.meta.url).pathname;
 const KNOWN_VIOLATIONS: string[] = [
   // The Qdrant filter mapping the edge shares with the Node store; it moves to the query app's port.
   'functions/src/catalog-qdrant.ts imports src/store/qdrant/payload-mapping.ts',
+  // Image decoding (sharp) reached directly; both are to take the ImageDecoder port instead.
+  'src/api/embed-query.ts imports src/image-decoding/decode-image.ts',
+  'src/trainer/catalog-state.ts imports src/image-decoding/decode-image.ts',
 ];
 
 describe('architecture', () => {
@@ -35,6 +38,7 @@ describe('architecture', () => {
     ['the trainer choosing its queue', { from: 'src/trainer/learner.ts', specifier: '../queue', to: 'src/queue/index.ts' }],
     ['an arrow from the trainer up to the wiring', { from: 'src/trainer/learner.ts', specifier: '../service/create-adapters', to: 'src/service/create-adapters.ts' }],
     ['the edge pulling a store adapter', { from: 'functions/src/index.ts', specifier: '../../src/store/qdrant/payload-mapping', to: 'src/store/qdrant/payload-mapping.ts' }],
+    ['the event schemas pulling an image codec', { from: 'src/events/item.ts', specifier: 'sharp' }],
     ['production code importing a test helper', { from: 'src/api/app.ts', specifier: '../../test/support/api/in-memory-queue', to: 'test/support/api/in-memory-queue.ts' }],
   ])('refuses %s', (_, edge) => {
     expect(findViolations([edge])).not.toEqual([]);

@@ -1,34 +1,8 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import type { Pixels } from '../events/image-input';
+import { ImageDecodeError, type DecodeImageOptions, type ImageDecoder, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
 import { plainImageProblem } from '../events/image-problem';
 
-/** The pixel grid a model takes. */
-export interface ImageTarget {
-  height: number;
-  width: number;
-  channels: 1 | 3;
-}
-
-/** An image as an event or request carries it: base64 PNG/JPEG or raw pixels. */
-export interface ImageInputSource {
-  image?: string;
-  pixels?: Pixels;
-}
-
-export interface DecodeImageOptions<O extends 'float32' | 'uint8' = 'float32' | 'uint8'> {
-  /** Element type of the result (default `float32`, what ONNX sessions take). */
-  output?: O;
-  /** Where the input sits in its request, for error messages (default `image` or `pixels`). */
-  field?: string;
-}
-
-/** An image that could not be decoded; `field` names where it came from (e.g. `items.3.image`). */
-export class ImageDecodeError extends Error {
-  constructor(readonly field: string, message: string, options?: { cause?: unknown }) {
-    super(`${field}: ${message}`, options);
-    this.name = 'ImageDecodeError';
-  }
-}
+export { ImageDecodeError, type DecodeImageOptions, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
 
 /** Decoded images larger than this are refused before any pixel is touched. */
 const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -95,3 +69,11 @@ async function convert(pipeline: Sharp, target: ImageTarget, wantFloat: boolean,
   const bytes = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
   return wantFloat ? Float32Array.from(bytes) : Uint8Array.from(bytes);
 }
+
+/**
+ * The `ImageDecoder` port on sharp (libvips), for Node.
+ *
+ * @example
+ * const x = await sharpImageDecoder.decode({ image: b64 }, { height: 28, width: 28, channels: 1 });
+ */
+export const sharpImageDecoder: ImageDecoder = { decode: decodeImageInput };

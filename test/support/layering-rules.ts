@@ -15,9 +15,9 @@ const isProduction = (file: string) => /^(src|functions)\//.test(file) && !isTes
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 const anyOf = (...folders: string[]) => (file: string) => folders.some((f) => file.startsWith(`${f}/`));
 
-/** A queue or store adapter, or the factory that chooses among them. */
+/** A queue, store or image decoding adapter, or the factory that chooses among them. */
 const isAdapter = (file: string) =>
-  /^src\/(queue|store)\/[^/]+\//.test(file) || /^src\/(queue|store)\/(index|registry|registered[^/]*)\.ts$/.test(file);
+  /^src\/(queue|store)\/[^/]+\//.test(file) || /^src\/(queue|store)\/(index|registered)\.ts$/.test(file) || file.startsWith('src/image-decoding/');
 const isWiring = anyOf('src/service', 'src/cli');
 /** Libraries the core may use: validation only, no runtime or I/O. */
 const CORE_LIBRARIES = new Set(['zod']);
@@ -44,6 +44,11 @@ export const LAYERING_RULES: LayeringRule[] = [
       if (e.to && (isAdapter(e.to) || isWiring(e.to))) return `imports ${e.to}`;
       return undefined;
     },
+  },
+  {
+    name: 'the event schemas stay free of image codecs and adapters',
+    governs: under('src/events'),
+    refuses: (e) => (e.specifier === 'sharp' || (e.to && isAdapter(e.to)) ? `imports ${e.to ?? `'${e.specifier}'`}` : undefined),
   },
   {
     name: 'the API, trainer and serving see ports, never adapters or wiring',
