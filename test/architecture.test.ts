@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importGraph, type ImportEdge } from './support/import-graph';
+import { importGraph, runtimeImports, type ImportEdge } from './support/import-graph';
 import { findViolations } from './support/layering-rules';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -51,5 +51,18 @@ describe('architecture', () => {
       { from: 'src/trainer/learner.ts', specifier: '../core/queue', to: 'src/core/queue.ts' },
     ];
     expect(findViolations(allowed)).toEqual([]);
+  });
+
+  it('tells imports loaded at run time from type-only ones', () => {
+    const source = [
+      "import type { A } from './types';",
+      "import { type B } from './types-too';",
+      "import { c, type D } from './values';",
+      "import './side-effect';",
+      "export { e } from './reexported';",
+      "export type { F } from './reexported-types';",
+      "const g = await import('./lazy');",
+    ].join('\n');
+    expect(runtimeImports(source)).toEqual(['./values', './side-effect', './reexported', './lazy']);
   });
 });
