@@ -24,7 +24,7 @@ describe('architecture', () => {
   });
 
   it('keeps every layering rule', () => {
-    const found = findViolations(edges).map((v) => `${v.from} ${v.reason}`);
+    const found = [...new Set(findViolations(edges).map((v) => `${v.from} ${v.reason}`))];
     expect(found.filter((v) => !KNOWN_VIOLATIONS.includes(v))).toEqual([]);
     // An exception that no longer occurs is struck from the list, so it cannot come back unseen.
     expect(KNOWN_VIOLATIONS.filter((v) => !found.includes(v))).toEqual([]);

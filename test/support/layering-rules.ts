@@ -15,9 +15,12 @@ const isProduction = (file: string) => /^(src|functions)\//.test(file) && !isTes
 const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
 const anyOf = (...folders: string[]) => (file: string) => folders.some((f) => file.startsWith(`${f}/`));
 
-/** A queue, store or image decoding adapter, or the factory that chooses among them. */
+/**
+ * A queue, store or image decoding adapter, or the factory that chooses among them. The name
+ * lists (`registered.ts`) are not: they load an adapter only when the factory asks.
+ */
 const isAdapter = (file: string) =>
-  /^src\/(queue|store)\/[^/]+\//.test(file) || /^src\/(queue|store)\/(index|registered)\.ts$/.test(file) || file.startsWith('src/image-decoding/');
+  /^src\/(queue|store)\/[^/]+\//.test(file) || /^src\/(queue|store)\/index\.ts$/.test(file) || file.startsWith('src/image-decoding/');
 const isWiring = anyOf('src/service', 'src/cli');
 /** Libraries the core may use: validation only, no runtime or I/O. */
 const CORE_LIBRARIES = new Set(['zod']);
@@ -54,6 +57,11 @@ export const LAYERING_RULES: LayeringRule[] = [
     name: 'the API, trainer and serving see ports, never adapters or wiring',
     governs: anyOf('src/api', 'src/trainer', 'src/serve', 'src/reembed'),
     refuses: (e) => (e.to && (isAdapter(e.to) || isWiring(e.to)) ? `imports ${e.to}` : undefined),
+  },
+  {
+    name: 'adapters are wired only in src/service and src/cli',
+    governs: (file) => file.startsWith('src/') && !isWiring(file) && !isAdapter(file) && !anyOf('src/queue', 'src/store')(file),
+    refuses: (e) => (e.to && isAdapter(e.to) ? `imports ${e.to}` : undefined),
   },
   {
     name: 'only the command line reaches wiring',
