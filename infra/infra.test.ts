@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { SETTINGS } from '../src/config/settings';
 import { loadConfig } from '../src/config/load-config';
 import type { TrainerStatus } from '../src/trainer/online-trainer';
+import { runtimeImports } from '../test/support/import-graph';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -328,15 +329,6 @@ function subcommandsOf(help: string): Set<string> {
 const sourceExtensions = ['', '.ts', '.js', '.mjs', '/index.ts', '/index.js'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
-/** Module specifiers a source file loads at run time (type-only imports excluded). */
-function runtimeImports(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const specifiers: string[] = [];
-  for (const m of code.matchAll(/(?:^|[;\s])(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/g)) specifiers.push(m[1]);
-  for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]);
-  return specifiers;
-}
-
 function packageOf(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
@@ -356,7 +348,7 @@ function checkRuntimeImports(entry: string): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     if (!/\.(ts|js|mjs)$/.test(file)) continue;
-    for (const specifier of runtimeImports(readFileSync(file, 'utf8'))) {
+    for (const specifier of runtimeImports(readFileSync(file, 'utf8'), file)) {
       if (specifier.startsWith('.')) {
         const base = resolve(dirname(file), specifier);
         const found = sourceExtensions.map((ext) => base + ext).find((p) => existsSync(p) && statSync(p).isFile());

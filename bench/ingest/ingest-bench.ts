@@ -10,8 +10,8 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp, DeadLetterView } from '../../src/api';
 import { feedbackBatchSchema } from '../../src/api/request-schemas';
-import { createInMemoryQueue } from '../../src/api/testing/in-memory-queue';
-import { createProjectionModelCatalog } from '../../src/api/testing/projection-model-catalog';
+import { createInMemoryQueue } from '../../test/support/api/in-memory-queue';
+import { createProjectionModelCatalog } from '../../test/support/api/projection-model-catalog';
 import { loadConfig } from '../../src/config/load-config';
 import type { OutgoingRecord } from '../../src/core/queue';
 import { loadFashionMnist } from '../../src/data';
@@ -27,6 +27,7 @@ import { pidListeningOn, processCpuSeconds } from '../common/process-stats';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
 import type { ClosedLoopResult, ClosedLoopStep } from './closed-loop-load';
 import type { RawProducerResult, RawProducerStep } from './raw-producer-load';
+import { createSharpImageDecoder } from '../../src/image-decoding/sharp-image-decoder';
 
 const log = benchLog('bench-ingest');
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -211,7 +212,7 @@ async function breakdown(adapters: Adapters) {
   for (let i = 0; i < 40; i++) inputs.validated.push(...validated());
   inputs.records = validated().map(toRecords);
 
-  const memoryApp = createApp({
+  const memoryApp = createApp({ imageDecoder: createSharpImageDecoder(),
     queue: createInMemoryQueue(),
     vectorStore: await openEmbeddedVectorStore({ dir: join(dir, 'breakdown-vectors') }),
     models: createProjectionModelCatalog({}),

@@ -7,8 +7,8 @@ import { lossNames, type LossName } from '../../src/dml/registry';
 import { evaluateEmbeddings, rawPixelBaseline, type RetrievalMetrics } from '../../src/eval';
 import { createLogger } from '../../src/log/logger';
 import { getRecipe, trainSoftmaxWithRecipe, trainWithRecipe, type TrainingRecipe } from '../../src/recipes';
-import type { TrainedEncoder } from '../../src/train/train-encoder';
-import type { StepReport } from '../../src/train/training-loop';
+import type { TrainedEncoder } from '../../src/offline-training/train-encoder';
+import type { StepReport } from '../../src/offline-training/training-loop';
 import { embedWithEncoder } from './embed-with-encoder';
 import { lossLineup } from './loss-lineup';
 

@@ -4,11 +4,11 @@ import { createRandom } from '../../src/dml/random';
 import { PQSampler } from '../../src/dml/samplers/pq-sampler';
 import type { Encoder } from '../../src/encoder/encoder';
 import type { TrainingRecipe } from '../../src/recipes/training-recipe';
-import { finiteGradientStep } from '../../src/train/gradient-step';
-import { createImageAugmentation } from '../../src/train/image-augmentation';
-import { inputSimilarityPreservation } from '../../src/train/input-similarity-preservation';
-import { instanceContrastLoss } from '../../src/train/instance-contrast';
-import { gatherBatch, type TrainingSet } from '../../src/train/training-set';
+import { finiteGradientStep } from '../../src/offline-training/gradient-step';
+import { createImageAugmentation } from '../../src/offline-training/image-augmentation';
+import { inputSimilarityPreservation } from '../../src/offline-training/input-similarity-preservation';
+import { instanceContrastLoss } from '../../src/offline-training/instance-contrast';
+import { gatherBatch, type TrainingSet } from '../../src/offline-training/training-set';
 
 /** Where one training step spends its time. */
 export interface StepProfile {

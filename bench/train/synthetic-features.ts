@@ -1,5 +1,5 @@
 import { createRandom } from '../../src/dml/random';
-import type { TrainingSet } from '../../src/train/training-set';
+import type { TrainingSet } from '../../src/offline-training/training-set';
 
 /**
  * Feature vectors like those a frozen backbone hands the head: one Gaussian cluster per class

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log/logger';
 import { getRecipe } from '../../src/recipes';
 import type { TrainingRecipe } from '../../src/recipes/training-recipe';
 import { trainWithRecipe } from '../../src/recipes/train-with-recipe';
-import type { TrainingSet } from '../../src/train/training-set';
+import type { TrainingSet } from '../../src/offline-training/training-set';
 import { probeTransposedMatMul, type MatMulProbe } from './matmul-probe';
 import { profileTrainingStep, type StepProfile } from './step-profile';
 import { syntheticFeatures } from './synthetic-features';

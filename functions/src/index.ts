@@ -6,7 +6,7 @@ import { jsonBody } from '../../src/api/middleware/json-body';
 import { createQueryApp, errorResponse, readerQueryCatalog, throwValidationError, type QueryPorts } from '../../src/api/query';
 import { RecommendRequestSchema, SearchBatchRequestSchema } from '../../src/api/request-schemas';
 import { CatalogRequestError, CatalogUnavailableError, type CollectionReader } from '../../src/core/query-catalog';
-import { createQdrantRestReader } from '../../src/store/qdrant/qdrant-rest-reader';
+import { createQdrantRestReader } from './qdrant-reader';
 import { createDiscernReader } from './discern-reader';
 import { createEdgeImageDecoder } from './decode-input';
 import type { EdgeEnv } from './env';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatalogFixture } from './testing/test-catalog-fixture';
+import { startCatalogFixture } from '../../test/support/api/test-catalog-fixture';
 
 const WRITE_KEY = 'write-key-5f2';
 const READ_KEY = 'read-key-9c1';

@@ -4,8 +4,8 @@ import { QueueUnavailableError, type ConsumedRecord, type Queue, type TopicName 
 import type { VectorStore } from '../core/vector-store';
 import { FeedbackRecordSchema } from '../events/feedback';
 import { ItemRecordSchema } from '../events/item';
-import { failingQueue } from './testing/failing-queue';
-import { startCatalogFixture, type FixtureItem } from './testing/test-catalog-fixture';
+import { failingQueue } from '../../test/support/api/failing-queue';
+import { startCatalogFixture, type FixtureItem } from '../../test/support/api/test-catalog-fixture';
 
 const SIDE = 4;
 const grid = (seed: number) => Array.from({ length: SIDE * SIDE }, (_, i) => (seed * 37 + i * (seed + 3) * 11) % 256);

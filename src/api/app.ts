@@ -30,7 +30,6 @@ import { registerItemRoutes } from './routes/items';
 import { registerRecommendRoute } from './routes/recommend';
 import { registerSearchBatchRoute } from './routes/search-batch';
 import { registerStatusRoutes } from './routes/status';
-import { createSharpImageDecoder } from '../serve/sharp-image-decoder';
 import { vectorStoreQueryCatalog } from './vector-store-query-catalog';
 
 /** What the HTTP API needs from the rest of the service. */
@@ -53,7 +52,7 @@ export interface AppDeps {
   /** The trainer this process runs, if any: `/readyz` then reports its health. */
   trainerHealth?: TrainerHealthSource;
   /** Decodes query images (default: sharp). */
-  imageDecoder?: ImageDecoder;
+  imageDecoder: ImageDecoder;
 }
 
 /**
@@ -81,7 +80,7 @@ export function createApp(deps: AppDeps): DiscernApp {
     trainerGroup: deps.trainerGroup ?? 'discern-trainer',
     recentItems: new RecentItemWrites(deps.config.intake.recentItemsKept),
     deadLetters: deps.deadLetters,
-    decoder: deps.imageDecoder ?? createSharpImageDecoder(),
+    decoder: deps.imageDecoder,
   };
 
   const app: DiscernApp = new OpenAPIHono<AppEnv>({ defaultHook: throwValidationError });

@@ -12,12 +12,14 @@ import type { VectorStore } from '../core/vector-store';
 import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from '../trainer/online-trainer';
-import { tinyCnnConfig } from '../trainer/testing/fashion-events';
+import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createApp } from './app';
 import { followDeadLetters, type DeadLetterFollower } from './dead-letters/follow-dead-letters';
-import { serveForTest } from './testing/serve-for-test';
+import { serveForTest } from '../../test/support/api/serve-for-test';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 const pixels = (seed: number) => ({ width: 28, height: 28, channels: 1, data: Array.from({ length: 784 }, (_, i) => (seed * 53 + i * 11) % 256) });
 
@@ -57,7 +59,7 @@ describe('item status through a real trainer run (embedded queue and stores, onn
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const logger = pino({ level: 'silent' });
     deadLetters = followDeadLetters(queue, { keep: 1000, logger });
-    const app = createApp({ queue, vectorStore, models: models.current, modelStore, config, metrics: new Registry(), logger, deadLetters: deadLetters.view });
+    const app = createApp({ imageDecoder: createSharpImageDecoder(), queue, vectorStore, models: models.current, modelStore, config, metrics: new Registry(), logger, deadLetters: deadLetters.view });
     server = await serveForTest(app.fetch);
   }, 60_000);
 
@@ -83,7 +85,8 @@ describe('item status through a real trainer run (embedded queue and stores, onn
       queue,
       vectorStore,
       modelStore,
-      modelRuntime: runtime.current,
+      modelRuntime: runtime.current!,
+      checkpointFolders: fsCheckpointFolders,
       log: pino({ level: 'silent' }),
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1 },
     });

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatalogFixture } from './testing/test-catalog-fixture';
+import { startCatalogFixture } from '../../test/support/api/test-catalog-fixture';
 
 const KEY = 'test-key-123';
 const MAX_BODY = 64 * 1024;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatalogFixture } from './testing/test-catalog-fixture';
+import { startCatalogFixture } from '../../test/support/api/test-catalog-fixture';
 
 type Operation = { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VectorPoint } from '../core/vector-store';
-import { startCatalogFixture, type FixtureItem } from './testing/test-catalog-fixture';
+import { startCatalogFixture, type FixtureItem } from '../../test/support/api/test-catalog-fixture';
 
 const ITEMS: FixtureItem[] = Array.from({ length: 40 }, (_, i) => ({
   id: `item-${i}`,

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsModelStore } from '../store/model-fs';
-import { schemaArbitrary, type Hints, type JsonSchema } from './testing/schema-arbitrary';
-import { startCatalogFixture } from './testing/test-catalog-fixture';
+import { schemaArbitrary, type Hints, type JsonSchema } from '../../test/support/api/schema-arbitrary';
+import { startCatalogFixture } from '../../test/support/api/test-catalog-fixture';
 
 /**
  * Property-based fuzzing of the whole API in process, over the real embedded queue and vector

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OnnxBackbone } from '../backbone';
 import { itemSize, type ImageDataset } from '../data';
 import { loadCheckpoint } from '../encoder';
+import { createFsCheckpointStore } from '../store/checkpoint-fs';
 import { createLogger } from '../log/logger';
 import { createProgress } from '../progress/progress';
 import { embedDatasetWithOnnx } from './embed-dataset';
@@ -27,7 +28,7 @@ export async function embedWithModel(model: string, dataset: ImageDataset): Prom
     return { ...(await embedDatasetWithOnnx(bytes, dataset, 256, readPreprocessMetadata(bytes))), source: 'onnx' };
   }
   const record = readTrainingRecord(model);
-  const { encoder } = await loadCheckpoint(model);
+  const { encoder } = await loadCheckpoint(createFsCheckpointStore(model));
   try {
     let inputs: Float32Array | Uint8Array = dataset.images;
     if (record?.backbone) {

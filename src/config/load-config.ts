@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { QueueKind } from '../queue/registered';
+import type { VectorStoreKind } from '../store/registered';
 import { BACKENDS, LOG_LEVELS, LOSSES, MINERS, SETTINGS, type SettingName } from './settings';
 
 /** The service's settings, validated and typed. */
@@ -11,7 +13,7 @@ export interface Config {
   readApiKey?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   queue: {
-    kind: 'embedded' | 'kafka';
+    kind: QueueKind;
     kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string; producers: number };
     /** Longest a publish waits for its durable acknowledgement (ms). */
     writeDeadlineMs: number;
@@ -19,7 +21,7 @@ export interface Config {
     lingerMs: number;
   };
   vectorStore: {
-    kind: 'embedded' | 'qdrant';
+    kind: VectorStoreKind;
     qdrant: { url: string; apiKey?: string; quantization: 'none' | 'int8'; shards: number; replicationFactor: number };
   };
   api: { maxBodyBytes: number; maxBatchItems: number };

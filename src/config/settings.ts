@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { lossNames, minerNames } from '../dml/registered';
+import { queueKinds } from '../queue/registered';
+import { vectorStoreKinds } from '../store/registered';
 
 /** One environment variable the service reads. */
 export interface Setting {
@@ -13,9 +16,9 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const positive = z.coerce.number().positive();
 const optionalText = z.string().min(1).optional();
 
-/** Losses and miners the trainer understands. */
-export const LOSSES = ['contrastive', 'triplet', 'npair', 'lifted', 'proxy-nca', 'ranked-list', 'multi-similarity'] as const;
-export const MINERS = ['none', 'batch-hard', 'semi-hard', 'distance-weighted', 'multi-similarity'] as const;
+/** Losses and miners the trainer understands: the registry's names. */
+export const LOSSES = lossNames;
+export const MINERS = minerNames;
 export const BACKENDS = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,12 +31,12 @@ export const SETTINGS = [
   { name: 'HOST', default: '0.0.0.0', description: 'Address the API listens on', schema: z.string().min(1) },
   { name: 'DISCERN_DATA_DIR', default: './.data', description: 'Directory for the embedded queue, vector store, models and checkpoints', schema: z.string().min(1) },
   { name: 'DISCERN_API_KEY', default: undefined, description: 'When set, every route but `/healthz`, `/readyz` and `/openapi.json` needs a key in `x-api-key` or `Authorization: Bearer` (401 missing, 403 wrong): writes this one, reads this one or `DISCERN_READ_API_KEY`', schema: optionalText },
-  { name: 'DISCERN_QUEUE', default: 'embedded', description: 'Event queue: `embedded` (fsync\'d local log) or `kafka`', schema: z.enum(['embedded', 'kafka']) },
+  { name: 'DISCERN_QUEUE', default: 'embedded', description: 'Event queue: `embedded` (fsync\'d local log) or `kafka`', schema: z.enum(queueKinds) },
   { name: 'KAFKA_BROKERS', default: 'localhost:9092', description: 'Comma-separated Kafka bootstrap brokers (host:port)', schema: z.string().min(1) },
   { name: 'KAFKA_TOPIC_PREFIX', default: 'discern', description: 'Kafka topics are named `<prefix>.items`, `<prefix>.feedback`, `<prefix>.dead-letters`', schema: z.string().regex(/^[A-Za-z0-9._-]+$/) },
   { name: 'KAFKA_PARTITIONS', default: '6', description: 'Partitions per topic when the topics are created', schema: int(1, 10_000) },
   { name: 'KAFKA_CLIENT_ID', default: 'discern', description: 'Kafka client id', schema: z.string().min(1) },
-  { name: 'DISCERN_VECTOR_STORE', default: 'embedded', description: 'Vector store: `embedded` (local) or `qdrant`', schema: z.enum(['embedded', 'qdrant']) },
+  { name: 'DISCERN_VECTOR_STORE', default: 'embedded', description: 'Vector store: `embedded` (local) or `qdrant`', schema: z.enum(vectorStoreKinds) },
   { name: 'QDRANT_URL', default: 'http://localhost:6333', description: 'Qdrant REST endpoint', schema: z.url() },
   { name: 'QDRANT_API_KEY', default: undefined, description: 'Qdrant API key (optional)', schema: optionalText },
   { name: 'MAX_BODY_BYTES', default: '33554432', description: 'Largest accepted request body in bytes (larger: 413)', schema: int(1024) },

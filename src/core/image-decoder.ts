@@ -19,6 +19,13 @@ export interface ImageInputSource {
   pixels?: PixelGrid;
 }
 
+export interface DecodeImageOptions<O extends 'float32' | 'uint8' = 'float32' | 'uint8'> {
+  /** Element type of the result (default `float32`, what ONNX sessions take). */
+  output?: O;
+  /** Where the input sits in its request, for error messages (default `image` or `pixels`). */
+  field?: string;
+}
+
 /** An image that could not be decoded; `field` names where it came from (e.g. `items.3.image`). */
 export class ImageDecodeError extends Error {
   constructor(readonly field: string, message: string, options?: { cause?: unknown }) {

@@ -81,6 +81,12 @@ export interface TopicReader {
 }
 
 export interface Queue {
+  /**
+   * Partitions per topic that a consumer replaying everything from the start lists in `startAt`
+   * (partitions not listed start at the committed offset). Kafka: the count its topics are
+   * created with; undefined where listing the checkpointed partitions is enough (embedded).
+   */
+  readonly replayPartitions?: number;
   /** Creates topics if missing (partition count from config). Idempotent. */
   init(): Promise<void>;
   /**

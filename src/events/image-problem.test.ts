@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImageInput } from './decode-image';
+import { decodeImageInput } from '../image-decoding/decode-image';
 import { plainImageProblem } from './image-problem';
 
 describe('plainImageProblem', () => {

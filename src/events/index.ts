@@ -28,4 +28,3 @@ export {
   type PairFeedback,
   type TripletFeedback,
 } from './feedback';
-export { ImageDecodeError, decodeImageInput, type ImageTarget, type ImageInputSource, type DecodeImageOptions } from './decode-image';

@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createQueue } from './index';
+import { loadConfig } from '../config/load-config';
+import { createQueue, queueFromConfig } from './index';
 
 describe('createQueue', () => {
   it('builds an embedded queue that stores its logs in the given directory', async () => {
@@ -25,5 +26,30 @@ describe('createQueue', () => {
     expect(() => createQueue({ kind: 'kafka', brokers: ['h:1'], clientId: 'x', topicPrefix: 'a b' })).toThrow(/topicPrefix/);
     expect(() => createQueue({ kind: 'embedded', dir: '' })).toThrow(/dir/);
     expect(() => createQueue({ kind: 'embedded', dir: '/tmp/x', partitions: 0 })).toThrow(/partitions/);
+  });
+
+  it('reports how many partitions a full replay names: Kafka its partition count, the embedded log none', async () => {
+    const kafka = createQueue({ kind: 'kafka', brokers: ['127.0.0.1:1'], clientId: 'x', partitions: 4 });
+    expect(kafka.replayPartitions).toBe(4);
+    await kafka.close();
+    expect(createQueue({ kind: 'embedded', dir: '/tmp/unused', partitions: 2 }).replayPartitions).toBeUndefined();
+  });
+
+  it('builds the queue the settings name, with the setting it connects through', async () => {
+    const env = { DISCERN_QUEUE: 'kafka', KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2', KAFKA_PARTITIONS: '5' };
+    const { queue, connectsTo } = queueFromConfig(loadConfig(env), {});
+    expect(connectsTo).toEqual({ setting: 'KAFKA_BROKERS', value: '127.0.0.1:1,127.0.0.1:2' });
+    expect(queue.replayPartitions).toBe(5);
+    await queue.close();
+    const dataDir = await mkdtemp(join(tmpdir(), 'discern-queue-index-'));
+    try {
+      const embedded = queueFromConfig(loadConfig({ DISCERN_QUEUE: 'embedded', DISCERN_DATA_DIR: dataDir }), {});
+      expect(embedded.connectsTo).toBeUndefined();
+      await embedded.queue.init();
+      await embedded.queue.close();
+      expect((await stat(join(dataDir, 'queue'))).isDirectory()).toBe(true);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,33 +1,33 @@
+import type { Config } from '../config/load-config';
 import type { Queue } from '../core/queue';
-import { createEmbeddedQueue } from './embedded/embedded-queue';
-import { createKafkaQueue } from './kafka/kafka-queue';
+import type { QueueRegistration } from './queue-registration';
+import { queueKinds, registeredQueues, type QueueKind } from './registered';
 import type { WriteOptions } from './write-options';
 
-export type QueueConfig = WriteOptions &
-  (
-    | {
-        kind: 'kafka';
-        /** Bootstrap brokers, `host:port` each. */
-        brokers: string[];
-        clientId: string;
-        /** Topics are `<topicPrefix>.items`, `.feedback`, `.dead-letters` (default `discern`). */
-        topicPrefix?: string;
-        /** Partitions of topics created by `init()` (default 3). */
-        partitions?: number;
-        /** Produce requests in flight at once, each on its own idempotent producer (default 1). */
-        producers?: number;
-      }
-    | {
-        kind: 'embedded';
-        /** Directory of the logs and offsets, e.g. `<DISCERN_DATA_DIR>/queue`. */
-        dir: string;
-        /** Partitions per topic when first created (default 1). */
-        partitions?: number;
-      }
-  );
+type RegistrationOf<K extends QueueKind> = Awaited<ReturnType<(typeof registeredQueues)[K]>>['registration'];
+
+/** The options of any registered queue adapter, told apart by `kind`. */
+export type QueueConfig = { [K in QueueKind]: { kind: K } & Parameters<RegistrationOf<K>['create']>[0] }[QueueKind];
+
+const registrations = new Map<string, QueueRegistration>(
+  await Promise.all(
+    Object.entries(registeredQueues).map(async ([kind, load]) => {
+      const { registration } = (await load()) as { registration: QueueRegistration };
+      // The kind is written twice (list and file); a mismatch would open another queue than the one asked for.
+      if (registration.kind !== kind) throw new Error(`registered queue '${kind}' loads a registration of kind '${registration.kind}'`);
+      return [kind, registration] as const;
+    }),
+  ),
+);
+
+function registrationOf(kind: unknown): QueueRegistration {
+  const registration = typeof kind === 'string' ? registrations.get(kind) : undefined;
+  if (!registration) throw new TypeError(`kind: expected ${queueKinds.map((k) => `"${k}"`).join(' or ')}, got ${JSON.stringify(kind)}`);
+  return registration;
+}
 
 /**
- * Builds the configured `Queue` adapter; the one place that chooses between them.
+ * Builds the `Queue` adapter of `config.kind` from its own options.
  *
  * @example
  * const queue = createQueue(process.env.KAFKA_BROKERS
@@ -36,14 +36,20 @@ export type QueueConfig = WriteOptions &
  * await queue.init();
  */
 export function createQueue(config: QueueConfig): Queue {
-  switch (config?.kind) {
-    case 'kafka':
-      return createKafkaQueue(config);
-    case 'embedded':
-      return createEmbeddedQueue(config);
-    default:
-      throw new TypeError(`kind: expected "kafka" or "embedded", got ${JSON.stringify((config as { kind?: unknown })?.kind)}`);
-  }
+  return registrationOf((config as { kind?: unknown } | undefined)?.kind).create(config);
 }
 
+/**
+ * The queue the service's settings name (`DISCERN_QUEUE` and that adapter's settings), with the
+ * setting that points at its service, when it has one.
+ *
+ * @example
+ * const { queue, connectsTo } = queueFromConfig(loadConfig(), { lingerMs: 2 });
+ */
+export function queueFromConfig(config: Config, writes: WriteOptions): { queue: Queue; connectsTo?: { setting: string; value: string } } {
+  const registration = registrationOf(config.queue.kind);
+  return { queue: registration.create({ ...registration.fromConfig(config), ...writes }), connectsTo: registration.connectsTo?.(config) };
+}
+
+export { queueKinds, type QueueKind } from './registered';
 export { TOPIC_NAMES } from './topics';

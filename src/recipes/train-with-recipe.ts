@@ -1,8 +1,8 @@
 import { createLoss, createMiner } from '../dml/registry';
 import { createEncoder, type Encoder } from '../encoder/encoder';
-import { trainEncoder, type TrainEncoderOptions, type TrainedEncoder } from '../train/train-encoder';
-import { trainSoftmaxBaseline } from '../train/train-softmax-baseline';
-import type { TrainingSet } from '../train/training-set';
+import { trainEncoder, type TrainEncoderOptions, type TrainedEncoder } from '../offline-training/train-encoder';
+import { trainSoftmaxBaseline } from '../offline-training/train-softmax-baseline';
+import type { TrainingSet } from '../offline-training/training-set';
 import type { TrainingRecipe } from './training-recipe';
 
 /** Run-specific settings a caller may change without editing the recipe. */

@@ -1,7 +1,7 @@
 import type { EncoderConfigInput } from '../encoder/config';
-import type { ImageAugmentationOptions } from '../train/image-augmentation';
-import type { InputSimilarityOptions, InstanceDiscriminationOptions } from '../train/train-encoder';
-import type { LearningRateSchedule } from '../train/learning-rate-schedule';
+import type { ImageAugmentationOptions } from '../offline-training/image-augmentation';
+import type { InputSimilarityOptions, InstanceDiscriminationOptions } from '../offline-training/train-encoder';
+import type { LearningRateSchedule } from '../offline-training/learning-rate-schedule';
 
 /** One measured result behind a recipe: what it reached on classes it never trained on. */
 export interface RecipeMeasurement {

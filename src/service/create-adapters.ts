@@ -3,8 +3,8 @@ import type { Config } from '../config/load-config';
 import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
-import { createQueue } from '../queue';
-import { createModelStore, createVectorStore } from '../store';
+import { queueFromConfig } from '../queue';
+import { createModelStore, vectorStoreFromConfig } from '../store';
 import { nameSettingOnInitFailure } from './name-setting-on-failure';
 
 export interface Adapters {
@@ -23,14 +23,9 @@ export interface Adapters {
  */
 export async function createAdapters(config: Config): Promise<Adapters> {
   const writes = { writeDeadlineMs: config.queue.writeDeadlineMs, lingerMs: config.queue.lingerMs };
-  const queue =
-    config.queue.kind === 'kafka'
-      ? nameSettingOnInitFailure(createQueue({ kind: 'kafka', ...config.queue.kafka, ...writes }), 'KAFKA_BROKERS', config.queue.kafka.brokers.join(','))
-      : createQueue({ kind: 'embedded', dir: join(config.dataDir, 'queue'), ...writes });
-  const vectorStore =
-    config.vectorStore.kind === 'qdrant'
-      ? await createVectorStore({ kind: 'qdrant', ...config.vectorStore.qdrant })
-      : await createVectorStore({ kind: 'embedded', dir: join(config.dataDir, 'vectors') });
+  const { queue: opened, connectsTo } = queueFromConfig(config, writes);
+  const queue = connectsTo ? nameSettingOnInitFailure(opened, connectsTo.setting, connectsTo.value) : opened;
+  const vectorStore = await vectorStoreFromConfig(config);
   const modelStore = config.modelStore.url
     ? createModelStore({ kind: 'http', url: config.modelStore.url, cacheDir: join(config.dataDir, 'model-cache'), apiKey: config.apiKey })
     : createModelStore({ kind: 'fs', dir: join(config.dataDir, 'models') });

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config/load-config';
 import { createLogger } from '../log/logger';
-import { runTrainerProcess } from '../trainer/run-trainer';
+import { runTrainerProcess } from './run-trainer';
 import { createAdapters } from './create-adapters';
 import { seedFashionMnist } from './seed-fashion-mnist';
 import { startApi } from './start-api';

@@ -8,6 +8,7 @@ import type { TrainerHealthSource } from '../core/trainer-health';
 import { createLogger } from '../log/logger';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
 import type { Adapters } from './create-adapters';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 export interface RunningApi {
   url: string;
@@ -29,7 +30,7 @@ export async function startApi(config: Config, adapters: Adapters, options: { me
   if (!options.metrics) collectDefaultMetrics({ register: metrics });
   const models = createOnnxModelCatalog({ modelStore: adapters.modelStore, vectorStore: adapters.vectorStore, liveAlias: DEFAULT_LIVE_ALIAS });
   const deadLetters = followDeadLetters(adapters.queue, { keep: config.intake.deadLettersKept, logger: log });
-  const app = createApp({
+  const app = createApp({ imageDecoder: createSharpImageDecoder(),
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     models,

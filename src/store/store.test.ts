@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createModelStore, createVectorStore } from './index';
+import { loadConfig } from '../config/load-config';
+import { createModelStore, createVectorStore, vectorStoreFromConfig } from './index';
 
 describe('store composition root', () => {
   it('opens the embedded store and the filesystem model store from config', async () => {
@@ -25,5 +26,21 @@ describe('store composition root', () => {
     await expect(createVectorStore({ kind: 'redis' } as never)).rejects.toMatchObject({ field: 'kind' });
     await expect(createVectorStore({ kind: 'qdrant', url: 'localhost' })).rejects.toMatchObject({ field: 'url' });
     expect(() => createModelStore({ kind: 's3' } as never)).toThrow(/kind/);
+  });
+
+  it('opens the vector store the settings name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'discern-store-'));
+    try {
+      const vectors = await vectorStoreFromConfig(loadConfig({ DISCERN_VECTOR_STORE: 'embedded', DISCERN_DATA_DIR: dir }));
+      await vectors.createCollection('c', { dimension: 2, distance: 'cosine' });
+      await vectors.close();
+      const reopened = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors') });
+      expect((await reopened.listCollections()).map((c) => c.name)).toEqual(['c']);
+      await reopened.close();
+      const qdrant = await vectorStoreFromConfig(loadConfig({ DISCERN_VECTOR_STORE: 'qdrant', QDRANT_URL: 'http://127.0.0.1:1' }));
+      expect((await qdrant.health()).ok).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { MetricLoss } from '../dml/losses/metric-loss';
 import { TripletMarginLoss } from '../dml/losses/triplet-margin-loss';
 import type { Miner } from '../dml/miners/miner';
 import type { Encoder } from '../encoder/encoder';
-import { finiteGradientStep } from '../train/gradient-step';
+import { finiteGradientStep } from '../offline-training/gradient-step';
 import type { CatalogState } from './catalog-state';
 import type { Constraint, FeedbackMemory } from './feedback-memory';
 import { WeightedMeanReducer } from './weighted-mean-reducer';

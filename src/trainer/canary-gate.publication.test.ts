@@ -22,8 +22,9 @@ import { CatalogState } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
 import { createPublisher } from './publisher';
-import { fashionSubset, tinyCnnConfig } from './testing/fashion-events';
+import { fashionSubset, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createTrainerMetrics } from './trainer-metrics';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded stores)', () => {
   let dir: string;
@@ -109,7 +110,7 @@ describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded 
     expect((await modelStore.get('v000002'))?.extra?.gate).toMatchObject({ accepted: false });
 
     // /v1/model says why, beside the live version's holdout scores and raw input's.
-    const app = createApp({
+    const app = createApp({ imageDecoder: createSharpImageDecoder(),
       queue,
       vectorStore,
       models,

@@ -1,5 +1,7 @@
 import type { AttributeValue, VectorPayload } from '../core/vector-store';
-import { decodeImageInput, ImageDecodeError, type ItemUpsertRecord } from '../events';
+import { ImageDecodeError } from '../core/image-decoder';
+import type { ItemUpsertRecord } from '../events';
+import { decodeImageInput } from '../image-decoding/decode-image';
 import { thumbnailOf } from './item-thumbnail';
 import { asStamp, compareStamps, type AcceptStamp } from './accept-order';
 

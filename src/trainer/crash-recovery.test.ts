@@ -11,13 +11,14 @@ import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import type { TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from './testing/fashion-events';
-import { loadCheckpointDir } from './trainer-checkpoint';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from '../../test/support/trainer/fashion-events';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
+import { loadCheckpointCopy } from './trainer-checkpoint';
 
 const here = new URL('.', import.meta.url).pathname;
 
 function spawnTrainer(dataDir: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'testing/trainer-child.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../../test/support/trainer/trainer-child.ts')], {
     env: {
       ...process.env,
       DISCERN_DATA_DIR: dataDir,
@@ -173,7 +174,7 @@ describe('trainer crash recovery (child process, kill -9, embedded queue)', () =
       const versions = await modelStore.list();
       const newest = versions.at(-1)!;
       expect(live).toBe(`catalog_${newest.id}`);
-      const encoder = await loadCheckpointDir((await modelStore.checkpointDir(newest.id))!);
+      const encoder = await loadCheckpointCopy(fsCheckpointFolders, (await modelStore.checkpointDir(newest.id))!);
       expect(encoder.dim).toBe(newest.embeddingDim);
       const vectors = await runtime.embed(newest.id, inputsOf(data, [0, 1]), [2, 28, 28, 1]);
       expect(vectors.every(Number.isFinite)).toBe(true);

@@ -11,9 +11,10 @@ import type { ImageDataset } from '../data/image-dataset';
 import { createLogger } from '../log/logger';
 import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from './testing/fashion-events';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from '../../test/support/trainer/fashion-events';
 
 const K = 10;
 
@@ -52,6 +53,7 @@ describe('online trainer (embedded queue, embedded vector store, onnxruntime-nod
       vectorStore,
       modelStore,
       modelRuntime: runtime.current,
+      checkpointFolders: fsCheckpointFolders,
       log: createLogger('trainer-test'),
       config: {
         dataDir: dir,

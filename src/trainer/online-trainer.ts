@@ -1,15 +1,14 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
+import type { CheckpointFolders } from '../core/checkpoint-store';
 import type { ModelStore } from '../core/model-store';
 import type { Queue, QueueConsumer } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { EncoderConfigInput } from '../encoder/config';
 import type { Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createCatalogEmbedder, type CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import type { GateOptions } from './canary-gate';
 import { createLearner, type Learner } from './learner';
@@ -70,15 +69,13 @@ export interface OnlineTrainerConfig {
   pollTimeoutMs?: number;
   /**
    * Partitions per topic that replay from offset 0 even when no checkpoint names them yet
-   * (e.g. the Kafka partition count). Partitions a checkpoint names always replay.
+   * (default: what the queue reports, e.g. the Kafka partition count). Partitions a checkpoint names always replay.
    */
   replayPartitions?: number;
   /** Rows per re-embedding call (default 512). */
   reembedBatchSize?: number;
-  /** onnxruntime threads for re-embedding (default every core). */
-  reembedThreads?: number;
-  /** Single-threaded onnxruntime sessions that embed batches side by side (default: TRAINER_THREADS, else one per available core). */
-  reembedSessions?: number;
+  /** Batches the catalog embedder keeps in flight (default 1); the runtime's parallel sessions, so each has one. */
+  reembedInFlight?: number;
   /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;
   /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
@@ -92,8 +89,10 @@ export interface OnlineTrainerDeps {
   queue: Queue;
   vectorStore: VectorStore;
   modelStore: ModelStore;
-  /** Embeds with published versions; default onnxruntime-node sessions over `modelStore`. */
-  modelRuntime?: VersionEmbedder;
+  /** Embeds with published versions (e.g. onnxruntime-node sessions over `modelStore`). */
+  modelRuntime: VersionEmbedder;
+  /** Opens the trainer's checkpoints under `<dataDir>/trainer` and the copies model versions keep (e.g. on local disk). */
+  checkpointFolders: CheckpointFolders;
   /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
   catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
   config: OnlineTrainerConfig;
@@ -119,7 +118,7 @@ const BACKLOG_TRAIN_SHARE = 0.1;
  * goes to the dead-letter topic (once: replayed ones are not sent again) and training goes on.
  *
  * @example
- * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, config: { dataDir, encoder: thumbnailCnnConfig() }, log });
+ * const trainer = createOnlineTrainer({ queue, vectorStore, modelStore, modelRuntime: createOnnxModelRuntime(modelStore), checkpointFolders: fsCheckpointFolders, config: { dataDir, encoder: thumbnailCnnConfig() }, log });
  * await trainer.start();
  * trainer.metrics().consumed; // { items: 1200, feedback: 340 }
  * await trainer.stop();
@@ -133,13 +132,11 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
-  // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
-  // single-threaded session per core (faster than intra-op threads on busy cores).
-  const sessions = config.reembedSessions ?? config.reembedThreads ?? availableParallelism();
-  const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: sessions });
-  const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
-  // One catalog embedder fills each new version's collection and keeps the live one current.
-  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, sessions, log });
+  const runtime = deps.modelRuntime;
+  const checkpoints = createTrainerCheckpoints(deps.checkpointFolders.open(join(config.dataDir, 'trainer')));
+  // One catalog embedder fills each new version's collection and keeps the live one current;
+  // it keeps as many batches in flight as the runtime has sessions side by side.
+  const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, sessions: config.reembedInFlight, log });
   const publisher = createPublisher({
     vectorStore,
     modelStore,
@@ -208,7 +205,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
 
   async function restore(): Promise<Learner> {
     optimizer = tf.train.adam(config.learningRate ?? 1e-3);
-    const restored = await restoreEncoder({ checkpoints, modelStore, optimizer, encoderConfig: config.encoder, log });
+    const restored = await restoreEncoder({ checkpoints, checkpointFolders: deps.checkpointFolders, modelStore, optimizer, encoderConfig: config.encoder, log });
     encoder = restored.encoder;
     stepsBase = restored.steps;
     skippedBase = restored.skippedSteps;
@@ -354,7 +351,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       const current = (learner = await restore());
       status.backend = tf.getBackend();
       metrics.backend.set({ backend: status.backend }, 1);
-      const startAt = replay.replayFrom(TOPICS, config.replayPartitions);
+      const startAt = replay.replayFrom(TOPICS, config.replayPartitions ?? queue.replayPartitions);
       consumer = await queue.consumer({ group, topics: TOPICS, startAt });
       const live = await vectorStore.resolveAlias(alias);
       liveVersion = live ? versionOfCollection(alias, live) : undefined;

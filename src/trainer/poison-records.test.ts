@@ -15,9 +15,10 @@ import type { ImageDataset } from '../data/image-dataset';
 import { createLogger } from '../log/logger';
 import { createQueue } from '../queue';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from './testing/fashion-events';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 
 type QueueKind = 'embedded' | 'kafka';
 
@@ -48,6 +49,7 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
       vectorStore,
       modelStore,
       modelRuntime: runtime,
+      checkpointFolders: fsCheckpointFolders,
       log,
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1, pollMaxRecords: 16, checkpointEverySeconds: 0.5, replayPartitions: 2 },
     });

@@ -1,5 +1,6 @@
 import type { TopicName } from '../core/queue';
-import { FeedbackRecordSchema, ImageDecodeError, ItemRecordSchema } from '../events';
+import { ImageDecodeError } from '../core/image-decoder';
+import { FeedbackRecordSchema, ItemRecordSchema } from '../events';
 import { stampOf, type AcceptStamp } from './accept-order';
 import { UnusableInputError, type CatalogState } from './catalog-state';
 import { describeIssues } from './dead-letter';

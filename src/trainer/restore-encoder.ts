@@ -4,7 +4,8 @@ import type { EncoderConfigInput } from '../encoder/config';
 import { createEncoder, type Encoder } from '../encoder/encoder';
 import type { Logger } from '../log/logger';
 import { versionNumber } from './publisher';
-import { loadCheckpointDir, type createTrainerCheckpoints, type TrainerCheckpointMeta } from './trainer-checkpoint';
+import type { CheckpointFolders } from '../core/checkpoint-store';
+import { loadCheckpointCopy, type createTrainerCheckpoints, type TrainerCheckpointMeta } from './trainer-checkpoint';
 
 /** The encoder a trainer resumes with, and the checkpoint it came from (if any). */
 export interface RestoredEncoder {
@@ -22,10 +23,12 @@ export interface RestoredEncoder {
  * encoder built from `encoderConfig`.
  *
  * @example
- * const { encoder, checkpoint } = await restoreEncoder({ checkpoints, modelStore, optimizer, encoderConfig, log });
+ * const { encoder, checkpoint } = await restoreEncoder({ checkpoints, checkpointFolders, modelStore, optimizer, encoderConfig, log });
  */
 export async function restoreEncoder(options: {
   checkpoints: ReturnType<typeof createTrainerCheckpoints>;
+  /** Reads the checkpoint copy a model version keeps. */
+  checkpointFolders: CheckpointFolders;
   modelStore: ModelStore;
   optimizer: tf.Optimizer;
   encoderConfig: EncoderConfigInput;
@@ -42,7 +45,7 @@ export async function restoreEncoder(options: {
     const dir = await modelStore.checkpointDir(v.id);
     if (!dir) continue;
     log.info({ version: v.id, step: v.step }, 'no trainer checkpoint; starting from the newest stored model version');
-    return { encoder: await loadCheckpointDir(dir), steps: v.step, skippedSteps: 0 };
+    return { encoder: await loadCheckpointCopy(options.checkpointFolders, dir), steps: v.step, skippedSteps: 0 };
   }
   const encoder = createEncoder(options.encoderConfig);
   log.info({ encoder: encoder.config.kind, dim: encoder.dim, input: encoder.inputShape }, 'no checkpoint or model version; created a fresh encoder');

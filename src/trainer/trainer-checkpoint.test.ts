@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder } from '../encoder/encoder';
-import { finiteGradientStep } from '../train/gradient-step';
-import { tinyCnnConfig } from './testing/fashion-events';
-import { createTrainerCheckpoints, loadCheckpointDir } from './trainer-checkpoint';
+import { finiteGradientStep } from '../offline-training/gradient-step';
+import { tinyCnnConfig } from '../../test/support/trainer/fashion-events';
+import { createFsCheckpointStore, fsCheckpointFolders } from '../store/checkpoint-fs';
+import { createTrainerCheckpoints, loadCheckpointCopy } from './trainer-checkpoint';
 
 describe('trainer checkpoints', () => {
   let dir: string;
@@ -20,7 +21,7 @@ describe('trainer checkpoints', () => {
   });
 
   it('restores weights (BN statistics included), optimizer state, offsets and counters', async () => {
-    const checkpoints = createTrainerCheckpoints(dir);
+    const checkpoints = createTrainerCheckpoints(createFsCheckpointStore(dir));
     expect(await checkpoints.loadLatest()).toBeUndefined();
     const encoder = createEncoder(tinyCnnConfig());
     const optimizer = tf.train.adam(1e-2);
@@ -42,7 +43,7 @@ describe('trainer checkpoints', () => {
     const a = encoder.allWeights().map((w) => Array.from(w.dataSync()));
     restored.encoder.allWeights().forEach((w, i) => Array.from(w.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(a[i][k], 4)));
     // A copied version directory (as a model version stores it) loads on its own.
-    const copy = await loadCheckpointDir(at);
+    const copy = await loadCheckpointCopy(fsCheckpointFolders, at);
     copy.embed(x).arraySync().forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[i][k], 5)));
   });
 });

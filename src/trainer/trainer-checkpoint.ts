@@ -1,9 +1,7 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { CheckpointFolders, CheckpointStore } from '../core/checkpoint-store';
 import type { TopicPartitionOffset } from '../core/queue';
-import { checkpointsRoot, listCheckpointVersions, loadCheckpoint, saveCheckpoint } from '../encoder/checkpoint/checkpoints';
+import { listCheckpointVersions, loadCheckpoint, saveCheckpoint } from '../encoder/checkpoint/checkpoints';
 import type { Encoder } from '../encoder/encoder';
 
 /** What a trainer checkpoint records besides the weights. */
@@ -25,51 +23,45 @@ export interface LoadedTrainerCheckpoint {
 }
 
 /**
- * The trainer's checkpoints in `dir`: the encoder's atomic, versioned checkpoints
+ * The trainer's checkpoints in `store`: the encoder's atomic, versioned checkpoints
  * (`src/encoder/checkpoint`) with the trainer's consumed offsets and counters as their meta,
  * and the optimizer's state, so a restart resumes exactly where the last durable checkpoint
  * left off.
  *
  * @example
- * const checkpoints = createTrainerCheckpoints('/data/trainer');
+ * const checkpoints = createTrainerCheckpoints(createFsCheckpointStore('/data/trainer'));
  * const at = await checkpoints.save(encoder, optimizer, { offsets, step: 120, skippedSteps: 0, savedAt: new Date().toISOString() });
  * const restored = await checkpoints.loadLatest(tf.train.adam(1e-3)); // { encoder, meta, dir } or undefined
  */
-export function createTrainerCheckpoints(dir: string, options: { keep?: number } = {}) {
+export function createTrainerCheckpoints(store: CheckpointStore, options: { keep?: number } = {}) {
+  /** Saves a version and returns the folder that holds it (what a model version stores as its checkpoint). */
   async function save(encoder: Encoder, optimizer: tf.Optimizer | undefined, meta: TrainerCheckpointMeta): Promise<string> {
-    const version = await saveCheckpoint(dir, encoder, { ...meta }, { optimizer, keep: options.keep ?? 2 });
-    return join(checkpointsRoot(dir), version);
+    const version = await saveCheckpoint(store, encoder, { ...meta }, { optimizer, keep: options.keep ?? 2 });
+    return store.folderOf(version);
   }
 
   /** The newest complete checkpoint, or undefined when there is none. Restores `optimizer` when given and saved. */
   async function loadLatest(optimizer?: tf.Optimizer): Promise<LoadedTrainerCheckpoint | undefined> {
-    if ((await listCheckpointVersions(dir)).length === 0) return undefined;
-    const loaded = await loadCheckpoint(dir, 'latest');
+    if ((await listCheckpointVersions(store)).length === 0) return undefined;
+    const loaded = await loadCheckpoint(store, 'latest');
     if (optimizer && loaded.optimizerWeights && loaded.manifest.optimizer?.className === optimizer.getClassName()) {
       await optimizer.setWeights(loaded.optimizerWeights);
     }
-    return { encoder: loaded.encoder, meta: loaded.meta as unknown as TrainerCheckpointMeta, dir: join(checkpointsRoot(dir), loaded.version) };
+    return { encoder: loaded.encoder, meta: loaded.meta as unknown as TrainerCheckpointMeta, dir: store.folderOf(loaded.version) };
   }
 
-  return { save, loadLatest, dir };
+  return { save, loadLatest, store };
 }
 
 export type TrainerCheckpoints = ReturnType<typeof createTrainerCheckpoints>;
 
 /**
- * Loads the encoder of one checkpoint version directory (e.g. the copy a model version holds
- * in the model store).
+ * Loads the encoder of one checkpoint version copied to a folder (e.g. the copy a model version
+ * holds in the model store).
  *
  * @example
- * const encoder = await loadCheckpointDir(await modelStore.checkpointDir('v000004'));
+ * const encoder = await loadCheckpointCopy(fsCheckpointFolders, await modelStore.checkpointDir('v000004'));
  */
-export async function loadCheckpointDir(versionDir: string): Promise<Encoder> {
-  // loadCheckpoint reads `<root>/checkpoints/<version>`; a stored copy is mounted in that layout.
-  const root = await mkdtemp(join(tmpdir(), 'discern-checkpoint-'));
-  try {
-    await cp(versionDir, join(checkpointsRoot(root), 'v000001'), { recursive: true });
-    return (await loadCheckpoint(root, 'v000001')).encoder;
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+export async function loadCheckpointCopy(folders: CheckpointFolders, versionDir: string): Promise<Encoder> {
+  return (await loadCheckpoint(folders.openCopy(versionDir), 'v000001')).encoder;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatalogFixture } from '../../src/api/testing/test-catalog-fixture';
+import { startCatalogFixture } from '../support/api/test-catalog-fixture';
 
 type Fixture = Awaited<ReturnType<typeof startCatalogFixture>>;
 

@@ -2,8 +2,8 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumedRecord, Queue, TopicName } from '../../core/queue';
-import { commitAsTrainer } from '../testing/commit-as-trainer';
-import { startCatalogFixture, type FixtureItem } from '../testing/test-catalog-fixture';
+import { commitAsTrainer } from '../../../test/support/api/commit-as-trainer';
+import { startCatalogFixture, type FixtureItem } from '../../../test/support/api/test-catalog-fixture';
 
 const SIDE = 8;
 const grid = (seed: number) => Array.from({ length: SIDE * SIDE }, (_, i) => (seed * 31 + i * 7) % 256);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsumedRecord, TopicName } from '../../core/queue';
 import { deadLetterFor } from '../../trainer/dead-letter';
-import { startCatalogFixture } from '../testing/test-catalog-fixture';
+import { startCatalogFixture } from '../../../test/support/api/test-catalog-fixture';
 
 const KEY = 'write-key';
 const auth = { 'x-api-key': KEY };

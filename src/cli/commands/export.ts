@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fuseBackboneWithHead, parsePreprocessSpec } from '../../backbone';
 import { selectBackend } from '../../backend';
 import { loadCheckpoint } from '../../encoder';
+import { createFsCheckpointStore } from '../../store/checkpoint-fs';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
 import { readTrainingRecord, withTrainingProvenance } from '../model-dir';
@@ -23,7 +24,7 @@ export function registerExportCommand(program: Command): void {
     .option('--backbone <file.onnx>', 'fuse this backbone graph in front of the trained head (default: the one used in training)')
     .action(async (options: { model: string; out: string; backbone?: string }) => {
       await selectBackend('cpu');
-      const { encoder } = await loadCheckpoint(options.model);
+      const { encoder } = await loadCheckpoint(createFsCheckpointStore(options.model));
       const record = readTrainingRecord(options.model);
       const backbonePath = options.backbone ?? record?.backbone?.path;
       let bytes: Uint8Array;

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { OnnxBackbone, parsePreprocessSpec, readOnnxModelInfo, type PreprocessSpec } from '../../backbone';
 import { backendPreferences, selectBackend, type BackendPreference } from '../../backend';
 import { itemSize, loadDataset } from '../../data';
-import { lossNames, minerNames } from '../../dml/registry';
+import { lossNames, minerNames } from '../../dml/registered';
 import { fitEncoderToImages, saveCheckpoint } from '../../encoder';
+import { createFsCheckpointStore } from '../../store/checkpoint-fs';
 import { featureMlpConfig } from '../../encoder/default-configs';
 import { createLogger } from '../../log/logger';
 import { exportToOnnx } from '../../onnx';
@@ -114,7 +115,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
   });
   const trainingSeconds = (Date.now() - started) / 1000;
 
-  await saveCheckpoint(out, encoder, { step: summary.steps, recipe: recipe.name });
+  await saveCheckpoint(createFsCheckpointStore(out), encoder, { step: summary.steps, recipe: recipe.name });
   const onnx = withTrainingProvenance(exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }), { data: options.data, trainClasses: classes, trainClassNames: classNames });
   writeFileSync(join(out, MODEL_ONNX), onnx);
   const result = {

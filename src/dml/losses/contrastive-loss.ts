@@ -6,6 +6,9 @@ import { AvgNonZeroReducer } from '../reducers/avg-non-zero-reducer';
 import type { Reducer } from '../reducers/reducer';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
 import { pairValues } from './pair-masks';
+import { z } from 'zod';
+import { distanceOption, reducerOption, finiteOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface ContrastiveLossOptions {
   /** Positive pairs are penalised once farther than this. Default 0 (distance) or 1 (similarity). */
@@ -61,3 +64,10 @@ export class ContrastiveLoss implements MetricLoss {
     return [];
   }
 }
+
+/** Builds the loss by name (`contrastive`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'contrastive',
+  options: z.strictObject({ distance: distanceOption, reducer: reducerOption, posMargin: finiteOption, negMargin: finiteOption }).partial(),
+  create: (options) => new ContrastiveLoss(options),
+});

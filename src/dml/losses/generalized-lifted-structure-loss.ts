@@ -7,6 +7,9 @@ import type { Reducer } from '../reducers/reducer';
 import { maskedLogSumExp } from './masked-log-sum-exp';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
 import { pairMasks } from './pair-masks';
+import { z } from 'zod';
+import { distanceOption, reducerOption, finiteOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface GeneralizedLiftedStructureLossOptions {
   /** Positive pairs beyond this distance are penalised. Default 0. */
@@ -64,3 +67,10 @@ export class GeneralizedLiftedStructureLoss implements MetricLoss {
     return [];
   }
 }
+
+/** Builds the loss by name (`lifted`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'lifted',
+  options: z.strictObject({ distance: distanceOption, reducer: reducerOption, posMargin: finiteOption, negMargin: finiteOption }).partial(),
+  create: (options) => new GeneralizedLiftedStructureLoss(options),
+});

@@ -7,6 +7,9 @@ import type { Reducer } from '../reducers/reducer';
 import { maskedLogSumExp } from './masked-log-sum-exp';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
 import { pairMasks } from './pair-masks';
+import { z } from 'zod';
+import { distanceOption, reducerOption, finiteOption, positiveOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface MultiSimilarityLossOptions {
   /** Weight of positive pairs. Default 2. */
@@ -69,3 +72,10 @@ export class MultiSimilarityLoss implements MetricLoss {
     return [];
   }
 }
+
+/** Builds the loss by name (`multi-similarity`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'multi-similarity',
+  options: z.strictObject({ distance: distanceOption, reducer: reducerOption, alpha: positiveOption, beta: positiveOption, base: finiteOption }).partial(),
+  create: (options) => new MultiSimilarityLoss(options),
+});

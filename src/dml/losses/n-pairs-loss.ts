@@ -6,6 +6,9 @@ import { MeanReducer } from '../reducers/mean-reducer';
 import type { Reducer } from '../reducers/reducer';
 import { gatherRows } from './gather-rows';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
+import { z } from 'zod';
+import { distanceOption, reducerOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface NPairsLossOptions {
   /** Default `DotProductSimilarity()` (unnormalised inner product, as in the paper). */
@@ -73,3 +76,10 @@ export class NPairsLoss implements MetricLoss {
     return [];
   }
 }
+
+/** Builds the loss by name (`npair`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'npair',
+  options: z.strictObject({ distance: distanceOption, reducer: reducerOption, embeddingL2Weight: z.number().finite().nonnegative() }).partial(),
+  create: (options) => new NPairsLoss(options),
+});

@@ -7,6 +7,9 @@ import { MeanReducer } from '../reducers/mean-reducer';
 import type { Reducer } from '../reducers/reducer';
 import { checkBatch, type MetricLoss } from './metric-loss';
 import { pairValues } from './pair-masks';
+import { z } from 'zod';
+import { distanceOption, reducerOption, positiveOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface ProxyNCALossOptions {
   /** Multiplies the logits `-d(x, proxy)` before the softmax (inverse temperature). Default 1. */
@@ -192,3 +195,19 @@ export class ProxyNCALoss implements MetricLoss {
     this.proxies = null;
   }
 }
+
+/** Builds the loss by name (`proxy-nca`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'proxy-nca',
+  options: z
+    .strictObject({
+      distance: distanceOption,
+      reducer: reducerOption,
+      softmaxScale: positiveOption,
+      embeddingSize: z.number().int().positive(),
+      initialCapacity: z.number().int().positive(),
+      seed: z.number().int(),
+    })
+    .partial(),
+  create: (options) => new ProxyNCALoss(options),
+});

@@ -6,6 +6,9 @@ import { MeanReducer } from '../reducers/mean-reducer';
 import type { Reducer } from '../reducers/reducer';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
 import { pairMasks } from './pair-masks';
+import { z } from 'zod';
+import { reducerOption, finiteOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface RankedListLossOptions {
   /** Gap m between the positive set (within α - m) and the negative set (beyond α). Default 0.4. */
@@ -100,3 +103,20 @@ function weightedMean(value: tf.Tensor, logit: tf.Tensor, keep: tf.Tensor): tf.T
   const empty = tf.sub(1, tf.step(total));
   return tf.div(tf.sum(tf.mul(weights, value), 1), tf.add(total, empty)) as tf.Tensor1D;
 }
+
+/** Builds the loss by name (`ranked-list`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'ranked-list',
+  options: z
+    .strictObject({
+      distance: z.enum(['euclidean', 'squared-euclidean']),
+      reducer: reducerOption,
+      margin: z.number().finite().nonnegative(),
+      boundary: finiteOption,
+      tn: finiteOption,
+      tp: finiteOption,
+      imbalance: z.number().min(0).max(1),
+    })
+    .partial(),
+  create: (options) => new RankedListLoss(options),
+});

@@ -6,6 +6,9 @@ import { AvgNonZeroReducer } from '../reducers/avg-non-zero-reducer';
 import type { Reducer } from '../reducers/reducer';
 import { checkBatch, zeroLoss, type MetricLoss } from './metric-loss';
 import { pairValues } from './pair-masks';
+import { z } from 'zod';
+import { distanceOption, reducerOption, finiteOption } from '../option-parts';
+import { defineLoss } from './loss-registration';
 
 export interface TripletMarginLossOptions {
   /** Required gap between anchor-negative and anchor-positive. Default 0.05. */
@@ -62,3 +65,10 @@ export class TripletMarginLoss implements MetricLoss {
     return [];
   }
 }
+
+/** Builds the loss by name (`triplet`) from plain options, for the registry. */
+export const registration = defineLoss({
+  name: 'triplet',
+  options: z.strictObject({ distance: distanceOption, reducer: reducerOption, margin: finiteOption, smoothLoss: z.boolean() }).partial(),
+  create: (options) => new TripletMarginLoss(options),
+});

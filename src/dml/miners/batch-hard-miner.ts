@@ -3,6 +3,9 @@ import { closenessOf, type Distance } from '../distances/distance';
 import { LpDistance } from '../distances/lp-distance';
 import { tripletsFrom, type TripletIndices } from '../indices';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
+import { z } from 'zod';
+import { distanceOption } from '../option-parts';
+import { defineMiner } from './miner-registration';
 
 export interface BatchHardMinerOptions {
   /** Default `LpDistance()`. */
@@ -58,3 +61,10 @@ export class BatchHardMiner implements Miner {
     return tripletsFrom(anchors, positives, negatives);
   }
 }
+
+/** Builds the miner by name (`batch-hard`) from plain options, for the registry. */
+export const registration = defineMiner({
+  name: 'batch-hard',
+  options: z.strictObject({ distance: distanceOption }).partial(),
+  create: (options) => new BatchHardMiner(options),
+});

@@ -3,6 +3,8 @@ import { LpDistance } from '../distances/lp-distance';
 import { tripletsFrom, type TripletIndices } from '../indices';
 import { createRandom, pickCumulative, type Random } from '../random';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
+import { z } from 'zod';
+import { defineMiner } from './miner-registration';
 
 export interface DistanceWeightedMinerOptions {
   /** Distances are clamped up to this before weighting, to avoid the density's pole at 0. Default 0.5. */
@@ -94,3 +96,9 @@ export class DistanceWeightedMiner implements Miner {
   }
 }
 
+/** Builds the miner by name (`distance-weighted`) from plain options, for the registry. */
+export const registration = defineMiner({
+  name: 'distance-weighted',
+  options: z.strictObject({ cutoff: z.number().min(0).lt(2), nonzeroLossCutoff: z.number().positive(), seed: z.number().int() }).partial(),
+  create: (options) => new DistanceWeightedMiner(options),
+});

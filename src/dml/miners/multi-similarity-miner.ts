@@ -3,6 +3,9 @@ import { CosineSimilarity } from '../distances/cosine-similarity';
 import { closenessOf, type Distance } from '../distances/distance';
 import type { PairIndices } from '../indices';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
+import { z } from 'zod';
+import { distanceOption, finiteOption } from '../option-parts';
+import { defineMiner } from './miner-registration';
 
 export interface MultiSimilarityMinerOptions {
   /** Slack ε of the pair-selection rule. Default 0.1. */
@@ -74,3 +77,10 @@ export class MultiSimilarityMiner implements Miner {
     };
   }
 }
+
+/** Builds the miner by name (`multi-similarity`) from plain options, for the registry. */
+export const registration = defineMiner({
+  name: 'multi-similarity',
+  options: z.strictObject({ distance: distanceOption, epsilon: finiteOption }).partial(),
+  create: (options) => new MultiSimilarityMiner(options),
+});

@@ -3,6 +3,9 @@ import { closenessOf, type Distance } from '../distances/distance';
 import { LpDistance } from '../distances/lp-distance';
 import { tripletsFrom, type TripletIndices } from '../indices';
 import { checkMinerInput, downloadDistances, type Miner } from './miner';
+import { z } from 'zod';
+import { distanceOption, finiteOption } from '../option-parts';
+import { defineMiner } from './miner-registration';
 
 /** Which triplets to keep, by their gap `g = d(a,n) - d(a,p)` (closeness-oriented). */
 export type TripletType = 'all' | 'hard' | 'semihard' | 'easy';
@@ -96,3 +99,10 @@ export class SemiHardMiner extends TripletMarginMiner {
     super({ ...options, type: 'semihard' });
   }
 }
+
+/** Builds the miner by name (`semi-hard`) from plain options, for the registry. */
+export const registration = defineMiner({
+  name: 'semi-hard',
+  options: z.strictObject({ distance: distanceOption, margin: finiteOption }).partial(),
+  create: (options) => new SemiHardMiner(options),
+});

@@ -7,7 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createEncoder } from '../encoder';
 import { thumbnailCnnConfig } from '../default-configs';
-import { checkpointsRoot, listCheckpointVersions, loadCheckpoint, saveCheckpoint } from './checkpoints';
+import { createFsCheckpointStore } from '../../store/checkpoint-fs';
+import { listCheckpointVersions, loadCheckpoint, saveCheckpoint } from './checkpoints';
+
+const store = (dir: string) => createFsCheckpointStore(dir);
+const checkpointsRoot = (dir: string) => path.join(dir, 'checkpoints');
 
 const smallConfig = () => thumbnailCnnConfig({ blocks: [{ filters: 4, kernelSize: 3, stride: 2, pool: 'max' }], head: { hidden: [8], dim: 4 } });
 const dirs: string[] = [];
@@ -32,11 +36,11 @@ describe('checkpoints', () => {
     const x = tf.randomUniform([4, 28, 28, 1], 0, 255);
     const loss = (e: typeof encoder) => () => tf.mean(tf.square(tf.sub(e.embedForTraining(x), 0.5))) as tf.Scalar;
     for (let i = 0; i < 2; i++) optimizer.minimize(loss(encoder), false, encoder.trainableVariables());
-    const version = await saveCheckpoint(dir, encoder, { step: 2, events: 17 }, { optimizer });
+    const version = await saveCheckpoint(store(dir), encoder, { step: 2, events: 17 }, { optimizer });
     expect(version).toBe('v000001');
 
     const restoredOptimizer = tf.train.adam(0.01);
-    const loaded = await loadCheckpoint(dir, 'latest', { optimizer: restoredOptimizer });
+    const loaded = await loadCheckpoint(store(dir), 'latest', { optimizer: restoredOptimizer });
     expect(loaded.version).toBe('v000001');
     expect(loaded.meta).toEqual({ step: 2, events: 17 });
     expect(loaded.encoder.config).toEqual(encoder.config);
@@ -58,18 +62,18 @@ describe('checkpoints', () => {
   it('keeps the last N versions and loads a named one', async () => {
     const dir = tempDir();
     const encoder = createEncoder(smallConfig());
-    for (let step = 1; step <= 4; step++) await saveCheckpoint(dir, encoder, { step }, { keep: 2 });
-    expect(await listCheckpointVersions(dir)).toEqual(['v000003', 'v000004']);
-    expect((await loadCheckpoint(dir, 'v000003')).meta.step).toBe(3);
-    await expect(loadCheckpoint(dir, 'v000001')).rejects.toThrow(/not a complete checkpoint/);
-    await expect(loadCheckpoint(dir, '../etc')).rejects.toThrow(/must look like v000001/);
+    for (let step = 1; step <= 4; step++) await saveCheckpoint(store(dir), encoder, { step }, { keep: 2 });
+    expect(await listCheckpointVersions(store(dir))).toEqual(['v000003', 'v000004']);
+    expect((await loadCheckpoint(store(dir), 'v000003')).meta.step).toBe(3);
+    await expect(loadCheckpoint(store(dir), 'v000001')).rejects.toThrow(/not a complete checkpoint/);
+    await expect(loadCheckpoint(store(dir), '../etc')).rejects.toThrow(/must look like v000001/);
     encoder.dispose();
   });
 
   it('a save killed mid-write leaves latest on the previous complete checkpoint', async () => {
     const dir = tempDir();
     const encoder = createEncoder(smallConfig());
-    await saveCheckpoint(dir, encoder, { step: 1 });
+    await saveCheckpoint(store(dir), encoder, { step: 1 });
     const fixture = path.join(__dirname, 'interrupted-save.fixture.ts');
     const child = spawnSync(process.execPath, ['--import', 'tsx', fixture, dir], { cwd: path.resolve(__dirname, '../../..'), encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');
@@ -77,15 +81,15 @@ describe('checkpoints', () => {
     expect(leftovers).toHaveLength(1);
     expect(await fs.readdir(path.join(checkpointsRoot(dir), leftovers[0]))).toContain('head');
 
-    const loaded = await loadCheckpoint(dir);
+    const loaded = await loadCheckpoint(store(dir));
     expect(loaded.version).toBe('v000001');
     expect(loaded.meta.step).toBe(1);
-    expect(await listCheckpointVersions(dir)).toEqual(['v000001']);
+    expect(await listCheckpointVersions(store(dir))).toEqual(['v000001']);
 
     // The next save cleans the debris and becomes latest.
-    expect(await saveCheckpoint(dir, encoder, { step: 3 })).toBe('v000002');
+    expect(await saveCheckpoint(store(dir), encoder, { step: 3 })).toBe('v000002');
     expect((await fs.readdir(checkpointsRoot(dir))).filter((e) => e.startsWith('.tmp-'))).toEqual([]);
-    expect((await loadCheckpoint(dir)).meta.step).toBe(3);
+    expect((await loadCheckpoint(store(dir))).meta.step).toBe(3);
     encoder.dispose();
     loaded.encoder.dispose();
   });
@@ -93,19 +97,19 @@ describe('checkpoints', () => {
   it('falls back to the newest complete version when the latest pointer was never written', async () => {
     const dir = tempDir();
     const encoder = createEncoder(smallConfig());
-    await saveCheckpoint(dir, encoder, { step: 1 });
-    await saveCheckpoint(dir, encoder, { step: 2 });
+    await saveCheckpoint(store(dir), encoder, { step: 1 });
+    await saveCheckpoint(store(dir), encoder, { step: 2 });
     await fs.rm(path.join(checkpointsRoot(dir), 'latest'));
     await fs.mkdir(path.join(checkpointsRoot(dir), 'v000003')); // renamed dir without manifest cannot happen, but must not be picked
-    expect((await loadCheckpoint(dir)).meta.step).toBe(2);
-    await expect(loadCheckpoint(tempDir())).rejects.toThrow(/no checkpoint under/);
+    expect((await loadCheckpoint(store(dir))).meta.step).toBe(2);
+    await expect(loadCheckpoint(store(tempDir()))).rejects.toThrow(/no checkpoint under/);
     encoder.dispose();
   });
 
   it('validates meta and keep', async () => {
     const encoder = createEncoder(smallConfig());
-    await expect(saveCheckpoint(tempDir(), encoder, { step: -1 })).rejects.toThrow(/meta\.step/);
-    await expect(saveCheckpoint(tempDir(), encoder, { step: 1 }, { keep: 0 })).rejects.toThrow(/keep/);
+    await expect(saveCheckpoint(store(tempDir()), encoder, { step: -1 })).rejects.toThrow(/meta\.step/);
+    await expect(saveCheckpoint(store(tempDir()), encoder, { step: 1 }, { keep: 0 })).rejects.toThrow(/keep/);
     encoder.dispose();
   });
 });

@@ -6,12 +6,13 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { mountFreezable, mountTmpfs } from '../../../test/support/scratch-mounts';
 import { createApp } from '../../api';
-import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
+import { createProjectionModelCatalog } from '../../../test/support/api/projection-model-catalog';
 import { loadConfig } from '../../config/load-config';
 import { QueueUnavailableError, type Queue } from '../../core/queue';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { createEmbeddedQueue } from './embedded-queue';
 import { DeadLetterView } from '../../api/dead-letters/dead-letter-view';
+import { createSharpImageDecoder } from '../../image-decoding/sharp-image-decoder';
 
 /** Slack on top of the write deadline for a loaded machine. */
 const MARGIN_MS = 4000;
@@ -50,7 +51,7 @@ async function fillUp(path: string): Promise<void> {
 }
 
 async function appOver(queue: Queue, vectorsDir: string) {
-  return createApp({
+  return createApp({ imageDecoder: createSharpImageDecoder(),
     queue,
     vectorStore: await openEmbeddedVectorStore({ dir: vectorsDir }),
     models: createProjectionModelCatalog({}),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createApp } from '../../api';
-import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
+import { createProjectionModelCatalog } from '../../../test/support/api/projection-model-catalog';
 import { loadConfig } from '../../config/load-config';
 import { openEmbeddedVectorStore } from '../../store/embedded';
 import { QueueUnavailableError } from '../../core/queue';
@@ -14,6 +14,7 @@ import { startKafka, type KafkaBroker } from '../../../test/support/kafka';
 import { queueContract, pollExactly } from '../queue.contract';
 import { createKafkaQueue } from './kafka-queue';
 import { DeadLetterView } from '../../api/dead-letters/dead-letter-view';
+import { createSharpImageDecoder } from '../../image-decoding/sharp-image-decoder';
 
 let kafka: KafkaBroker;
 beforeAll(async () => {
@@ -80,7 +81,7 @@ describe('kafka queue outages', () => {
     let paused = false;
     try {
       await queue.init();
-      const app = createApp({
+      const app = createApp({ imageDecoder: createSharpImageDecoder(),
         queue,
         vectorStore: await openEmbeddedVectorStore({ dir: vectors }),
         models: createProjectionModelCatalog({}),

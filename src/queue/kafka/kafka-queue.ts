@@ -176,6 +176,7 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
   }
 
   return {
+    replayPartitions: partitions,
     async init() {
       const a = await connectedAdmin();
       const existing = new Set(await a.listTopics());

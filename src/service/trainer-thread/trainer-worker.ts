@@ -3,7 +3,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config/load-config';
 import { createLogger } from '../../log/logger';
-import { runTrainerProcess, type RunningTrainer } from '../../trainer/run-trainer';
+import { runTrainerProcess, type RunningTrainer } from '../run-trainer';
 import { createAdapterClient } from './adapter-channel';
 import { remoteAdapters } from './remote-adapters';
 import { serializeError } from './serialized-error';

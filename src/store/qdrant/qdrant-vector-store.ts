@@ -18,7 +18,7 @@ import { createLogger } from '../../log/logger';
 import { assertIds, assertName, assertPoints, assertSpec, assertVector, normalisePayload } from '../input-validation';
 import { assertBatch, assertRecommend, assertScrollOptions, assertSearchOptions } from '../query-validation';
 import { switchAliasActions } from './alias-actions';
-import { fromQdrantPayload, indexSchemaFor, toQdrantFilter, toQdrantPayload } from './payload-mapping';
+import { fromQdrantPayload, indexSchemaFor, toQdrantFilter, toQdrantPayload } from '../../qdrant-wire/payload-mapping';
 import { toQdrantPointId } from './point-id';
 import { isTransient, messageOf, statusOf } from './qdrant-errors';
 import { withRetry } from './retry';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VectorStoreError, type VectorStore } from '../../core/vector-store';
 import { registerVectorStoreContract } from '../vector-store.contract';
 import { switchAliasActions } from './alias-actions';
-import { toQdrantFilter } from './payload-mapping';
+import { toQdrantFilter } from '../../qdrant-wire/payload-mapping';
 import { startLocalQdrantServer, type LocalQdrantServer } from '../../../test/support/local-qdrant-server';
 import { qdrantAvailability, startQdrant, type QdrantServer } from '../../../test/support/qdrant';
 import { createQdrantVectorStore, toQdrantPointId } from './index';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { ImageDecodeError, type ImageDecoder } from '../core/image-decoder';
-import { decodeImageInput } from '../events/decode-image';
+import { decodeImageInput } from './decode-image';
 
 /**
  * The Node service's `ImageDecoder`: libvips through sharp, which also reads an image's size

@@ -1,4 +1,4 @@
-import type { Queue } from '../../core/queue';
+import type { Queue } from '../../../src/core/queue';
 
 /**
  * Reads every `items` record as the trainer's consumer group and commits them all, as a trainer

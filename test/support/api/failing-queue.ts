@@ -1,4 +1,4 @@
-import type { Queue } from '../../core/queue';
+import type { Queue } from '../../../src/core/queue';
 
 /**
  * A test double of the `Queue` port whose publishes reject with `error` (and whose health says

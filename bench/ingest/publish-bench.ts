@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Queue } from '../core/queue';
-import { createQueue } from './index';
+import type { Queue } from '../../src/core/queue';
+import { createQueue } from '../../src/queue/index';
 
 /**
  * Measures publish throughput (events/s, each resolved = durably accepted) for batches of
@@ -11,8 +11,8 @@ import { createQueue } from './index';
  * that a consumer reads back every event.
  *
  * @example
- * npx tsx src/queue/publish-bench.ts --kind embedded
- * npx tsx src/queue/publish-bench.ts --kind kafka --brokers 127.0.0.1:9092
+ * npx tsx bench/ingest/publish-bench.ts --kind embedded
+ * npx tsx bench/ingest/publish-bench.ts --kind kafka --brokers 127.0.0.1:9092
  */
 const { values: args } = parseArgs({
   options: {

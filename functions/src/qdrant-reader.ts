@@ -1,5 +1,5 @@
-import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryOptions } from '../../core/query-catalog';
-import { ID_KEY, toQdrantFilter } from './payload-mapping';
+import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryOptions } from '../../src/core/query-catalog';
+import { ID_KEY, toQdrantFilter } from '../../src/qdrant-wire/payload-mapping';
 
 interface QdrantPoint {
   id: string | number;

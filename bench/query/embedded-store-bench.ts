@@ -6,16 +6,16 @@
  * images left out of the collection); `--data random` uses uniform random vectors.
  *
  * @example
- * LOG_LEVEL=silent npx tsx src/store/embedded/embedded.bench.ts --points 70000 --dim 64 --data fmnist
+ * LOG_LEVEL=silent npx tsx bench/query/embedded-store-bench.ts --points 70000 --dim 64 --data fmnist
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SearchFilter } from '../../core/vector-store';
-import { seededRandom } from '../seeded-random';
-import { openEmbeddedVectorStore, type EmbeddedVectorStore } from './index';
-import { projectedFashionMnist } from './testing/projected-fashion-mnist';
+import type { SearchFilter } from '../../src/core/vector-store';
+import { seededRandom } from '../../src/store/seeded-random';
+import { openEmbeddedVectorStore, type EmbeddedVectorStore } from '../../src/store/embedded/index';
+import { projectedFashionMnist } from '../../src/store/embedded/testing/projected-fashion-mnist';
 
 const FASHION_MNIST_IMAGES = 70_000;
 

@@ -3,19 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../config/load-config';
-import { collectionForVersion } from '../../core/catalog-naming';
-import type { ModelStore } from '../../core/model-store';
-import type { Queue } from '../../core/queue';
-import type { VectorStore } from '../../core/vector-store';
-import { createEmbeddedQueue } from '../../queue/embedded/embedded-queue';
-import { openEmbeddedVectorStore } from '../../store/embedded';
-import { createApp } from '../app';
-import { followDeadLetters } from '../dead-letters/follow-dead-letters';
-import type { ModelInputSpec } from '../../core/model-catalog';
+import { loadConfig } from '../../../src/config/load-config';
+import { collectionForVersion } from '../../../src/core/catalog-naming';
+import type { ModelStore } from '../../../src/core/model-store';
+import type { Queue } from '../../../src/core/queue';
+import type { VectorStore } from '../../../src/core/vector-store';
+import { createEmbeddedQueue } from '../../../src/queue/embedded/embedded-queue';
+import { openEmbeddedVectorStore } from '../../../src/store/embedded';
+import { createApp } from '../../../src/api/app';
+import { followDeadLetters } from '../../../src/api/dead-letters/follow-dead-letters';
+import type { ModelInputSpec } from '../../../src/core/model-catalog';
 import { createProjectionModelCatalog } from './projection-model-catalog';
 import { serveForTest } from './serve-for-test';
-import { thumbnailOf } from '../../trainer/item-thumbnail';
+import { thumbnailOf } from '../../../src/trainer/item-thumbnail';
+import { createSharpImageDecoder } from '../../../src/image-decoding/sharp-image-decoder';
 
 export interface FixtureItem {
   id: string;
@@ -76,7 +77,7 @@ export async function startCatalogFixture(options: FixtureOptions) {
   const logger = pino({ level: 'silent' });
   const appQueue = options.wrapQueue ? options.wrapQueue(queue) : queue;
   const deadLetters = followDeadLetters(appQueue, { keep: config.intake.deadLettersKept, logger });
-  const app = createApp({
+  const app = createApp({ imageDecoder: createSharpImageDecoder(),
     queue: appQueue,
     vectorStore: options.wrapVectorStore ? options.wrapVectorStore(store) : store,
     models: catalog,

@@ -5,7 +5,7 @@
  * server's CPU time per event (what bounds throughput on a dedicated machine) is measured
  * apart from the wall-clock rate, which other load on the machine distorts.
  *
- *   LOG_LEVEL=silent npx tsx src/api/testing/measure-throughput.ts [seconds=5] [concurrency=4]
+ *   LOG_LEVEL=silent npx tsx bench/ingest/api-throughput.ts [seconds=5] [concurrency=4]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,13 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../config/load-config';
-import { openEmbeddedVectorStore } from '../../store/embedded';
-import { createApp } from '../app';
-import { DeadLetterView } from '../dead-letters/dead-letter-view';
-import { createInMemoryQueue } from './in-memory-queue';
-import { createProjectionModelCatalog } from './projection-model-catalog';
-import { serveForTest } from './serve-for-test';
+import { loadConfig } from '../../src/config/load-config';
+import { openEmbeddedVectorStore } from '../../src/store/embedded';
+import { createApp } from '../../src/api/app';
+import { DeadLetterView } from '../../src/api/dead-letters/dead-letter-view';
+import { createInMemoryQueue } from '../../test/support/api/in-memory-queue';
+import { createProjectionModelCatalog } from '../../test/support/api/projection-model-catalog';
+import { serveForTest } from '../../test/support/api/serve-for-test';
+import { createSharpImageDecoder } from '../../src/image-decoding/sharp-image-decoder';
 
 const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -58,7 +59,7 @@ async function run(url: string, body: string): Promise<{ ok: number; failed: num
 const dir = await mkdtemp(join(tmpdir(), 'discern-throughput-'));
 const queue = createInMemoryQueue();
 const vectorStore = await openEmbeddedVectorStore({ dir });
-const app = createApp({
+const app = createApp({ imageDecoder: createSharpImageDecoder(),
   queue,
   vectorStore,
   models: createProjectionModelCatalog({}),

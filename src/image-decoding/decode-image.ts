@@ -1,15 +1,8 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { ImageDecodeError, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
-import { plainImageProblem } from './image-problem';
+import { ImageDecodeError, type DecodeImageOptions, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
+import { plainImageProblem } from '../events/image-problem';
 
-export { ImageDecodeError, type ImageInputSource, type ImageTarget };
-
-export interface DecodeImageOptions<O extends 'float32' | 'uint8' = 'float32' | 'uint8'> {
-  /** Element type of the result (default `float32`, what ONNX sessions take). */
-  output?: O;
-  /** Where the input sits in its request, for error messages (default `image` or `pixels`). */
-  field?: string;
-}
+export { ImageDecodeError, type DecodeImageOptions, type ImageInputSource, type ImageTarget } from '../core/image-decoder';
 
 /** Decoded images larger than this are refused before any pixel is touched. */
 const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -76,3 +69,4 @@ async function convert(pipeline: Sharp, target: ImageTarget, wantFloat: boolean,
   const bytes = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
   return wantFloat ? Float32Array.from(bytes) : Uint8Array.from(bytes);
 }
+

@@ -1,4 +1,4 @@
-import type { AttributeCondition, AttributeValue, RangeCondition, SearchFilter, VectorPayload } from '../../core/vector-store';
+import type { AttributeCondition, AttributeValue, RangeCondition, SearchFilter, VectorPayload } from '../core/vector-store';
 
 /** Payload key holding the caller's string id (Qdrant point ids are UUIDs). */
 export const ID_KEY = 'id';

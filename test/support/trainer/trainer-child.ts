@@ -1,5 +1,5 @@
-import { loadConfig } from '../../config/load-config';
-import { runTrainerProcess } from '../run-trainer';
+import { loadConfig } from '../../../src/config/load-config';
+import { runTrainerProcess } from '../../../src/service/run-trainer';
 import { tinyCnnConfig } from './fashion-events';
 
 /**

@@ -1,8 +1,8 @@
-import type { OutgoingRecord } from '../../core/queue';
-import type { CnnEncoderConfig } from '../../encoder/config';
-import { parseEncoderConfig } from '../../encoder/config';
-import { loadFashionMnist } from '../../data/fashion-mnist';
-import type { ImageDataset } from '../../data/image-dataset';
+import type { OutgoingRecord } from '../../../src/core/queue';
+import type { CnnEncoderConfig } from '../../../src/encoder/config';
+import { parseEncoderConfig } from '../../../src/encoder/config';
+import { loadFashionMnist } from '../../../src/data/fashion-mnist';
+import type { ImageDataset } from '../../../src/data/image-dataset';
 
 /** A CNN small enough for tests that train for seconds on the cpu backend. */
 export function tinyCnnConfig(): CnnEncoderConfig {

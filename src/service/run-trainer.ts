@@ -1,14 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { selectBackend } from '../backend/select-backend';
 import type { Config } from '../config/load-config';
 import type { EncoderConfigInput } from '../encoder/config';
 import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createLogger } from '../log/logger';
-import { createAdapters, type Adapters } from '../service/create-adapters';
-import { reembedWorkersFor, serveModelsIfConfigured } from '../service/scale-out';
-import { startMetricsServer } from './metrics-server';
-import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from './online-trainer';
-import { inProcessTrainerHealth } from './trainer-health';
-import { registerTrainerHealthMetrics } from './trainer-health-metrics';
+import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
+import { fsCheckpointFolders } from '../store/checkpoint-fs';
+import { createAdapters, type Adapters } from './create-adapters';
+import { reembedWorkersFor, serveModelsIfConfigured } from './scale-out';
+import { startMetricsServer } from '../trainer/metrics-server';
+import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from '../trainer/online-trainer';
+import { inProcessTrainerHealth } from '../trainer/trainer-health';
+import { registerTrainerHealthMetrics } from '../trainer/trainer-health-metrics';
 
 export interface TrainerProcessOptions {
   /** Encoder for a first start (default: the thumbnail CNN with EMBEDDING_DIM outputs). */
@@ -46,14 +49,20 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
   await selectBackend(config.trainer.backend, { log });
   const adapters = options.adapters ?? (await createAdapters(config));
   const t = config.trainer;
+  // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one
+  // single-threaded session per core (faster than intra-op threads on busy cores).
+  const parallelSessions = t.reembedSessions || t.threads || availableParallelism();
   const trainer = createOnlineTrainer({
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
+    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
+    checkpointFolders: fsCheckpointFolders,
     log,
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {
       dataDir: config.dataDir,
+      reembedInFlight: parallelSessions,
       encoder: options.encoder ?? defaultEncoder(t.embeddingDim),
       loss: { name: t.loss },
       miner: { name: t.miner },
@@ -66,11 +75,8 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       feedbackFreshnessSeconds: t.feedbackFreshnessSeconds,
       stepsAfterSignal: t.feedbackTrainingSteps,
       keepVersions: t.keepVersions,
-      reembedThreads: t.threads,
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
-      reembedSessions: t.reembedSessions || undefined,
-      replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },
   });

@@ -1,5 +1,5 @@
-import type { ModelVersionInfo } from '../../core/model-store';
-import { UnknownModelVersionError, type ModelCatalog, type ModelDescription, type ModelInputSpec } from '../../core/model-catalog';
+import type { ModelVersionInfo } from '../../../src/core/model-store';
+import { UnknownModelVersionError, type ModelCatalog, type ModelDescription, type ModelInputSpec } from '../../../src/core/model-catalog';
 
 /** A test double of the `ModelCatalog` port: each version is a fixed linear map, L2-normalised. */
 export interface ProjectionVersion {

@@ -1,4 +1,4 @@
-import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, TopicReader } from '../../core/queue';
+import type { ConsumedRecord, OutgoingRecord, Queue, QueueConsumer, TopicName, TopicReader } from '../../../src/core/queue';
 
 /**
  * A test double of the `Queue` port that keeps records in arrays (one partition per topic),

@@ -1,0 +1,1 @@
+export { createFsCheckpointStore, openFsCheckpointCopy, fsCheckpointFolders } from './fs-checkpoint-store';
