@@ -86,9 +86,10 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const plateaued = (after: number) => () => {
+  /** A plateau reached after `evaluations` scorings, once its publication (the `candidates`-th one) is done. */
+  const plateaued = (evaluations: number, candidates: number) => () => {
     const s = trainer.metrics();
-    return s.training?.state === 'plateaued' && s.training.evaluations > after && s.publications + s.rejections >= 3 ? s : undefined;
+    return s.training?.state === 'plateaued' && s.training.evaluations > evaluations && s.publications + s.rejections >= candidates ? s : undefined;
   };
 
   it('trains past the feedback grant while the holdout judges, stops when it plateaus, publishes the best weights and rests', async () => {
@@ -96,7 +97,7 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
     await queue.publish('items', Array.from({ length: n }, (_, i) => itemRecord(data, i, `item-${i}`)));
     // Three quarters of the items labelled now, the rest later.
     await queue.publish('feedback', Array.from({ length: 150 }, (_, i) => labelRecord(`item-${i}`, String(data.labels[i]), `label-${i}`)));
-    const status = await waitFor('a plateau', plateaued(0), 90_000);
+    const status = await waitFor('a plateau', plateaued(0, 3), 90_000);
     const training = status.training!;
     expect(status.heldOut.items).toBeGreaterThanOrEqual(10);
     expect(training.judgedByHoldout).toBe(true);
@@ -129,7 +130,7 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
     const before = trainer.metrics() as TrainerStatus;
     await queue.publish('feedback', Array.from({ length: 50 }, (_, k) => labelRecord(`item-${150 + k}`, String(data.labels[150 + k]), `label-${150 + k}`)));
     await waitFor('training to resume', () => trainer.metrics().steps > before.steps, 30_000);
-    const again = await waitFor('a second plateau', plateaued(before.training!.evaluations), 90_000);
+    const again = await waitFor('a second plateau', plateaued(before.training!.evaluations, before.publications + before.rejections + 2), 90_000);
     expect(again.steps).toBeGreaterThanOrEqual(before.steps + 2 * 6);
     expect(again.training!.evaluationsSinceImprovement).toBe(2);
     const published = [again.lastPublication, again.lastRejection].filter((o) => o !== undefined).sort((a, b) => a!.at.localeCompare(b!.at)).at(-1)!;
