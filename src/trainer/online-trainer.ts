@@ -56,6 +56,10 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const runtime = deps.modelRuntime ?? createOnnxModelRuntime(modelStore, { threads: 1, parallelSessions: config.reembedSessions ?? config.reembedThreads ?? availableParallelism() });
   const checkpoints = createTrainerCheckpoints(join(config.dataDir, 'trainer'));
   const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, log });
+  let encoder: Encoder;
+  let learner: Learner | undefined;
+  let optimizer: tf.Optimizer;
+  let consumer: QueueConsumer | undefined;
   const gate = config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 });
   const publisher = createPublisher({
     vectorStore,
@@ -76,10 +80,6 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const status = initialTrainerStatus();
   const statusFile = createStatusFile(join(config.dataDir, 'trainer-status.json'), () => liveCounts());
 
-  let encoder: Encoder;
-  let learner: Learner | undefined;
-  let optimizer: tf.Optimizer;
-  let consumer: QueueConsumer | undefined;
   const replay = new ReplayTracker();
   let liveVersion: string | undefined;
   const intake = createRecordIntake({ queue, embedder, alias, replay, status, metrics, log, liveVersion: () => liveVersion });
