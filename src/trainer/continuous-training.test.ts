@@ -70,7 +70,7 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
         evaluateEverySteps: 6,
         patience: 2,
         minDelta: 0.5,
-        cpuBudget: 0.5,
+        cpuBudget: 0.8,
         publishEverySteps: 10_000,
         publishEverySeconds: 10_000,
       },
@@ -117,9 +117,9 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
     expect(rested.training!.trainingSeconds).toBe(status.training!.trainingSeconds);
     expect(reembedded).toHaveLength(rested.publications);
     expect(rested.publications).toBeLessThanOrEqual(3);
-    // Half a core's time at most: at least as much rest owed as time trained (more while the first records were a backlog).
-    expect(rested.training!.cpuBudget).toBe(0.5);
-    expect(rested.training!.restSeconds / rested.training!.trainingSeconds).toBeGreaterThanOrEqual(0.99);
+    // 80 % of a core's time at most: a quarter of the time trained owed as rest (more while the first records were a backlog).
+    expect(rested.training!.cpuBudget).toBe(0.8);
+    expect(rested.training!.restSeconds / rested.training!.trainingSeconds).toBeGreaterThanOrEqual(0.2499);
     const text = await trainer.registry.metrics();
     expect(text).toMatch(/discern_trainer_training_state\{state="plateaued"\} 1/);
     expect(text).toMatch(/discern_trainer_holdout_best_score\{metric="mapAtR"\} [0-9.]+/);
