@@ -56,6 +56,16 @@ export interface Config {
     gate: { tolerance: number; minHeldOut: number };
     /** Parallel onnxruntime sessions for re-embedding (0: one per available core). */
     reembedSessions: number;
+    /** When to train and publish: CPU budget (undefined: decided by where the trainer runs), holdout patience, replay recency. */
+    training: {
+      cpuBudget?: number;
+      evaluateEverySteps: number;
+      patience: number;
+      minDelta: number;
+      publishMinSteps: number;
+      recencyHalfLifeMs: number;
+      recencyMinWeight: number;
+    };
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -145,6 +155,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       holdoutFraction: v.HOLDOUT_FRACTION,
       gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT },
       reembedSessions: v.REEMBED_SESSIONS,
+      training: {
+        cpuBudget: v.TRAINER_CPU_BUDGET,
+        evaluateEverySteps: v.TRAINER_EVAL_EVERY_STEPS,
+        patience: v.TRAINER_PATIENCE,
+        minDelta: v.TRAINER_MIN_DELTA,
+        publishMinSteps: v.PUBLISH_MIN_STEPS,
+        recencyHalfLifeMs: v.REPLAY_HALF_LIFE_SECONDS * 1000,
+        recencyMinWeight: v.REPLAY_MIN_WEIGHT,
+      },
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

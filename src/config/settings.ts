@@ -86,6 +86,13 @@ export const SETTINGS = [
   { name: 'GATE_TOLERANCE', default: '0.01', description: 'A candidate version goes live only if its holdout score (MAP@R, else triplet agreement, else pair AUC) is at most this much below the live version\'s, and not below raw input', schema: z.coerce.number().min(0).max(1) },
   { name: 'GATE_MIN_HELD_OUT', default: '50', description: 'Held-out items with a class mate (or triplets, or pairs) needed before the canary gate judges; below it every candidate passes and says so', schema: int(1) },
   { name: 'REEMBED_SESSIONS', default: '0', description: 'Single-threaded onnxruntime sessions, each on a thread of its own, that embed the catalog side by side when the trainer publishes a version or indexes new items; 0: one per available core', schema: int(0, 256) },
+  { name: 'TRAINER_CPU_BUDGET', default: undefined, description: 'Share of one core\'s wall time the trainer spends in training steps and holdout evaluations (0–1; it rests between steps to stay within it); default 1 for `discern trainer`, 0.5 under `npm start`', schema: z.coerce.number().positive().max(1).optional() },
+  { name: 'TRAINER_EVAL_EVERY_STEPS', default: '200', description: 'Training steps between two scorings of the encoder on the holdout (which decide when training has plateaued)', schema: int(1) },
+  { name: 'TRAINER_PATIENCE', default: '5', description: 'Holdout scorings without an improvement of more than `TRAINER_MIN_DELTA` after which the trainer publishes the best weights and stops training until new feedback arrives', schema: int(1) },
+  { name: 'TRAINER_MIN_DELTA', default: '0.002', description: 'Least rise of the holdout score (MAP@R, else triplet agreement, else pair AUC) that counts as an improvement', schema: z.coerce.number().min(0).max(1) },
+  { name: 'PUBLISH_MIN_STEPS', default: '50', description: 'Training steps needed since the last version before the freshness bound, the time cadence or a spent feedback grant publish one (a grant smaller than this publishes when spent)', schema: int(1) },
+  { name: 'REPLAY_HALF_LIFE_SECONDS', default: '600', description: 'Recency half-life of the replay memory\'s sampling: labelled feedback this much older than the newest is drawn half as often (down to `REPLAY_MIN_WEIGHT`)', schema: positive },
+  { name: 'REPLAY_MIN_WEIGHT', default: '0.25', description: 'Least sampling weight of old labelled feedback relative to the newest (0–1): old feedback keeps being rehearsed', schema: z.coerce.number().min(0).max(1) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

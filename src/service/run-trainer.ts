@@ -77,6 +77,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       keepVersions: t.keepVersions,
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
+      ...t.training,
       ...options.overrides,
     },
   });

@@ -37,7 +37,10 @@ export async function runEmbeddedService(config: Config, options: EmbeddedServic
   const adapters = await createAdapters(config);
   await adapters.queue.init();
   // The API keeps a core to itself where there is more than one.
-  const trainerConfig: Config = { ...config, trainer: { ...config.trainer, threads: config.trainer.threads ?? Math.max(1, availableParallelism() - 1) } };
+  const trainerSettings = { ...config.trainer, threads: config.trainer.threads ?? Math.max(1, availableParallelism() - 1) };
+  // Training leaves half a core's time to the API and re-embedding unless told otherwise.
+  const training = { ...trainerSettings.training, cpuBudget: trainerSettings.training.cpuBudget ?? 0.5 };
+  const trainerConfig: Config = { ...config, trainer: { ...trainerSettings, training } };
   const trainerLog = createLogger('trainer');
   const s = config.trainerSupervision;
   const trainer = superviseTrainer({

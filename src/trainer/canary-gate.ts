@@ -28,7 +28,7 @@ export interface GateVerdict {
 }
 
 /** Primary metrics in order of preference, each with the count that says whether it can be trusted. */
-const PRIMARY = [
+export const PRIMARY = [
   { metric: 'mapAtR', count: 'heldOutQueries' },
   { metric: 'tripletAgreement', count: 'heldOutTriplets' },
   { metric: 'pairAuc', count: 'heldOutPairs' },

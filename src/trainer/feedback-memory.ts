@@ -15,6 +15,8 @@ export interface FeedbackMemoryOptions {
   itemsPerClass: number;
   /** Recency half-life of the P×Q sampling (default 10 minutes). */
   recencyHalfLifeMs?: number;
+  /** REPLAY_MIN_WEIGHT: the least sampling weight of old feedback relative to the newest (default 0.25). */
+  recencyMinWeight?: number;
   seed?: number;
 }
 
@@ -25,6 +27,8 @@ export interface LabelledBatch {
 }
 
 const DEFAULT_HALF_LIFE_MS = 10 * 60_000;
+/** Old feedback is drawn at least a quarter as often as new: it keeps being rehearsed. */
+const DEFAULT_MIN_WEIGHT = 0.25;
 
 /**
  * Replay memory of what feedback taught: labelled items (by class) and explicit pair/triplet
@@ -63,6 +67,7 @@ export class FeedbackMemory {
       classesPerBatch: options.classesPerBatch,
       itemsPerClass: options.itemsPerClass,
       recencyHalfLifeMs: options.recencyHalfLifeMs ?? DEFAULT_HALF_LIFE_MS,
+      recencyMinWeight: options.recencyMinWeight ?? DEFAULT_MIN_WEIGHT,
       seed: options.seed ?? 0,
     });
     this.rng = createRandom((options.seed ?? 0) + 1);

@@ -15,6 +15,7 @@ export interface LearnerOptions {
   replaySize?: number;
   constraintsPerBatch?: number;
   recencyHalfLifeMs?: number;
+  recencyMinWeight?: number;
   seed?: number;
   /** Share of labelled items and constraints held out from training (default 0.1; 0: none). */
   holdoutFraction?: number;
@@ -45,6 +46,7 @@ export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options
       classesPerBatch: options.classesPerBatch ?? 8,
       itemsPerClass: options.itemsPerClass ?? 4,
       recencyHalfLifeMs: options.recencyHalfLifeMs,
+      recencyMinWeight: options.recencyMinWeight,
       seed: options.seed,
     },
     createHoldout({ fraction: options.holdoutFraction ?? 0.1 }),

@@ -1,109 +1,27 @@
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_LIVE_ALIAS, versionOfCollection } from '../core/catalog-naming';
-import type { CheckpointFolders } from '../core/checkpoint-store';
-import type { ModelStore } from '../core/model-store';
-import type { Queue, QueueConsumer } from '../core/queue';
-import type { VectorStore } from '../core/vector-store';
-import type { EncoderConfigInput } from '../encoder/config';
+import type { QueueConsumer } from '../core/queue';
 import type { Encoder } from '../encoder/encoder';
-import type { Logger } from '../log/logger';
-import { createCatalogEmbedder, type CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
-import type { GateOptions } from './canary-gate';
+import { createCatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import { createLearner, type Learner } from './learner';
-import { PublicationCadence } from './publication-cadence';
-import { createPublisher, versionNumber, type HeldOutSet, type VersionEmbedder } from './publisher';
+import type { OnlineTrainerDeps } from './online-trainer-config';
+import { createPublisher, versionNumber } from './publisher';
 import { createRecordIntake } from './record-intake';
 import { ReplayTracker } from './replay-tracker';
 import { restoreEncoder } from './restore-encoder';
-import { createTrainerCheckpoints, type TrainerCheckpointMeta } from './trainer-checkpoint';
-import { createTrainerMetrics, type TrainerMetrics } from './trainer-metrics';
-import { deadLetterFor } from './dead-letter';
-import { createStatusFile, initialTrainerStatus, type ConsumedTopic, type LiveCounts, type TrainerStatus } from './trainer-status';
+import { createTrainerCheckpoints } from './trainer-checkpoint';
+import { createTrainerCheckpointing } from './trainer-checkpointing';
+import { createTrainerMetrics } from './trainer-metrics';
+import { createTrainingControl } from './training-control';
+import { createTrainingTurns } from './training-turns';
+import { countsOf, createStatusFile, initialTrainerStatus, recordPublishOutcome, type ConsumedTopic, type LiveCounts, type TrainerStatus } from './trainer-status';
 
 export type { TrainerStatus } from './trainer-status';
-
-export interface OnlineTrainerConfig {
-  /** Holds `trainer-status.json` and the checkpoints in `trainer/checkpoints/`. */
-  dataDir: string;
-  /** Encoder built on first start, when neither a checkpoint nor a stored version exists. */
-  encoder: EncoderConfigInput;
-  /** Consumer group (default `discern-trainer`). */
-  group?: string;
-  /** Live alias (default `catalog`). */
-  alias?: string;
-  loss?: { name: string; options?: Record<string, unknown> };
-  /** Miner of the P×Q part (default multi-similarity; `none` for every pair). */
-  miner?: { name: string; options?: Record<string, unknown> };
-  /** P (default 8). */
-  classesPerBatch?: number;
-  /** Q (default 4). */
-  itemsPerClass?: number;
-  /** Default 1e-3. */
-  learningRate?: number;
-  /** REPLAY_SIZE (default 20000). */
-  replaySize?: number;
-  /** PUBLISH_EVERY_STEPS (default 500). */
-  publishEverySteps?: number;
-  /** PUBLISH_EVERY_SECONDS (default 300). */
-  publishEverySeconds?: number;
-  /**
-   * New feedback is published at most this many seconds after it arrives (default 15), even
-   * when the step or time cadence is further away, so feedback shows in search within a minute.
-   */
-  feedbackFreshnessSeconds?: number;
-  /** KEEP_VERSIONS (default 5). */
-  keepVersions?: number;
-  /** Training steps granted by each arrival of new feedback (default 60). */
-  stepsAfterSignal?: number;
-  /** Checkpoint at most this often while anything changed (default 5 s). */
-  checkpointEverySeconds?: number;
-  /** Explicit constraints per batch (default 16). */
-  constraintsPerBatch?: number;
-  /** Recency half-life of the P×Q sampling (default 10 minutes). */
-  recencyHalfLifeMs?: number;
-  /** Records per poll (default 256). */
-  pollMaxRecords?: number;
-  /** Wait per poll when idle (default 500 ms). */
-  pollTimeoutMs?: number;
-  /**
-   * Partitions per topic that replay from offset 0 even when no checkpoint names them yet
-   * (default: what the queue reports, e.g. the Kafka partition count). Partitions a checkpoint names always replay.
-   */
-  replayPartitions?: number;
-  /** Rows per re-embedding call (default 512). */
-  reembedBatchSize?: number;
-  /** Batches the catalog embedder keeps in flight (default 1); the runtime's parallel sessions, so each has one. */
-  reembedInFlight?: number;
-  /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
-  evaluation?: HeldOutSet;
-  /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
-  holdoutFraction?: number;
-  /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
-  gate?: GateOptions | false;
-  seed?: number;
-}
-
-export interface OnlineTrainerDeps {
-  queue: Queue;
-  vectorStore: VectorStore;
-  modelStore: ModelStore;
-  /** Embeds with published versions (e.g. onnxruntime-node sessions over `modelStore`). */
-  modelRuntime: VersionEmbedder;
-  /** Opens the trainer's checkpoints under `<dataDir>/trainer` and the copies model versions keep (e.g. on local disk). */
-  checkpointFolders: CheckpointFolders;
-  /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
-  catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
-  config: OnlineTrainerConfig;
-  log: Logger;
-  metrics?: TrainerMetrics;
-}
+export type { OnlineTrainerConfig, OnlineTrainerDeps } from './online-trainer-config';
 
 const TOPICS: ConsumedTopic[] = ['items', 'feedback'];
 const BACKLOG_GRACE_MS = 2_000;
-/** Share of the time training may take while a backlog is read (one step can take a second on a busy CPU). */
-const BACKLOG_TRAIN_SHARE = 0.1;
 
 /**
  * The online trainer: consumes `items` and `feedback`, keeps the catalog and a replay memory
@@ -128,7 +46,6 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   const config = deps.config;
   const alias = config.alias ?? DEFAULT_LIVE_ALIAS;
   const group = config.group ?? 'discern-trainer';
-  const checkpointEveryMs = (config.checkpointEverySeconds ?? 5) * 1000;
   const pollMaxRecords = config.pollMaxRecords ?? 256;
   const pollTimeoutMs = config.pollTimeoutMs ?? 500;
   const metrics = deps.metrics ?? createTrainerMetrics();
@@ -137,6 +54,11 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   // One catalog embedder fills each new version's collection and keeps the live one current;
   // it keeps as many batches in flight as the runtime has sessions side by side.
   const embedder = createCatalogEmbedder({ vectorStore, runtime, batchSize: config.reembedBatchSize, sessions: config.reembedInFlight, log });
+  let encoder: Encoder;
+  let learner: Learner | undefined;
+  let optimizer: tf.Optimizer;
+  let consumer: QueueConsumer | undefined;
+  const gate = config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 });
   const publisher = createPublisher({
     vectorStore,
     modelStore,
@@ -146,29 +68,20 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     batchSize: config.reembedBatchSize,
     // Publications happen only once the learner exists (after start).
     evaluation: config.evaluation ?? (() => learner!.memory.heldOut.snapshot(learner!.catalog)),
-    gate: config.gate === false ? undefined : (config.gate ?? { tolerance: 0.01, minHeldOut: 50 }),
+    gate,
     log,
     metrics,
     catalogEmbedder: deps.catalogEmbedder?.(runtime) ?? embedder,
   });
-  const cadence = new PublicationCadence({
-    everySteps: config.publishEverySteps,
-    everySeconds: config.publishEverySeconds,
-    freshnessSeconds: config.feedbackFreshnessSeconds,
-    stepsAfterSignal: config.stepsAfterSignal,
-  });
+  const control = createTrainingControl(config, { learner: () => learner, encoder: () => encoder, gate, metrics, log });
+  const { cadence, training, budget } = control;
   const status = initialTrainerStatus();
-  const statusFile = createStatusFile(join(config.dataDir, 'trainer-status.json'), liveCounts);
+  const statusFile = createStatusFile(join(config.dataDir, 'trainer-status.json'), () => liveCounts());
 
-  let encoder: Encoder;
-  let learner: Learner | undefined;
-  let optimizer: tf.Optimizer;
-  let consumer: QueueConsumer | undefined;
   const replay = new ReplayTracker();
   let liveVersion: string | undefined;
   const intake = createRecordIntake({ queue, embedder, alias, replay, status, metrics, log, liveVersion: () => liveVersion });
-  let stepsSinceCheckpoint = 0;
-  let lastCheckpointAt = 0;
+  const checkpointing = createTrainerCheckpointing({ checkpoints, replay, consumer: () => consumer!, everyMs: (config.checkpointEverySeconds ?? 5) * 1000, status, metrics, log });
   let stepsBase = 0;
   let skippedBase = 0;
   let stopping = false;
@@ -179,27 +92,15 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   /**
    * The last poll came back full: records are queued behind it (a seeded or bulk-loaded catalog).
    * Until they are read, new items go live one batch at a time with the live version, training
-   * gets at most BACKLOG_TRAIN_SHARE of the time, and publishing waits, so a growing catalog is
+   * gets at most a tenth of the time, and publishing waits, so a growing catalog is
    * not re-embedded again and again.
    */
   let backlogged = false;
   /** Backlog lasts BACKLOG_GRACE_MS past the last full poll: a bulk writer's next batch often lands just after the previous one was read. */
   let lastFullPollAt = -Infinity;
-  let backlogSince: number | undefined;
-  let backlogTrainMs = 0;
+  const turns = createTrainingTurns({ training, cadence, budget, metrics, status, log, stepsBefore: () => stepsBase, stopping: () => stopping });
 
-  function liveCounts(): LiveCounts {
-    return {
-      catalogItems: learner?.catalog.size ?? 0,
-      embeddableItems: learner?.catalog.countEmbeddable() ?? 0,
-      labelledItems: learner?.memory.labelledCount ?? 0,
-      constraints: learner?.memory.constraintCount ?? 0,
-      classes: learner?.memory.classCount ?? 0,
-      heldOut: { items: learner?.memory.heldOut.labelledCount ?? 0, constraints: learner?.memory.heldOut.constraintCount ?? 0 },
-      steps: stepsBase + (learner?.builder.steps ?? 0),
-      skippedSteps: skippedBase + (learner?.builder.skippedSteps ?? 0),
-    };
-  }
+  const liveCounts = (): LiveCounts => ({ ...countsOf(learner, { steps: stepsBase, skippedSteps: skippedBase }), training: control.status() });
 
   const writeStatus = (force = false) => statusFile.write(status, force);
 
@@ -215,114 +116,31 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     return createLearner(encoder, optimizer, config);
   }
 
-  /** Trains for about `budgetMs`, at least one step. */
-  async function train({ builder }: Learner, budgetMs: number): Promise<void> {
-    const until = Date.now() + budgetMs;
-    for (let first = true; cadence.trainingBudget > 0 && !stopping && (first || Date.now() < until); first = false) {
-      const result = builder.step();
-      if (!result) {
-        cadence.exhausted();
-        break;
-      }
-      cadence.stepped();
-      stepsSinceCheckpoint++;
-      metrics.steps.inc();
-      if (result.skipped) {
-        metrics.skippedSteps.inc();
-        log.warn({ step: stepsBase + builder.steps, loss: result.loss }, 'skipped a training step with a non-finite loss');
-      } else {
-        status.lastLoss = result.loss;
-        metrics.loss.set(result.loss);
-      }
-      // Lets an API served by the same process answer between steps.
-      await yieldToEventLoop();
-    }
-  }
-
-  /** Trains a turn, or while a backlog is read, a step only as often as keeps training within its share. */
-  async function trainBesideBacklog(current: Learner): Promise<void> {
-    if (!backlogged) {
-      backlogSince = undefined;
-      backlogTrainMs = 0;
-      return train(current, 250);
-    }
-    backlogSince ??= Date.now();
-    if (backlogTrainMs > BACKLOG_TRAIN_SHARE * (Date.now() - backlogSince)) return;
-    const started = Date.now();
-    await train(current, 0);
-    backlogTrainMs += Date.now() - started;
-  }
-
   async function publish(current: Learner): Promise<void> {
     const signalAt = cadence.publishing();
     const checkpointDir = await checkpoint(current);
-    const outcome = await publisher.publish({
-      encoder,
-      catalog: current.catalog,
-      step: stepsBase + current.builder.steps,
-      checkpointDir,
-      extra: { consumed: { ...status.consumed }, trainerGroup: group },
-    });
+    const extra = { consumed: { ...status.consumed }, trainerGroup: group };
+    const outcome = await publisher.publish({ encoder, catalog: current.catalog, step: stepsBase + current.builder.steps, checkpointDir, extra });
     cadence.published(Date.now());
-    if (!outcome.published) {
-      // Training goes on from the rejected weights: the gate guards what users see, and more
-      // steps on more feedback usually climb back above the live version. A candidate that stays
-      // worse never goes live.
-      const { published: _, ...rejection } = outcome;
-      status.rejections++;
-      status.lastRejection = { ...rejection, at: new Date().toISOString() };
-      await writeStatus(true);
-      return;
-    }
-    const { published: _, ...publication } = outcome;
-    liveVersion = publication.version;
-    status.publications++;
-    status.modelVersion = liveVersion;
-    status.lastPublication = {
-      ...publication,
-      at: new Date().toISOString(),
-      ...(signalAt !== undefined ? { feedbackToVersionSeconds: (Date.now() - signalAt) / 1000 } : {}),
-    };
+    training.published();
+    // A rejected candidate's weights train on: the gate guards what users see, and more steps on
+    // more feedback usually climb back above the live version.
+    recordPublishOutcome(status, outcome, signalAt);
+    if (outcome.published) liveVersion = outcome.version;
     await writeStatus(true);
   }
 
-  /** Saves weights + offsets durably, then commits the offsets; returns the checkpoint dir. */
-  async function checkpoint({ builder }: Learner): Promise<string> {
-    const offsets = replay.offsetsToCheckpoint();
-    const meta: TrainerCheckpointMeta = {
-      offsets,
-      step: stepsBase + builder.steps,
-      skippedSteps: skippedBase + builder.skippedSteps,
-      modelVersion: liveVersion,
-      savedAt: new Date().toISOString(),
-    };
-    const dir = await checkpoints.save(encoder, optimizer, meta);
-    // Only now is every record below these offsets safe to skip for training after a crash.
-    if (offsets.length > 0) await consumer!.commit(offsets);
-    replay.checkpointedAt(offsets);
-    stepsSinceCheckpoint = 0;
-    lastCheckpointAt = Date.now();
-    status.checkpoint = { dir, step: meta.step, savedAt: meta.savedAt, offsets };
-    try {
-      const lag = await consumer!.lag();
-      for (const [topic, value] of Object.entries(lag)) metrics.lag.set({ topic }, value);
-    } catch (error) {
-      log.debug({ err: error }, 'could not read consumer lag');
-    }
-    return dir;
-  }
-
-  function checkpointDue(now: number): boolean {
-    if (now - lastCheckpointAt < checkpointEveryMs) return false;
-    return stepsSinceCheckpoint > 0 || replay.hasUncheckpointed();
-  }
+  const checkpoint = ({ builder }: Learner) =>
+    checkpointing.save(encoder, optimizer, { step: stepsBase + builder.steps, skippedSteps: skippedBase + builder.skippedSteps, modelVersion: liveVersion });
 
   async function run(current: Learner): Promise<void> {
     while (!stopping) {
       loopAt = Date.now();
-      const busy = cadence.trainingBudget > 0 || cadence.initialPending;
-      const records = await consumer!.poll(pollMaxRecords, busy ? 0 : pollTimeoutMs);
-      if (records.length > 0 && (await intake.take(records, current)) > 0) cadence.signalled(Date.now());
+      const records = await consumer!.poll(pollMaxRecords, cadence.initialPending ? 0 : turns.pollWaitMs(pollTimeoutMs));
+      if (records.length > 0 && (await intake.take(records, current)) > 0) {
+        cadence.signalled(Date.now());
+        training.signalled();
+      }
       if (records.length >= pollMaxRecords) lastFullPollAt = Date.now();
       backlogged = !cadence.initialPending && Date.now() - lastFullPollAt < BACKLOG_GRACE_MS;
       status.backlogged = backlogged;
@@ -335,10 +153,10 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
         status.phase = 'running';
         log.info({ consumed: status.consumed, ...liveCounts() }, 'caught up with the checkpoint; training on new records');
       }
-      if (cadence.trainingBudget > 0) await trainBesideBacklog(current);
+      checkpointing.trained(await turns.take(current, { backlogged }));
       const now = Date.now();
       if (!backlogged && cadence.due(now)) await publish(current);
-      else if (checkpointDue(now)) await checkpoint(current);
+      else if (checkpointing.due(now)) await checkpoint(current);
       await writeStatus();
     }
   }
@@ -365,7 +183,6 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       status.modelVersion = liveVersion;
       if (liveVersion) metrics.modelVersion.set(versionNumber(liveVersion));
       cadence.restart(Date.now());
-      lastCheckpointAt = Date.now();
       status.phase = replay.caughtUp() ? 'running' : 'replaying';
       await writeStatus(true);
       log.info({ group, liveVersion, replayFrom: startAt, backend: status.backend }, 'online trainer started');
@@ -385,9 +202,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
       stopping = true;
       let failure: unknown;
       await loop.catch((error) => (failure = error));
-      if (!failure && replay.caughtUp() && consumer && learner) {
-        await checkpoint(learner);
-      }
+      if (!failure && replay.caughtUp() && consumer && learner) await checkpoint(learner);
       if (status.phase !== 'failed') status.phase = 'stopped';
       await writeStatus(true);
       await consumer?.close();

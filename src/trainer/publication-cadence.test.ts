@@ -33,4 +33,26 @@ describe('PublicationCadence', () => {
     cadence.exhausted();
     expect(cadence.trainingBudget).toBe(0);
   });
+
+  it('re-embeds the catalog for no fewer than minSteps steps, unless asked to or when a smaller grant is spent', () => {
+    const cadence = new PublicationCadence({ stepsAfterSignal: 60, freshnessSeconds: 5, everySteps: 500, everySeconds: 10, minSteps: 50 });
+    cadence.signalled(0);
+    cadence.stepped();
+    // Freshness and time cadence are long past, yet one step is not worth a re-embedding.
+    expect(cadence.due(60_000)).toBe(false);
+    for (let i = 1; i < 50; i++) cadence.stepped();
+    expect(cadence.due(60_000)).toBe(true);
+    cadence.publishing();
+    cadence.published(60_000);
+    cadence.requestPublication(); // e.g. the best weights of a plateau
+    expect(cadence.due(60_001)).toBe(true);
+    cadence.published(60_001);
+    expect(cadence.due(60_002)).toBe(false);
+    // A grant of 3 steps is published when spent: the operator asked for that few.
+    const small = new PublicationCadence({ stepsAfterSignal: 3, freshnessSeconds: 5, everySteps: 500, everySeconds: 1000, minSteps: 50 });
+    small.signalled(0);
+    for (let i = 0; i < 3; i++) small.stepped();
+    expect(small.trainingBudget).toBe(0);
+    expect(small.due(1)).toBe(true);
+  });
 });

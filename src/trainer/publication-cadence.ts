@@ -7,13 +7,19 @@ export interface PublicationCadenceOptions {
   freshnessSeconds?: number;
   /** Training steps granted by each arrival of new feedback (default 60). */
   stepsAfterSignal?: number;
+  /**
+   * PUBLISH_MIN_STEPS: steps needed before the freshness bound or the time cadence publish, and
+   * before a spent grant does (at most `stepsAfterSignal` then); default 1. Keeps the catalog from
+   * being re-embedded for a step or two.
+   */
+  minSteps?: number;
 }
 
 /**
  * When the trainer trains and when it publishes: each arrival of new signal grants a budget
- * of training steps, and a version is published once the budget is spent or the signal has
- * waited `freshnessSeconds`, on the step and time cadence otherwise, and at once when no
- * version is live.
+ * of training steps, and after at least `minSteps` steps a version is published once the budget
+ * is spent or the signal has waited `freshnessSeconds`; on the step and time cadence otherwise,
+ * at once when no version is live, and when asked (the best weights of a plateau).
  *
  * @example
  * const cadence = new PublicationCadence({ stepsAfterSignal: 60 });
@@ -27,18 +33,21 @@ export class PublicationCadence {
   /** No version is live: publish one at once. */
   initialPending = false;
   private stepsSincePublish = 0;
+  private requested = false;
   private firstUnpublishedSignalAt: number | undefined;
   private lastPublishAt = Date.now();
   private readonly everySteps: number;
   private readonly everyMs: number;
   private readonly freshnessMs: number;
   private readonly stepsAfterSignal: number;
+  private readonly minSteps: number;
 
   constructor(options: PublicationCadenceOptions = {}) {
     this.everySteps = options.everySteps ?? 500;
     this.everyMs = (options.everySeconds ?? 300) * 1000;
     this.freshnessMs = (options.freshnessSeconds ?? 15) * 1000;
     this.stepsAfterSignal = options.stepsAfterSignal ?? 60;
+    this.minSteps = options.minSteps ?? 1;
   }
 
   /** New signal arrived: grants the training budget and starts the freshness clock. */
@@ -49,7 +58,7 @@ export class PublicationCadence {
 
   /** One training step was taken. */
   stepped(): void {
-    this.trainingBudget--;
+    this.trainingBudget = Math.max(0, this.trainingBudget - 1);
     this.stepsSincePublish++;
   }
 
@@ -58,12 +67,20 @@ export class PublicationCadence {
     this.trainingBudget = 0;
   }
 
+  /** Publish these weights at the next chance (e.g. the best ones, put back when training plateaued). */
+  requestPublication(): void {
+    this.requested = true;
+  }
+
   due(now: number): boolean {
-    if (this.initialPending) return true;
+    if (this.initialPending || this.requested) return true;
     if (this.stepsSincePublish === 0) return false;
-    if (this.stepsSincePublish >= this.everySteps || now - this.lastPublishAt >= this.everyMs) return true;
-    if (this.firstUnpublishedSignalAt === undefined) return false;
-    return this.trainingBudget === 0 || now - this.firstUnpublishedSignalAt >= this.freshnessMs;
+    if (this.stepsSincePublish >= this.everySteps) return true;
+    const spent = this.firstUnpublishedSignalAt !== undefined && this.trainingBudget === 0;
+    if (spent && this.stepsSincePublish >= Math.min(this.minSteps, this.stepsAfterSignal)) return true;
+    if (this.stepsSincePublish < this.minSteps) return false;
+    if (now - this.lastPublishAt >= this.everyMs) return true;
+    return this.firstUnpublishedSignalAt !== undefined && now - this.firstUnpublishedSignalAt >= this.freshnessMs;
   }
 
   /** A publication is starting: returns when its oldest signal arrived (undefined: none), and resets the clocks. */
@@ -76,6 +93,7 @@ export class PublicationCadence {
   /** A version was published. */
   published(now: number): void {
     this.initialPending = false;
+    this.requested = false;
     this.stepsSincePublish = 0;
     this.lastPublishAt = now;
   }

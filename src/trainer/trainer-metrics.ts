@@ -36,6 +36,12 @@ export function createTrainerMetrics(registry: Registry = new Registry()) {
       labelNames: ['version', 'metric'] as const,
       registers,
     }),
+    trainingState: new Gauge({ name: 'discern_trainer_training_state', help: 'Whether training is active, plateaued (the holdout stopped improving) or waiting for data (1 for the current state)', labelNames: ['state'] as const, registers }),
+    holdoutBestScore: new Gauge({ name: 'discern_trainer_holdout_best_score', help: 'Best holdout score of the weights trained since the last new feedback, in the primary metric', labelNames: ['metric'] as const, registers }),
+    evaluationsSinceImprovement: new Gauge({ name: 'discern_trainer_evaluations_since_improvement', help: 'Holdout evaluations since the score last improved (training pauses at TRAINER_PATIENCE)', registers }),
+    holdoutEvaluations: new Counter({ name: 'discern_trainer_holdout_evaluations_total', help: 'Holdout evaluations of the encoder during training', registers }),
+    trainingSeconds: new Counter({ name: 'discern_trainer_training_seconds_total', help: 'Wall time spent in training steps and holdout evaluations', registers }),
+    restSeconds: new Counter({ name: 'discern_trainer_rest_seconds_total', help: 'Rest the CPU budget (TRAINER_CPU_BUDGET) imposed after training', registers }),
   };
 }
 

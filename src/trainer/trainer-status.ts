@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
 import type { TopicName, TopicPartitionOffset } from '../core/queue';
-import type { Publication, Rejection } from './publisher';
+import type { TrainingStatus } from './continuous-training';
+import type { Learner } from './learner';
+import type { Publication, PublishOutcome, Rejection } from './publisher';
 
 export type ConsumedTopic = Extract<TopicName, 'items' | 'feedback'>;
 type PerTopic = Record<ConsumedTopic, number>;
@@ -36,13 +38,15 @@ export interface TrainerStatus {
   /** Feedback held out from training: labelled items and constraints. */
   heldOut: { items: number; constraints: number };
   checkpoint?: { dir: string; step: number; savedAt: string; offsets: TopicPartitionOffset[] };
+  /** Whether it trains, and why not; the holdout scores that decide; the CPU budget and the time it took and rested. */
+  training?: TrainingStatus & { cpuBudget: number; trainingSeconds: number; restSeconds: number };
   backend: string;
   error?: string;
   updatedAt: string;
 }
 
 /** The counters of the catalog, memory and learner, read when the status is shown. */
-export type LiveCounts = Pick<TrainerStatus, 'catalogItems' | 'embeddableItems' | 'labelledItems' | 'constraints' | 'classes' | 'heldOut' | 'steps' | 'skippedSteps'>;
+export type LiveCounts = Pick<TrainerStatus, 'catalogItems' | 'embeddableItems' | 'labelledItems' | 'constraints' | 'classes' | 'heldOut' | 'steps' | 'skippedSteps' | 'training'>;
 
 /**
  * The status of a trainer that has consumed nothing yet.
@@ -93,5 +97,47 @@ export function createStatusFile(path: string, counts: () => LiveCounts, minInte
       Object.assign(status, counts(), { updatedAt: new Date(now).toISOString() });
       await writeFileAtomic(path, JSON.stringify(status, null, 2));
     },
+  };
+}
+
+/**
+ * Records what a publication did in `status`: a published version (with how long its oldest
+ * feedback waited, when `signalAt` is known) or a rejected candidate.
+ *
+ * @example
+ * recordPublishOutcome(status, await publisher.publish(request), signalAt);
+ */
+export function recordPublishOutcome(status: TrainerStatus, outcome: PublishOutcome, signalAt: number | undefined): void {
+  const at = new Date().toISOString();
+  if (!outcome.published) {
+    const { published: _, ...rejection } = outcome;
+    status.rejections++;
+    status.lastRejection = { ...rejection, at };
+    return;
+  }
+  const { published: _, ...publication } = outcome;
+  status.publications++;
+  status.modelVersion = publication.version;
+  status.lastPublication = { ...publication, at, ...(signalAt !== undefined ? { feedbackToVersionSeconds: (Date.now() - signalAt) / 1000 } : {}) };
+}
+
+/**
+ * The catalog's, the memory's and the learner's counters (zeros before the learner exists),
+ * with `before` added: steps taken before this process started.
+ *
+ * @example
+ * Object.assign(status, countsOf(learner, { steps: 1200, skippedSteps: 0 }));
+ */
+export function countsOf(learner: Learner | undefined, before: { steps: number; skippedSteps: number }): Omit<LiveCounts, 'training'> {
+  const memory = learner?.memory;
+  return {
+    catalogItems: learner?.catalog.size ?? 0,
+    embeddableItems: learner?.catalog.countEmbeddable() ?? 0,
+    labelledItems: memory?.labelledCount ?? 0,
+    constraints: memory?.constraintCount ?? 0,
+    classes: memory?.classCount ?? 0,
+    heldOut: { items: memory?.heldOut.labelledCount ?? 0, constraints: memory?.heldOut.constraintCount ?? 0 },
+    steps: before.steps + (learner?.builder.steps ?? 0),
+    skippedSteps: before.skippedSteps + (learner?.builder.skippedSteps ?? 0),
   };
 }

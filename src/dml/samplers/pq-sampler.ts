@@ -1,4 +1,5 @@
 import { createRandom, pickCumulative, type Random } from '../random';
+import { recencyWeight } from './recency-weight';
 
 export interface PQSamplerOptions {
   /** P: classes per batch (≥ 2). With fewer classes available, every class is used. */
@@ -13,6 +14,8 @@ export interface PQSamplerOptions {
    * item. Absent: uniform over classes and over items.
    */
   recencyHalfLifeMs?: number;
+  /** With a half-life: the least weight of an old item or class relative to the newest (default 0). */
+  recencyMinWeight?: number;
   /** Clock for items added without a timestamp. Default `Date.now`. */
   now?: () => number;
 }
@@ -43,6 +46,7 @@ export class PQSampler {
   readonly classesPerBatch: number;
   readonly itemsPerClass: number;
   readonly recencyHalfLifeMs: number | undefined;
+  readonly recencyMinWeight: number;
   private readonly rng: Random;
   private readonly now: () => number;
   private readonly byClass = new Map<number, ClassItems>();
@@ -62,6 +66,8 @@ export class PQSampler {
     this.classesPerBatch = classesPerBatch;
     this.itemsPerClass = itemsPerClass;
     this.recencyHalfLifeMs = recencyHalfLifeMs;
+    this.recencyMinWeight = options.recencyMinWeight ?? 0;
+    if (!(this.recencyMinWeight >= 0 && this.recencyMinWeight <= 1)) throw new Error(`PQSampler: recencyMinWeight must be in [0, 1], got ${options.recencyMinWeight}`);
     this.rng = createRandom(options.seed ?? 0);
     this.now = options.now ?? Date.now;
   }
@@ -200,8 +206,7 @@ export class PQSampler {
     if (this.recencyHalfLifeMs === undefined) return times.map(() => 1);
     const newest = maxOf(times);
     const halfLife = this.recencyHalfLifeMs;
-    // Floored so that very old items keep a tiny, non-zero chance instead of dividing by zero.
-    return times.map((t) => Math.max(Math.pow(0.5, (newest - t) / halfLife), 1e-300));
+    return times.map((t) => recencyWeight(newest - t, halfLife, this.recencyMinWeight));
   }
 }
 
