@@ -54,6 +54,8 @@ export interface Config {
     gate: { tolerance: number; minHeldOut: number };
     /** Parallel onnxruntime sessions for re-embedding (0: one per available core). */
     reembedSessions: number;
+    /** Train on the label consensus of sources instead of the newest label (the poisoning guard). */
+    poisonGuard: boolean;
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -143,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       holdoutFraction: v.HOLDOUT_FRACTION,
       gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT },
       reembedSessions: v.REEMBED_SESSIONS,
+      poisonGuard: v.POISON_GUARD === 'on',
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

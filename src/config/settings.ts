@@ -82,6 +82,7 @@ export const SETTINGS = [
   { name: 'HOLDOUT_FRACTION', default: '0.1', description: 'Share of labelled items and of pair/triplet feedback held out from training (chosen by a hash of the ids, the same on every run) to score each candidate version on; 0 turns the holdout off', schema: z.coerce.number().min(0).max(0.9) },
   { name: 'GATE_TOLERANCE', default: '0.01', description: 'A candidate version goes live only if its holdout score (MAP@R, else triplet agreement, else pair AUC) is at most this much below the live version\'s, and not below raw input', schema: z.coerce.number().min(0).max(1) },
   { name: 'GATE_MIN_HELD_OUT', default: '50', description: 'Held-out items with a class mate (or triplets, or pairs) needed before the canary gate judges; below it every candidate passes and says so', schema: int(1) },
+  { name: 'POISON_GUARD', default: 'on', description: '`on`: the trainer trains each item under the label most distinct sources agree on (one voice per source and item; sources contradicted by many others count a tenth), and down-weights pairs/triplets that contradict those labels; `off`: it trains on the newest label as given', schema: z.enum(['on', 'off']) },
   { name: 'REEMBED_SESSIONS', default: '0', description: 'Single-threaded onnxruntime sessions that embed the catalog side by side when the trainer publishes a version or indexes new items; 0: one per available core', schema: int(0, 256) },
 ] as const satisfies readonly Setting[];
 

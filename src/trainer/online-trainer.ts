@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger';
 import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createCatalogEmbedder } from './catalog-embedder';
 import type { GateOptions } from './canary-gate';
-import { createLearner, type Learner } from './learner';
+import { createLearner, type Learner, type LearnerOptions } from './learner';
 import { PublicationCadence } from './publication-cadence';
 import { createPublisher, versionNumber, type HeldOutSet, type VersionEmbedder } from './publisher';
 import { createRecordIntake } from './record-intake';
@@ -84,6 +84,8 @@ export interface OnlineTrainerConfig {
   evaluation?: HeldOutSet;
   /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
   holdoutFraction?: number;
+  /** POISON_GUARD: train on the label consensus of sources (default on), with these options; `false`: on the newest label. */
+  poisonGuard?: LearnerOptions['poisonGuard'];
   /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
   gate?: GateOptions | false;
   seed?: number;
@@ -214,7 +216,9 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     const saved = restored.checkpoint;
     replay.checkpointedAt(saved?.meta.offsets ?? []);
     if (saved) status.checkpoint = { dir: saved.dir, step: saved.meta.step, savedAt: saved.meta.savedAt, offsets: saved.meta.offsets };
-    return createLearner(encoder, optimizer, config);
+    const created = createLearner(encoder, optimizer, config);
+    created.consensus?.onVerdict((source, kind, accepted) => metrics.feedbackVerdicts.inc({ source: metrics.sourceLabel(source), kind, verdict: accepted ? 'accepted' : 'down_weighted' }));
+    return created;
   }
 
   /** Trains for about `budgetMs`, at least one step. */

@@ -70,6 +70,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
       reembedSessions: t.reembedSessions || undefined,
+      poisonGuard: t.poisonGuard,
       replayPartitions: config.queue.kind === 'kafka' ? config.queue.kafka.partitions : undefined,
       ...options.overrides,
     },
