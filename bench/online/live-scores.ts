@@ -14,6 +14,8 @@ export interface EvaluationSet {
 export interface SetScore {
   mapAtR: number;
   recallAt1: number;
+  /** MAP@R of each class's queries (within the whole set), keyed by class. */
+  mapAtRByClass: Record<number, number>;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function versionScore(runtime: VersionEmbedder, version: string, se
   const n = set.labels.length;
   const vectors = await runtime.embed(version, set.inputs, [n, 28, 28, 1]);
   const metrics = await evaluateEmbeddings(vectors, vectors.length / n, set.labels);
-  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1 };
+  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1, mapAtRByClass: metrics.mapAtRByClass };
 }
 
 /**
@@ -58,5 +60,5 @@ export async function versionScore(runtime: VersionEmbedder, version: string, se
  */
 export async function rawScore(set: EvaluationSet): Promise<SetScore> {
   const metrics = await rawPixelBaseline(set.pixels, set.labels);
-  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1 };
+  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1, mapAtRByClass: metrics.mapAtRByClass };
 }

@@ -13,7 +13,7 @@ import { benchLog } from '../common/bench-log';
 import { itemBodies } from '../common/fashion-bodies';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
 import { learningCurveSvg, type CurvePoint } from './learning-curve-chart';
-import { labelStream, type LabelEvent, type Scenario } from './label-stream';
+import { ATTACKER_SOURCE, labelStream, type LabelEvent, type Scenario } from './label-stream';
 import { evaluationSet, rawScore, versionScore, type EvaluationSet, type SetScore } from './live-scores';
 
 const log = benchLog('bench-online');
@@ -107,7 +107,8 @@ interface CurveRow {
   version: string;
   seen: SetScore;
   unseen: SetScore;
-  late?: SetScore;
+  /** Drift: MAP@R of the late class's queries among all seen test items. */
+  lateMapAtR?: number;
   steps: number;
   publications: number;
   rejections: number;
@@ -115,7 +116,7 @@ interface CurveRow {
 }
 
 /** Runs one scenario on a fresh, empty service: the catalog, then each increment of labels, scoring the live model after each. */
-async function runScenario(scenario: Scenario, catalog: ImageDataset, sets: { seen: EvaluationSet; unseen: EvaluationSet; late: EvaluationSet }): Promise<CurveRow[]> {
+async function runScenario(scenario: Scenario, catalog: ImageDataset, sets: { seen: EvaluationSet; unseen: EvaluationSet }): Promise<CurveRow[]> {
   const started = performance.now();
   const dataDir = await mkdtemp(join(tmpdir(), `discern-bench-online-${scenario}-`));
   const config = loadConfig({
@@ -162,27 +163,40 @@ async function runScenario(scenario: Scenario, catalog: ImageDataset, sets: { se
       );
       training.done();
       const version = judged.modelVersion!;
+      const seen = await versionScore(runtime, version, sets.seen);
       const row: CurveRow = {
         scenario,
         events: sent,
         version,
-        seen: await versionScore(runtime, version, sets.seen),
+        seen,
         unseen: await versionScore(runtime, version, sets.unseen),
-        ...(scenario === 'drift' ? { late: await versionScore(runtime, version, sets.late) } : {}),
+        ...(scenario === 'drift' ? { lateMapAtR: seen.mapAtRByClass[options.lateClass] } : {}),
         steps: judged.steps,
         publications: judged.publications,
         rejections: judged.rejections,
         elapsedS: round((performance.now() - started) / 1000, 1),
       };
       rows.push(row);
-      log.info({ ...row, seen: mapOf(row.seen), unseen: mapOf(row.unseen), late: row.late && mapOf(row.late), lastRejection: judged.lastRejection?.reason }, `${scenario}: scored the live model`);
+      log.info({ ...row, seen: mapOf(row.seen), unseen: mapOf(row.unseen), lastRejection: judged.lastRejection?.reason }, `${scenario}: scored the live model`);
     }
+    verdicts.set(scenario, await attackerVerdicts(url));
   } finally {
     await runtime.close();
     await service.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
   return rows;
+}
+
+const verdicts = new Map<Scenario, Record<string, number>>();
+
+/** The poisoning guard's verdicts on the attacker's labels, from the service's /metrics. */
+async function attackerVerdicts(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out: Record<string, number> = {};
+  const pattern = new RegExp(`^discern_trainer_feedback_verdicts_total\\{[^}]*source="${ATTACKER_SOURCE}"[^}]*verdict="(\\w+)"[^}]*\\} (\\d+)`, 'gm');
+  for (const m of text.matchAll(pattern)) out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+  return out;
 }
 
 const mapOf = (s: SetScore) => ({ mapAtR: round(s.mapAtR, 4), recallAt1: round(s.recallAt1, 4) });
@@ -193,7 +207,6 @@ const test = await loadFashionMnist({ split: 'test' });
 const sets = {
   seen: evaluationSet('seen', test, seenClasses, options.evalPerClass),
   unseen: evaluationSet('unseen', test, unseenClasses, options.evalPerClass),
-  late: evaluationSet('late', test, [options.lateClass], options.evalPerClass),
 };
 const raw = { seen: await rawScore(sets.seen), unseen: await rawScore(sets.unseen) };
 log.info({ catalogItems: catalog.labels.length, seenClasses, unseenClasses, increments, scenarios, raw: { seen: mapOf(raw.seen), unseen: mapOf(raw.unseen) } }, 'raw-pixel reference scored; starting the scenarios');
@@ -222,13 +235,15 @@ const summary = {
   cleanSeenMapAtR: last('clean') && round(last('clean')!.seen.mapAtR, 4),
   poisonedSeenMapAtR: last('poisoned') && round(last('poisoned')!.seen.mapAtR, 4),
   unguardedPoisonedSeenMapAtR: last('poisoned-unguarded') && round(last('poisoned-unguarded')!.seen.mapAtR, 4),
-  driftLateClassMapAtR: last('drift')?.late && round(last('drift')!.late!.mapAtR, 4),
-  driftLateClassMapAtRBefore: curves.get('drift')?.at(-2)?.late && round(curves.get('drift')!.at(-2)!.late!.mapAtR, 4),
+  driftLateClassMapAtR: last('drift')?.lateMapAtR === undefined ? undefined : round(last('drift')!.lateMapAtR!, 4),
+  driftLateClassMapAtRBefore: curves.get('drift')?.at(-2)?.lateMapAtR === undefined ? undefined : round(curves.get('drift')!.at(-2)!.lateMapAtR!, 4),
+  rawLateClassMapAtR: scenarios.includes('drift') ? round(raw.seen.mapAtRByClass[options.lateClass], 4) : undefined,
+  attackerVerdicts: Object.fromEntries([...verdicts].filter(([s]) => s.startsWith('poisoned'))),
   poisonShare: scenarios.some((s) => s.startsWith('poisoned')) ? options.poisonShare : undefined,
   increments,
   catalogItems: catalog.labels.length,
   stepsPerIncrement: options.stepsPerIncrement,
-  curves: Object.fromEntries([...curves].map(([s, rows]) => [s, rows.map((r) => ({ events: r.events, version: r.version, seen: mapOf(r.seen), unseen: mapOf(r.unseen), ...(r.late ? { late: mapOf(r.late) } : {}), steps: r.steps, rejections: r.rejections }))])),
+  curves: Object.fromEntries([...curves].map(([s, rows]) => [s, rows.map((r) => ({ events: r.events, version: r.version, seen: mapOf(r.seen), unseen: mapOf(r.unseen), ...(r.lateMapAtR !== undefined ? { lateClassMapAtR: round(r.lateMapAtR, 4) } : {}), steps: r.steps, rejections: r.rejections }))])),
   elapsedS: round((performance.now() - benchStarted) / 1000, 1),
 };
 
@@ -240,7 +255,7 @@ for (const [scenario, rows] of curves) {
   for (const r of rows) {
     table.push([
       `${scenario} · ${r.events} events · ${r.version}`,
-      `seen ${round(r.seen.mapAtR, 4)} / ${round(r.seen.recallAt1, 4)}  unseen ${round(r.unseen.mapAtR, 4)} / ${round(r.unseen.recallAt1, 4)}${r.late ? `  late class ${round(r.late.mapAtR, 4)}` : ''}`,
+      `seen ${round(r.seen.mapAtR, 4)} / ${round(r.seen.recallAt1, 4)}  unseen ${round(r.unseen.mapAtR, 4)} / ${round(r.unseen.recallAt1, 4)}${r.lateMapAtR !== undefined ? `  late class ${round(r.lateMapAtR, 4)}` : ''}`,
       '',
       '',
     ]);
