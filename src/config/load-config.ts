@@ -66,6 +66,8 @@ export interface Config {
       recencyHalfLifeMs: number;
       recencyMinWeight: number;
     };
+    /** Train on the label consensus of sources instead of the newest label (the poisoning guard). */
+    poisonGuard: boolean;
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -164,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         recencyHalfLifeMs: v.REPLAY_HALF_LIFE_SECONDS * 1000,
         recencyMinWeight: v.REPLAY_MIN_WEIGHT,
       },
+      poisonGuard: v.POISON_GUARD === 'on',
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

@@ -3,6 +3,25 @@ import { LabelSchema } from './attributes';
 import { EventIdSchema, ItemIdSchema, SchemaVersionSchema } from './ids';
 import { EVENT_LIMITS } from './limits';
 
+/**
+ * Who or what produced a feedback event (a user, an app, a labelling job): 1–128 characters
+ * from `[A-Za-z0-9._:@/-]`. The trainer counts each source as one voice per item, so it must
+ * name the producer, not the event. When a client sends none, the API derives one from the
+ * API key the request presented (`key:` and a digest prefix), else `anonymous`.
+ *
+ * @example
+ * FeedbackSourceSchema.parse('app:mobile/ios'); // 'app:mobile/ios'
+ */
+export const FeedbackSourceSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(EVENT_LIMITS.sourceMaxChars, `must be at most ${EVENT_LIMITS.sourceMaxChars} characters`)
+  .regex(/^[A-Za-z0-9._:@\/-]+$/, 'may contain only letters, digits and . _ : @ / -')
+  .meta({ description: 'Who or what produced the event (1–128 characters from [A-Za-z0-9._:@/-]); default: derived from the API key, else `anonymous`', example: 'user:4711' });
+
+/** The source of feedback sent without one and without an API key. */
+export const ANONYMOUS_SOURCE = 'anonymous';
+
 const commonShape = {
   schemaVersion: SchemaVersionSchema,
   weight: z
@@ -11,7 +30,7 @@ const commonShape = {
     .max(EVENT_LIMITS.weightMax, `must be at most ${EVENT_LIMITS.weightMax}`)
     .optional()
     .meta({ description: 'Relative importance of this event (0 < weight ≤ 100, default 1)' }),
-  source: z.string().min(1).max(EVENT_LIMITS.sourceMaxChars).optional().meta({ description: 'Who or what produced the event' }),
+  source: FeedbackSourceSchema.optional(),
   timestamp: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it happened (ISO 8601)' }),
 };
 

@@ -15,7 +15,9 @@ export {
   type ItemUpsertRecord,
 } from './item';
 export {
+  ANONYMOUS_SOURCE,
   FeedbackRecordSchema,
+  FeedbackSourceSchema,
   FeedbackSchema,
   LabelFeedbackSchema,
   PairFeedbackSchema,

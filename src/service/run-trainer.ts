@@ -78,6 +78,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       holdoutFraction: t.holdoutFraction,
       gate: t.gate,
       ...t.training,
+      poisonGuard: t.poisonGuard,
       ...options.overrides,
     },
   });

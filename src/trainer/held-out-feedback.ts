@@ -46,6 +46,11 @@ export class HeldOutFeedback {
     while (this.constraints.size > this.capacity) this.constraints.delete(this.constraints.keys().next().value as string);
   }
 
+  /** Drops an item's label (it was removed, or the trainer no longer trusts it). */
+  forgetLabel(id: string): void {
+    this.labels.delete(id);
+  }
+
   /** Drops everything about a deleted item. */
   forgetItem(id: string): void {
     this.labels.delete(id);

@@ -37,6 +37,11 @@ export class HoldoutMemory extends FeedbackMemory {
     else super.rememberConstraint(constraint);
   }
 
+  override forgetLabel(id: string): void {
+    this.heldOut.forgetLabel(id);
+    super.forgetLabel(id);
+  }
+
   override forgetItem(id: string): void {
     this.heldOut.forgetItem(id);
     super.forgetItem(id);

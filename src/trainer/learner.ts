@@ -5,6 +5,7 @@ import { BatchBuilder } from './batch-builder';
 import { CatalogState, type ModelInputSpec } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
+import { LabelConsensus, type LabelConsensusOptions } from './label-consensus';
 import { RecordApplier } from './record-applier';
 
 export interface LearnerOptions {
@@ -19,6 +20,8 @@ export interface LearnerOptions {
   seed?: number;
   /** Share of labelled items and constraints held out from training (default 0.1; 0: none). */
   holdoutFraction?: number;
+  /** The poisoning guard: train on the label consensus of sources (default on, with these options); `false`: on the newest label. */
+  poisonGuard?: boolean | LabelConsensusOptions;
 }
 
 /** What the trainer learns with: the catalog, the replay memory, the record applier over both, and the batch builder. */
@@ -28,6 +31,8 @@ export interface Learner {
   memory: HoldoutMemory;
   applier: RecordApplier;
   builder: BatchBuilder;
+  /** The poisoning guard, unless turned off. */
+  consensus?: LabelConsensus;
 }
 
 /**
@@ -62,5 +67,7 @@ export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options
     optimizer,
     constraintsPerBatch: options.constraintsPerBatch,
   });
-  return { catalog, memory, applier: new RecordApplier(catalog, memory), builder };
+  const guard = options.poisonGuard ?? true;
+  const consensus = guard === false ? undefined : new LabelConsensus(guard === true ? {} : guard);
+  return { catalog, memory, applier: new RecordApplier(catalog, memory, consensus), builder, consensus };
 }

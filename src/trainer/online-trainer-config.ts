@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger';
 import type { CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import type { CheckpointFolders } from '../core/checkpoint-store';
 import type { GateOptions } from './canary-gate';
+import type { LearnerOptions } from './learner';
 import type { ContinuousTrainingOptions } from './continuous-training';
 import type { HeldOutSet, VersionEmbedder } from './publisher';
 import type { TrainerMetrics } from './trainer-metrics';
@@ -69,6 +70,8 @@ export interface OnlineTrainerConfig extends ContinuousTrainingOptions {
   evaluation?: HeldOutSet;
   /** HOLDOUT_FRACTION: share of labelled items and constraints never trained on (default 0.1; 0: none). */
   holdoutFraction?: number;
+  /** POISON_GUARD: train on the label consensus of sources (default on), with these options; `false`: on the newest label. */
+  poisonGuard?: LearnerOptions['poisonGuard'];
   /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
   gate?: GateOptions | false;
   /** TRAINER_CPU_BUDGET: share of one core's wall time spent training, rest enforced by pauses (default 1). */

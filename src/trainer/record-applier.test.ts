@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogState } from './catalog-state';
 import { FeedbackMemory } from './feedback-memory';
+import { createHoldout } from './holdout';
+import { HoldoutMemory } from './holdout-memory';
+import { LabelConsensus } from './label-consensus';
 import { RecordApplier, type RecordPosition } from './record-applier';
 
 interface LogRecord {
@@ -66,10 +69,10 @@ function* interleavings(lengths: number[], prefix: Step[] = [], taken = lengths.
   }
 }
 
-async function replay(order: Step[]) {
+async function replay(order: Step[], consensus?: LabelConsensus) {
   const catalog = new CatalogState({ features: 2 });
   const memory = new FeedbackMemory({ capacity: 100, classesPerBatch: 2, itemsPerClass: 2 });
-  const applier = new RecordApplier(catalog, memory);
+  const applier = new RecordApplier(catalog, memory, consensus);
   const outcomes: Record<string, string> = {};
   for (const { log, index } of order) {
     const { topic, partition, records } = LOGS[log];
@@ -127,5 +130,60 @@ describe('RecordApplier: the catalog after replay does not depend on how the top
     expect(outcome).toEqual({ kind: 'applied', signal: true, touched: ['ord-1'] });
     expect(catalog.get('ord-1')).toMatchObject({ label: 'fixed', updatedAt: 200 });
     expect(memory.labelOf('ord-1')).toBe('fixed');
+  });
+
+  it('rebuilds the same state with the poisoning guard, whatever the interleaving', async () => {
+    // The generator reuses one array: each kept order is copied.
+    const orders: Step[][] = [];
+    let k = 0;
+    for (const order of interleavings(LOGS.map((l) => l.records.length))) if (k++ % 97 === 0) orders.push([...order]);
+    const states = await Promise.all(orders.map((order) => replay(order, new LabelConsensus())));
+    // One voice (anonymous feedback, 'late') against one (the catalog, 'meta'): the newer wins, as in the catalog.
+    expect(states[0].memoryLabels).toEqual({ a: 'meta', b: 'fixed', z: undefined });
+    for (const state of states) expect(state).toEqual(states[0]);
+  });
+});
+
+describe('RecordApplier with the poisoning guard', () => {
+  const vote = (itemId: string, text: string, source: string, at: number, eventId: string) => ({
+    schemaVersion: 1,
+    type: 'label',
+    itemId,
+    label: text,
+    source,
+    eventId,
+    receivedAt: at,
+  });
+
+  it('trains on what distinct sources agree on while the catalog keeps the newest label, held-out items included', async () => {
+    const catalog = new CatalogState({ features: 2 });
+    const holdout = createHoldout({ fraction: 0.5 });
+    const memory = new HoldoutMemory({ capacity: 100, classesPerBatch: 2, itemsPerClass: 2 }, holdout);
+    const consensus = new LabelConsensus();
+    const applier = new RecordApplier(catalog, memory, consensus);
+    const ids = Array.from({ length: 8 }, (_, i) => `shoe-${i}`);
+    let offset = 0;
+    const at = (topic: 'items' | 'feedback') => ({ topic, partition: 0, offset: offset++ });
+    for (const id of ids) await applier.apply(at('items'), upsert(id, id, 1, { vector: [1, 2] }).value);
+    for (const [i, id] of ids.entries()) await applier.apply(at('feedback'), vote(id, 'sneaker', `user:${i}`, 10, `honest-${id}`));
+    for (let round = 0; round < 5; round++) {
+      for (const id of ids) await applier.apply(at('feedback'), vote(id, 'ankle boot', 'mallory', 20 + round, `flood-${id}-${round}`));
+    }
+    expect(consensus.isSuspect('mallory')).toBe(true);
+    const held = ids.filter((id) => holdout.holdsItem(id));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThan(ids.length);
+    for (const id of ids) expect(catalog.get(id)?.label).toBe('ankle boot');
+    for (const id of ids.filter((id) => !holdout.holdsItem(id))) expect(memory.labelOf(id)).toBe('sneaker');
+    expect(memory.heldOut.labelledCount).toBe(held.length);
+    // Pairs contradicting the consensus count a tenth; from the suspect source a tenth again.
+    const pairs = [
+      { schemaVersion: 1, type: 'pair', a: ids[0], b: ids[1], similar: false, source: 'user:9', eventId: 'p1', receivedAt: 30 },
+      { schemaVersion: 1, type: 'pair', a: ids[2], b: ids[3], similar: false, source: 'mallory', eventId: 'p2', receivedAt: 31 },
+    ];
+    for (const p of pairs) await applier.apply(at('feedback'), p);
+    const trained = [0.1, 0.01].filter((_, k) => !holdout.holdsConstraint({ kind: 'pair', a: pairs[k].a, b: pairs[k].b, similar: false, weight: 1, at: 0 }));
+    const weights = memory.sampleConstraints(10).map((c) => Number(c.weight.toFixed(4)));
+    expect(weights.sort()).toEqual(trained.sort());
   });
 });

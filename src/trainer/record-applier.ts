@@ -4,7 +4,9 @@ import { FeedbackRecordSchema, ItemRecordSchema } from '../events';
 import { stampOf, type AcceptStamp } from './accept-order';
 import { UnusableInputError, type CatalogState } from './catalog-state';
 import { describeIssues } from './dead-letter';
-import type { FeedbackMemory } from './feedback-memory';
+import type { Constraint, FeedbackMemory } from './feedback-memory';
+import { CATALOG_SOURCE, type LabelConsensus } from './label-consensus';
+import { ANONYMOUS_SOURCE } from '../events/feedback';
 
 /** What one record did. */
 export type RecordOutcome =
@@ -28,7 +30,10 @@ export interface RecordPosition {
  * (`receivedAt`, then its log position), and the catalog keeps the newest write of each
  * field, so applying the same records in any interleaving of the two topics rebuilds the same
  * catalog, which is what crash recovery relies on. The replay memory follows the catalog: an
- * item is trained on under its current label only while it has content.
+ * item is trained on under its current label only while it has content. With a `consensus`
+ * (the poisoning guard), the label trained on is the consensus of the sources' votes instead
+ * of the newest one, and constraints are weighted by how well they agree with it; the catalog's
+ * label stays the newest.
  *
  * @example
  * const applier = new RecordApplier(catalog, memory);
@@ -41,6 +46,7 @@ export class RecordApplier {
   constructor(
     private readonly catalog: CatalogState,
     private readonly memory: FeedbackMemory,
+    private readonly consensus?: LabelConsensus,
   ) {}
 
   async apply(position: RecordPosition, value: unknown): Promise<RecordOutcome> {
@@ -57,6 +63,7 @@ export class RecordApplier {
       catalog.delete(event.id, stamp);
       memory.forgetConstraintsOf(event.id, stamp.at);
       this.followCatalog(event.id);
+      for (const id of this.consensus?.forgetItem(event.id) ?? []) this.followCatalog(id);
       return { kind: 'applied', signal: false, touched: [event.id] };
     }
     let input: Float32Array | undefined;
@@ -72,7 +79,10 @@ export class RecordApplier {
       return { kind: 'dead', reason: `id: ${event.id} is not a known item, and a record without image, pixels or vector only updates an existing one` };
     }
     catalog.upsert(event, input, stamp);
-    const signal = this.followCatalog(event.id);
+    let signal = this.followCatalog(event.id);
+    if (this.consensus && event.label !== undefined && !catalog.deletedAfter(event.id, stamp)) {
+      for (const id of this.consensus.vote(event.id, event.label, CATALOG_SOURCE, stamp)) signal = this.followCatalog(id) || signal;
+    }
     return { kind: 'applied', signal, touched: [event.id] };
   }
 
@@ -88,6 +98,7 @@ export class RecordApplier {
     switch (event.type) {
       case 'label': {
         const change = catalog.setLabel(event.itemId, event.label, stamp);
+        if (this.consensus) return this.applyVote(event.itemId, event.label, event.source ?? ANONYMOUS_SOURCE, stamp, change.labelChanged);
         const item = catalog.get(event.itemId);
         // A label given again still counts as fresh signal (it refreshes the item's recency).
         const current = change.labelWritten && item?.input !== undefined && item.label === event.label;
@@ -96,13 +107,36 @@ export class RecordApplier {
       }
       case 'pair':
         if (this.predatesDelete(stamp, event.a, event.b)) return { kind: 'applied', signal: false, touched: [] };
-        memory.rememberConstraint({ kind: 'pair', a: event.a, b: event.b, similar: event.similar, weight, at: stamp.at });
+        memory.rememberConstraint(this.weighed({ kind: 'pair', a: event.a, b: event.b, similar: event.similar, weight, at: stamp.at }, event.source));
         return { kind: 'applied', signal: true, touched: [] };
       case 'triplet':
         if (this.predatesDelete(stamp, event.anchor, event.positive, event.negative)) return { kind: 'applied', signal: false, touched: [] };
-        memory.rememberConstraint({ kind: 'triplet', anchor: event.anchor, positive: event.positive, negative: event.negative, weight, at: stamp.at });
+        memory.rememberConstraint(
+          this.weighed({ kind: 'triplet', anchor: event.anchor, positive: event.positive, negative: event.negative, weight, at: stamp.at }, event.source),
+        );
         return { kind: 'applied', signal: true, touched: [] };
     }
+  }
+
+  /** A label vote under the poisoning guard: every item whose consensus may have moved follows it. */
+  private applyVote(itemId: string, label: string, source: string, stamp: AcceptStamp, labelChanged: boolean): RecordOutcome {
+    const consensus = this.consensus!;
+    if (this.catalog.deletedAfter(itemId, stamp)) return { kind: 'applied', signal: false, touched: [] };
+    let signal = false;
+    for (const id of consensus.vote(itemId, label, source, stamp)) signal = this.followCatalog(id) || signal;
+    const item = this.catalog.get(itemId);
+    // A label given again still counts as fresh signal (it refreshes the item's recency).
+    if (!signal && item?.input !== undefined && consensus.trainedLabel(itemId, item.label) === label) {
+      this.memory.rememberLabel(itemId, label, stamp.at);
+      signal = true;
+    }
+    return { kind: 'applied', signal, touched: labelChanged ? [itemId] : [] };
+  }
+
+  /** The constraint with its weight scaled by the guard's judgement of it. */
+  private weighed<C extends Constraint>(constraint: C, source: string | undefined): C {
+    if (!this.consensus) return constraint;
+    return { ...constraint, weight: constraint.weight * this.consensus.constraintFactor(constraint, source ?? ANONYMOUS_SOURCE) };
   }
 
   /** A constraint accepted before one of its items was deleted is as if forgotten with it. */
@@ -116,12 +150,13 @@ export class RecordApplier {
    */
   private followCatalog(id: string): boolean {
     const item = this.catalog.get(id);
-    if (item?.input === undefined || item.label === undefined) {
+    const label = this.consensus ? this.consensus.trainedLabel(id, item?.label) : item?.label;
+    if (item?.input === undefined || label === undefined) {
       this.memory.forgetLabel(id);
       return false;
     }
-    if (this.memory.labelOf(id) === item.label) return false;
-    this.memory.rememberLabel(id, item.label, item.updatedAt);
+    if (this.memory.labelOf(id) === label) return false;
+    this.memory.rememberLabel(id, label, item.updatedAt);
     return true;
   }
 }

@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Sources named in per-source series; later ones are counted as `other`. */
+const MAX_NAMED_SOURCES = 100;
+
 /**
  * Prometheus metrics of the online trainer, on their own registry (one per trainer, so tests
  * and embedded runs never collide on metric names); expose `registry.metrics()` or merge it.
@@ -11,7 +14,24 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  */
 export function createTrainerMetrics(registry: Registry = new Registry()) {
   const registers = [registry];
+  const namedSources = new Set<string>();
   return {
+    /**
+     * The `source` label of a feedback source: its name for the first MAX_NAMED_SOURCES sources
+     * seen, `other` after that, so a client minting sources cannot grow the series without bound.
+     */
+    sourceLabel(source: string): string {
+      if (namedSources.has(source)) return source;
+      if (namedSources.size >= MAX_NAMED_SOURCES) return 'other';
+      namedSources.add(source);
+      return source;
+    },
+    feedbackVerdicts: new Counter({
+      name: 'discern_trainer_feedback_verdicts_total',
+      help: 'Feedback judged by the poisoning guard, per source, kind (label, pair, triplet) and verdict (accepted; down_weighted: outvoted, contested, contradicting or from a suspect source)',
+      labelNames: ['source', 'kind', 'verdict'] as const,
+      registers,
+    }),
     registry,
     /** `rate(discern_trainer_events_consumed_total[1m])` gives events/s. */
     eventsConsumed: new Counter({ name: 'discern_trainer_events_consumed_total', help: 'Records consumed, per topic', labelNames: ['topic'] as const, registers }),

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { OutgoingRecord } from '../../core/queue';
 import { acceptedAt } from '../../events/accept-clock';
-import { feedbackKey, type Feedback, type FeedbackRecord } from '../../events/feedback';
+import { ANONYMOUS_SOURCE, feedbackKey, type Feedback, type FeedbackRecord } from '../../events/feedback';
+import { presentedKeys } from '../middleware/api-key';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { intakeError, type IntakeIssue } from '../intake/intake-issues';
 import { unknownItemIds, type ItemIdCheck } from '../intake/unknown-item-ids';
@@ -42,6 +43,7 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
     async (c) => {
       const { events } = c.req.valid('json');
       const receivedAt = acceptedAt();
+      const defaultSource = sourceOfKey(config.apiKey === undefined ? undefined : presentedKeys(c)[0]);
       const ids = new Array<string>(events.length);
       const records: OutgoingRecord[] = [];
       const toWrite: number[] = [];
@@ -61,6 +63,7 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
           clientIds.add(record.eventId);
         }
         record.receivedAt = receivedAt;
+        record.source ??= defaultSource;
         ids[i] = record.eventId;
         toWrite.push(i);
       }
@@ -76,6 +79,14 @@ export function registerFeedbackRoutes(app: DiscernApp, ctx: RouteContext): void
       return c.json({ accepted: events.length, ids, duplicates: events.length - records.length }, 202);
     },
   );
+}
+
+/**
+ * The source of events sent without one: the presented API key's identity (a digest prefix, so
+ * the key itself is never written to the queue), or `anonymous` when the service takes no key.
+ */
+function sourceOfKey(key: string | undefined): string {
+  return key === undefined ? ANONYMOUS_SOURCE : `key:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
 const ITEM_FIELDS = { label: ['itemId'], pair: ['a', 'b'], triplet: ['anchor', 'positive', 'negative'] } as const;
