@@ -1,7 +1,12 @@
 import type { Queue } from '../core/queue';
 import { createEmbeddedQueue } from './embedded/embedded-queue';
 import { createKafkaQueue } from './kafka/kafka-queue';
+import { createPlatformaticKafkaQueue } from './platformatic-kafka/platformatic-kafka-queue';
 import type { WriteOptions } from './write-options';
+
+/** Kafka client libraries the Kafka adapter can run on. */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClient = (typeof KAFKA_CLIENTS)[number];
 
 export type QueueConfig = WriteOptions &
   (
@@ -16,6 +21,8 @@ export type QueueConfig = WriteOptions &
         partitions?: number;
         /** Produce requests in flight at once, each on its own idempotent producer (default 1). */
         producers?: number;
+        /** Kafka client library behind the adapter: `kafkajs` (default) or `platformatic` (@platformatic/kafka). */
+        client?: KafkaClient;
       }
     | {
         kind: 'embedded';
@@ -37,8 +44,12 @@ export type QueueConfig = WriteOptions &
  */
 export function createQueue(config: QueueConfig): Queue {
   switch (config?.kind) {
-    case 'kafka':
-      return createKafkaQueue(config);
+    case 'kafka': {
+      const { client = 'kafkajs', ...options } = config;
+      if (client === 'platformatic') return createPlatformaticKafkaQueue(options);
+      if (client === 'kafkajs') return createKafkaQueue(options);
+      throw new TypeError(`client: expected one of ${KAFKA_CLIENTS.join(', ')}, got ${JSON.stringify(client)}`);
+    }
     case 'embedded':
       return createEmbeddedQueue(config);
     default:
