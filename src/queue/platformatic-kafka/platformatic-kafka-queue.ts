@@ -10,6 +10,7 @@ import { PlatformaticPullConsumer } from './platformatic-pull-consumer';
 import { platformaticGroupLag } from './platformatic-group-lag';
 import { startPlatformaticTopicReader } from './platformatic-topic-reader';
 import { waitForPartitionLeaders } from './wait-for-partition-leaders';
+import { installPromiseWithResolvers } from './promise-with-resolvers';
 
 type StringMessage = MessageToProduce<string, string, string, string>;
 
@@ -43,6 +44,7 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
   const log = createLogger('queue.kafka');
   const topicOf = (topic: TopicName) => `${prefix}.${topic}`;
   const { brokers, clientId } = options;
+  installPromiseWithResolvers();
 
   // Bounded so that an unreachable broker fails a call in seconds rather than minutes.
   const admin = new Admin({ clientId, bootstrapBrokers: brokers, connectTimeout: 1000, timeout: Math.max(1000, writeDeadlineMs), retries: 4, retryDelay: 200 });
