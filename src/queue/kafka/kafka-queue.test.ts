@@ -9,9 +9,9 @@ import { createApp } from '../../api';
 import { createProjectionModelCatalog } from '../../api/testing/projection-model-catalog';
 import { loadConfig } from '../../config/load-config';
 import { openEmbeddedVectorStore } from '../../store/embedded';
-import { QueueUnavailableError } from '../../core/queue';
+import { QueueUnavailableError, type ConsumedRecord } from '../../core/queue';
 import { startKafka, type KafkaBroker } from '../../../test/support/kafka';
-import { queueContract, pollExactly } from '../queue.contract';
+import { queueContract, pollExactly, nextOffsets } from '../queue.contract';
 import { createQueue, KAFKA_CLIENTS, type KafkaClient } from '../index';
 import type { KafkaQueueOptions } from './kafka-queue';
 import { DeadLetterView } from '../../api/dead-letters/dead-letter-view';
@@ -35,6 +35,35 @@ describe.each(KAFKA_CLIENTS)('kafka queue on %s', (client) => {
       cleanup: async () => undefined,
     };
   });
+
+  it('shares the partitions of a group between two consumers: the rebalance neither skips nor repeats a record', async () => {
+    const queue = kafkaQueue(client, { brokers: [kafka.brokers], clientId: 'rebalance', topicPrefix: `r${randomUUID().slice(0, 8)}`, partitions: 3 });
+    const open: { close(): Promise<void> }[] = [queue];
+    try {
+      await queue.init();
+      const published = Array.from({ length: 90 }, (_, i) => ({ key: `k${i}`, value: String(i) }));
+      await queue.publish('feedback', published);
+      const first = await queue.consumer({ group: 'shared', topics: ['feedback'] });
+      open.unshift(first);
+      const before: ConsumedRecord[] = [];
+      while (before.length < 20) before.push(...(await first.poll(20 - before.length, 1000)));
+      await first.commit(nextOffsets(before));
+
+      const second = await queue.consumer({ group: 'shared', topics: ['feedback'] });
+      open.unshift(second);
+      // The first consumer learns its share in the same rebalance round; give its answer time to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const after: ConsumedRecord[] = [];
+      const deadline = Date.now() + 30_000;
+      while (before.length + after.length < published.length && Date.now() < deadline) {
+        for (const records of await Promise.all([first.poll(100, 500), second.poll(100, 500)])) after.push(...records);
+      }
+      for (const records of await Promise.all([first.poll(100, 300), second.poll(100, 300)])) after.push(...records);
+      expect([...before, ...after].map((r) => Number(r.value)).sort((a, b) => a - b)).toEqual(published.map((_, i) => i));
+    } finally {
+      for (const closable of open) await closable.close();
+    }
+  }, 60_000);
 
   describe('kafka queue outages', () => {
     it('rejects publishes with QueueUnavailableError within seconds while the broker is down, and recovers', async () => {
