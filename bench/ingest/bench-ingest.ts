@@ -14,8 +14,9 @@
  * BENCH_CONNECTIONS the connections of the load generator (default 4), BENCH_SINGLE_EVENT_CLIENTS
  * the clients of the single-event step (default 64); QUEUE_LINGER_MS, KAFKA_PRODUCERS and
  * QUEUE_WRITE_DEADLINE_MS are passed to the service. `--kafka-client kafkajs|platformatic|both`
- * picks the Kafka client library (default kafkajs); with `both`, each runs the Kafka steps and its
- * own raw producer in turn on the same broker, and the table ends with their ratios.
+ * picks the Kafka client library (default kafkajs; a list such as `platformatic,kafkajs` sets the
+ * order); with two, each runs the Kafka steps and its own raw producer in turn on the same broker,
+ * and the table ends with their ratios (second ÷ first).
  *
  * @example
  * npm run bench:ingest

@@ -43,15 +43,14 @@ const GOAL_SINGLE_EVENT_PER_S = { kafka: 10_000, embedded: 20_000 } as const;
 const loadAverageAtStart = loadavg().map((v) => round(v));
 const GOAL_CORES = 2;
 const { values: args } = parseArgs({ options: { 'kafka-client': { type: 'string', default: 'kafkajs' } } });
-/** Kafka client libraries to measure, one after the other on the same broker (`--kafka-client kafkajs|platformatic|both`). */
-const CLIENTS: KafkaClient[] =
-  args['kafka-client'] === 'both'
-    ? [...KAFKA_CLIENTS]
-    : KAFKA_CLIENTS.includes(args['kafka-client'] as KafkaClient)
-      ? [args['kafka-client'] as KafkaClient]
-      : (() => {
-          throw new TypeError(`--kafka-client: expected ${KAFKA_CLIENTS.join(', ')} or both, got ${JSON.stringify(args['kafka-client'])}`);
-        })();
+/**
+ * Kafka client libraries to measure, one after the other on the same broker, in this order:
+ * `--kafka-client kafkajs`, `platformatic`, `both` (kafkajs first) or a list such as `platformatic,kafkajs`.
+ */
+const CLIENTS: KafkaClient[] = (args['kafka-client'] === 'both' ? [...KAFKA_CLIENTS] : args['kafka-client']!.split(',')).map((name) => {
+  if (!KAFKA_CLIENTS.includes(name as KafkaClient)) throw new TypeError(`--kafka-client: expected ${KAFKA_CLIENTS.join(', ')}, both or a comma-separated list, got ${JSON.stringify(args['kafka-client'])}`);
+  return name as KafkaClient;
+});
 
 interface Scenario {
   name: string;
