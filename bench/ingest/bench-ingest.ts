@@ -15,8 +15,11 @@
  * the clients of the single-event step (default 64); QUEUE_LINGER_MS, KAFKA_PRODUCERS and
  * QUEUE_WRITE_DEADLINE_MS are passed to the service. `--kafka-client kafkajs|platformatic|both`
  * picks the Kafka client library (default kafkajs; a list such as `platformatic,kafkajs` sets the
- * order); with two, each runs the Kafka steps and its own raw producer in turn on the same broker,
- * and the table ends with their ratios (second ÷ first).
+ * order). With two, a service per client runs at once on the same broker, and every Kafka step,
+ * the queue's single events and each client's own raw producer are measured twice per client in
+ * the order A B B A (the figures combine both runs), so that a load that drifts during the run
+ * favours neither; the table ends with their ratios (second ÷ first). API CPU is the bench
+ * process's, which hosts both services (the idle one only polls its dead-letter topic).
  *
  * @example
  * npm run bench:ingest

@@ -66,6 +66,8 @@ interface StepResult extends ClosedLoopResult {
   queue: 'kafka' | 'embedded';
   /** Client library, for the Kafka queue. */
   client?: KafkaClient;
+  /** Runs the figures combine (2 when two clients were measured alternately). */
+  runs?: number;
   batch: number;
   connections: number;
   /** CPU seconds of the API process (HTTP server, validation, queue client) during the step. */
@@ -113,38 +115,84 @@ async function startService(queue: 'kafka' | 'embedded', brokers?: string, clien
   return { config, adapters, api };
 }
 
-async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid: number | undefined, client?: KafkaClient): Promise<StepResult[]> {
+/** One scenario on one service: a warm-up step, then BENCH_SECONDS of closed-loop load. */
+async function measureStep(queue: 'kafka' | 'embedded', url: string, scenario: Scenario, brokerPid: number | undefined, client?: KafkaClient): Promise<StepResult> {
+  const connections = scenario.connections ?? CONNECTIONS;
+  const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections, maxRequests: 10_000_000, durationS });
+  // Warms the JIT, the connections and the producer, so the measured step is steady state.
+  await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
+  log.info({ queue, client, scenario: scenario.name, seconds: SECONDS, connections }, 'load step');
+  const cpuBefore = process.cpuUsage();
+  const brokerBefore = brokerPid ? processCpuSeconds(brokerPid) : undefined;
+  const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+  const cpu = process.cpuUsage(cpuBefore);
+  const brokerAfter = brokerPid ? processCpuSeconds(brokerPid) : undefined;
+  const apiCpuS = (cpu.user + cpu.system) / 1e6;
+  const brokerCpuS = brokerBefore !== undefined && brokerAfter !== undefined ? brokerAfter - brokerBefore : undefined;
+  const perEvent = (s: number) => (load.acceptedEvents > 0 ? round((s / load.acceptedEvents) * 1e6) : NaN);
+  const result: StepResult = {
+    scenario: scenario.name,
+    queue,
+    ...(client ? { client } : {}),
+    batch: scenario.batch,
+    connections,
+    ...load,
+    apiCpuS: round(apiCpuS, 3),
+    apiCpuUsPerEvent: perEvent(apiCpuS),
+    ...(brokerCpuS !== undefined ? { brokerCpuS: round(brokerCpuS, 3), brokerCpuUsPerEvent: perEvent(brokerCpuS) } : {}),
+    cpuBoundEventsPerSecond: load.acceptedEvents > 0 ? Math.round((GOAL_CORES * load.acceptedEvents) / (apiCpuS + (brokerCpuS ?? 0))) : 0,
+  };
+  log.info(result, 'load step done');
+  return result;
+}
+
+async function runScenarios(queue: 'kafka' | 'embedded', url: string, brokerPid: number | undefined): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const scenario of scenarios) {
-    const connections = scenario.connections ?? CONNECTIONS;
-    const step = (durationS: number): ClosedLoopStep => ({ url: `${url}${scenario.path}`, bodiesFile: bodyFiles.get(scenario)!, connections, maxRequests: 10_000_000, durationS });
-    // Warms the JIT, the connections and the producer, so the measured step is steady state.
-    await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
-    log.info({ queue, client, scenario: scenario.name, seconds: SECONDS, connections }, 'load step');
-    const cpuBefore = process.cpuUsage();
-    const brokerBefore = brokerPid ? processCpuSeconds(brokerPid) : undefined;
-    const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
-    const cpu = process.cpuUsage(cpuBefore);
-    const brokerAfter = brokerPid ? processCpuSeconds(brokerPid) : undefined;
-    const apiCpuS = (cpu.user + cpu.system) / 1e6;
-    const brokerCpuS = brokerBefore !== undefined && brokerAfter !== undefined ? brokerAfter - brokerBefore : undefined;
-    const perEvent = (s: number) => (load.acceptedEvents > 0 ? round((s / load.acceptedEvents) * 1e6) : NaN);
-    const result: StepResult = {
-      scenario: scenario.name,
-      queue,
-      ...(client ? { client } : {}),
-      batch: scenario.batch,
-      connections,
-      ...load,
-      apiCpuS: round(apiCpuS, 3),
-      apiCpuUsPerEvent: perEvent(apiCpuS),
-      ...(brokerCpuS !== undefined ? { brokerCpuS: round(brokerCpuS, 3), brokerCpuUsPerEvent: perEvent(brokerCpuS) } : {}),
-      cpuBoundEventsPerSecond: load.acceptedEvents > 0 ? Math.round((GOAL_CORES * load.acceptedEvents) / (apiCpuS + (brokerCpuS ?? 0))) : 0,
-    };
-    log.info(result, 'load step done');
-    results.push(result);
-  }
+  for (const scenario of scenarios) results.push(await measureStep(queue, url, scenario, brokerPid));
   return results;
+}
+
+/**
+ * Measures each client once, or, with two, each twice in the order A B B A: on a machine whose
+ * load drifts during the run, neither client is favoured by going first.
+ */
+async function alternate<T>(clients: KafkaClient[], measure: (client: KafkaClient) => Promise<T>): Promise<Record<KafkaClient, T[]>> {
+  const order = clients.length < 2 ? clients : [...clients, ...[...clients].reverse()];
+  const measured = {} as Record<KafkaClient, T[]>;
+  for (const client of order) (measured[client] ??= []).push(await measure(client));
+  return measured;
+}
+
+/** Several runs of one step as one: rates over their summed time and events, the mean p50, the largest p99. */
+function combinedSteps(steps: StepResult[]): StepResult {
+  if (steps.length === 1) return steps[0];
+  const sum = (pick: (s: StepResult) => number) => steps.reduce((n, s) => n + pick(s), 0);
+  const acceptedEvents = sum((s) => s.acceptedEvents);
+  const elapsedS = sum((s) => s.elapsedS);
+  const apiCpuS = sum((s) => s.apiCpuS);
+  const brokerCpuS = steps.every((s) => s.brokerCpuS !== undefined) ? sum((s) => s.brokerCpuS!) : undefined;
+  const perEvent = (cpuS: number) => (acceptedEvents > 0 ? round((cpuS / acceptedEvents) * 1e6) : NaN);
+  const rejected: Record<string, number> = {};
+  for (const s of steps) for (const [status, n] of Object.entries(s.rejected)) rejected[status] = (rejected[status] ?? 0) + n;
+  return {
+    ...steps[0],
+    runs: steps.length,
+    requests: sum((s) => s.requests),
+    accepted: sum((s) => s.accepted),
+    acceptedEvents,
+    rejected,
+    elapsedS: round(elapsedS),
+    eventsPerSecond: Math.round(acceptedEvents / elapsedS),
+    requestsPerSecond: round(sum((s) => s.requests) / elapsedS),
+    p50Ms: round(sum((s) => s.p50Ms) / steps.length),
+    p99Ms: Math.max(...steps.map((s) => s.p99Ms)),
+    maxMs: Math.max(...steps.map((s) => s.maxMs)),
+    generatorCpuS: round(sum((s) => s.generatorCpuS), 3),
+    apiCpuS: round(apiCpuS, 3),
+    apiCpuUsPerEvent: perEvent(apiCpuS),
+    ...(brokerCpuS !== undefined ? { brokerCpuS: round(brokerCpuS, 3), brokerCpuUsPerEvent: perEvent(brokerCpuS) } : {}),
+    cpuBoundEventsPerSecond: acceptedEvents > 0 ? Math.round((GOAL_CORES * acceptedEvents) / (apiCpuS + (brokerCpuS ?? 0))) : 0,
+  };
 }
 
 /**
@@ -279,24 +327,42 @@ const runs = {} as Record<KafkaClient, ClientRun>;
 let bareHttp: ClosedLoopResult;
 let embeddedQueueSingleEvents: Awaited<ReturnType<typeof queueSingleEvents>>;
 let embeddedResults: StepResult[] = [];
+const combinedRaw = (results: RawProducerResult[]): RawProducerResult => {
+  const events = results.reduce((n, r) => n + r.events, 0);
+  const elapsedS = results.reduce((n, r) => n + r.elapsedS, 0);
+  return { events, elapsedS: round(elapsedS), eventsPerSecond: Math.round(events / elapsedS), cpuS: round(results.reduce((n, r) => n + r.cpuS, 0)) };
+};
 try {
   log.info({ clients: SINGLE_EVENT_CLIENTS }, 'single events against a bare node:http server');
   bareHttp = await bareHttpSingleEvents();
-  for (const client of CLIENTS) {
-    const kafkaService = await startService('kafka', kafka.brokers, client);
-    try {
-      const results = await runScenarios('kafka', kafkaService.api.url, brokerPid, client);
-      log.info({ client, callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the Kafka queue');
-      const single = await queueSingleEvents(kafkaService.adapters);
-      const raw = await rawProducer(kafka.brokers, `${kafkaService.config.queue.kafka.topicPrefix}.feedback`, client);
-      log.info({ client, ...raw }, 'raw producer');
+  // Every client's service is up at once, so that their steps can alternate.
+  const services = {} as Record<KafkaClient, Awaited<ReturnType<typeof startService>>>;
+  try {
+    for (const client of CLIENTS) services[client] = await startService('kafka', kafka.brokers, client);
+    const results = {} as Record<KafkaClient, StepResult[]>;
+    for (const scenario of scenarios) {
+      const steps = await alternate(CLIENTS, (client) => measureStep('kafka', services[client].api.url, scenario, brokerPid, client));
+      for (const client of CLIENTS) (results[client] ??= []).push(combinedSteps(steps[client]));
+    }
+    log.info({ callers: SINGLE_EVENT_CLIENTS }, 'single events straight to the Kafka queue');
+    const single = await alternate(CLIENTS, (client) => queueSingleEvents(services[client].adapters));
+    const raw = await alternate(CLIENTS, (client) => rawProducer(kafka.brokers, `${services[client].config.queue.kafka.topicPrefix}.feedback`, client));
+    for (const client of CLIENTS) {
       log.info({ client }, 'measuring the CPU cost of each stage of a 1000-event request');
-      const stages = await breakdown(kafkaService.adapters);
+      const stages = await breakdown(services[client].adapters);
       log.info({ client, ...stages }, 'per-request CPU by stage');
-      runs[client] = { results, queueSingleEvents: single, raw, stages };
-    } finally {
-      await kafkaService.api.close();
-      await kafkaService.adapters.close();
+      const mean = (pick: (r: { eventsPerSecond: number; cpuUsPerEvent: number }) => number) => round(single[client].reduce((n, r) => n + pick(r), 0) / single[client].length);
+      runs[client] = {
+        results: results[client],
+        queueSingleEvents: { eventsPerSecond: Math.round(mean((r) => r.eventsPerSecond)), cpuUsPerEvent: mean((r) => r.cpuUsPerEvent) },
+        raw: { batched: combinedRaw(raw[client].map((r) => r.batched)), single: combinedRaw(raw[client].map((r) => r.single)) },
+        stages,
+      };
+    }
+  } finally {
+    for (const service of Object.values(services)) {
+      await service.api.close();
+      await service.adapters.close();
     }
   }
   const embeddedService = await startService('embedded');
