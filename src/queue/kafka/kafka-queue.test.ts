@@ -66,12 +66,14 @@ describe.each(KAFKA_CLIENTS)('kafka queue on %s', (client) => {
   }, 60_000);
 
   describe('kafka queue outages', () => {
-    it('rejects publishes with QueueUnavailableError within seconds while the broker is down, and recovers', async () => {
+    it('rejects publishes with QueueUnavailableError within seconds while the broker is down, and recovers; an open consumer carries on', async () => {
       const broker = kafka.owned ? kafka : await startKafka({ own: true });
       const queue = kafkaQueue(client, { brokers: [broker.brokers], clientId: 'outage', topicPrefix: `o${randomUUID().slice(0, 8)}`, partitions: 2 });
       try {
         await queue.init();
         await queue.publish('items', [{ key: 'before', value: '1' }]);
+        const through = await queue.consumer({ group: 'through-outage', topics: ['items'] });
+        expect((await pollExactly(through, 1)).map((r) => r.value)).toEqual(['1']);
         await broker.down();
 
         const started = Date.now();
@@ -100,6 +102,9 @@ describe.each(KAFKA_CLIENTS)('kafka queue on %s', (client) => {
         const values = (await pollExactly(consumer, 2)).map((r) => r.value).sort();
         expect(values).toEqual(['1', '3']);
         await consumer.close();
+        // The consumer that was open through the outage goes on from where it was, repeating nothing.
+        expect((await pollExactly(through, 1, 100, 90_000)).map((r) => r.value)).toEqual(['3']);
+        await through.close();
       } finally {
         await queue.close();
         if (broker !== kafka) await broker.stop();

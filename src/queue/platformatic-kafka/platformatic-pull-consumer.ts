@@ -45,17 +45,15 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   private full = false;
   private lookups = 0;
   private streamPaused = false;
-  private failure: Error | undefined;
+  private recovering = false;
+  private consumer: Consumer<string, string, string, string> | undefined;
   private closed = false;
   private wake: (() => void) | undefined;
   private stream: MessagesStream<string, string, string, string> | undefined;
   private readonly logicalOf = new Map<string, TopicName>();
   private readonly bufferRecords: number;
 
-  private constructor(
-    private readonly consumer: Consumer<string, string, string, string>,
-    private readonly options: PlatformaticPullConsumerOptions,
-  ) {
+  private constructor(private readonly options: PlatformaticPullConsumerOptions) {
     this.bufferRecords = options.bufferRecords ?? 5000;
     for (const topic of options.topics) this.logicalOf.set(options.topicOf(topic), topic);
   }
@@ -66,6 +64,15 @@ export class PlatformaticPullConsumer implements QueueConsumer {
       if (!options.topics.includes(entry.topic)) throw new TypeError(`startAt[${i}].topic: "${entry.topic}" is not one of the consumer's topics`);
       return { ...entry, offset };
     });
+    const self = new PlatformaticPullConsumer(options);
+    for (const s of startAt) self.positions.set(`${options.topicOf(s.topic)}:${s.partition}`, BigInt(s.offset));
+    await self.connect();
+    return self;
+  }
+
+  /** Joins the group with a fresh client and starts its stream at each assigned partition's starting offset. */
+  private async connect(): Promise<void> {
+    const { options } = this;
     const consumer = new Consumer<string, string, string, string>({
       clientId: options.clientId,
       bootstrapBrokers: options.brokers,
@@ -80,18 +87,15 @@ export class PlatformaticPullConsumer implements QueueConsumer {
       retries: 8,
       retryDelay: 200,
     });
-    const self = new PlatformaticPullConsumer(consumer, options);
-    for (const s of startAt) self.positions.set(`${options.topicOf(s.topic)}:${s.partition}`, BigInt(s.offset));
-    // A failed rejoin is reported as an 'error' event, which would end the process unheard.
-    consumer.on('error', (error: Error) => options.log.warn({ err: error, group: options.group }, 'consumer group rejoin failed'));
-
+    // A failed rejoin is reported as an 'error' event, which would otherwise end the process.
+    consumer.on('error', (error: Error) => this.recover(consumer, error));
     const timeoutMs = options.joinTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     try {
       const physical = options.topics.map(options.topicOf);
-      const { topics } = await options.admin.metadata({ topics: physical });
+      const { topics } = await options.admin.metadata({ topics: physical, forceUpdate: true });
       const everyPartition = new Map(physical.map((name) => [name, Array.from({ length: topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i)]));
-      const starts = await self.startingOffsets(everyPartition);
+      const starts = await this.startingOffsets(everyPartition);
       const stream = await Promise.race([
         consumer.consume({
           topics: physical,
@@ -102,14 +106,49 @@ export class PlatformaticPullConsumer implements QueueConsumer {
         }),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`consumer group "${options.group}" got no assignment within ${timeoutMs} ms`)), timeoutMs))),
       ]);
-      self.attach(stream, starts);
+      this.consumer = consumer;
+      this.attach(consumer, stream, starts);
     } catch (error) {
       await consumer.close(true).catch(() => undefined);
       throw error;
     } finally {
       clearTimeout(timer);
     }
-    return self;
+  }
+
+  /**
+   * The stream or the group membership failed (e.g. the broker was away longer than the client's
+   * retries): starts over with a fresh client from the positions `poll` reached, retrying with
+   * backoff until it succeeds or the consumer closes, as kafkajs restarts a crashed consumer.
+   * Records buffered but not yet polled are fetched again.
+   */
+  private recover(failed: Consumer<string, string, string, string>, error: Error): void {
+    if (this.closed || this.recovering || failed !== this.consumer) return;
+    this.recovering = true;
+    this.options.log.warn({ err: error, group: this.options.group }, 'consumer failed; joining the group again');
+    const stream = this.stream;
+    this.stream = undefined;
+    this.buffer = [];
+    this.assigned = new Set();
+    this.expected.clear();
+    this.full = false;
+    this.streamPaused = false;
+    void stream?.close().catch(() => undefined);
+    void failed.close(true).catch(() => undefined);
+    void (async () => {
+      for (let backoffMs = 500; !this.closed; backoffMs = Math.min(5000, backoffMs * 2)) {
+        try {
+          await this.connect();
+          this.options.log.info({ group: this.options.group }, 'consumer joined the group again');
+          break;
+        } catch (retryError) {
+          this.options.log.warn({ err: retryError, group: this.options.group, retryInMs: backoffMs }, 'cannot join the group yet');
+          await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        }
+      }
+      this.recovering = false;
+      if (this.closed) await this.close().catch(() => undefined);
+    })();
   }
 
   /** Where each partition starts when this consumer is given it: its own position, else committed, else earliest. */
@@ -122,16 +161,17 @@ export class PlatformaticPullConsumer implements QueueConsumer {
     return starts;
   }
 
-  private attach(stream: MessagesStream<string, string, string, string>, starts: Map<string, bigint>): void {
+  private attach(consumer: Consumer<string, string, string, string>, stream: MessagesStream<string, string, string, string>, starts: Map<string, bigint>): void {
     this.stream = stream;
-    this.assigned = keysOf(this.consumer.assignments ?? []);
+    this.assigned = keysOf(consumer.assignments ?? []);
     for (const key of this.assigned) this.expected.set(key, starts.get(key) ?? 0n);
-    stream.on('data', (message: Strings) => this.onMessage(message));
-    stream.on('error', (error: Error) => {
-      this.failure = error;
-      this.wake?.();
+    stream.on('data', (message: Strings) => {
+      if (this.stream === stream) this.onMessage(message);
     });
-    this.consumer.on('consumer:group:join', ({ assignments }: { assignments?: GroupAssignment[] }) => this.onAssignment(assignments ?? []));
+    stream.on('error', (error: Error) => this.recover(consumer, error));
+    consumer.on('consumer:group:join', ({ assignments }: { assignments?: GroupAssignment[] }) => {
+      if (this.consumer === consumer) this.onAssignment(assignments ?? []);
+    });
     this.options.log.debug({ group: this.options.group, assignment: [...this.assigned] }, 'partitions assigned');
   }
 
@@ -152,18 +192,17 @@ export class PlatformaticPullConsumer implements QueueConsumer {
     if (gained.size === 0) return;
     this.lookups++;
     this.updateFlow();
+    const { consumer, stream } = this;
     void this.startingOffsets(gained)
       .then((starts) => {
+        if (this.stream !== stream) return;
         for (const [key, offset] of starts) {
           if (!this.assigned.has(key)) continue;
-          this.stream?.offsetsToFetch.set(key, offset);
+          stream?.offsetsToFetch.set(key, offset);
           this.expected.set(key, offset);
         }
       })
-      .catch((error: Error) => {
-        this.failure = error;
-        this.wake?.();
-      })
+      .catch((error: Error) => consumer && this.recover(consumer, error))
       .finally(() => {
         this.lookups--;
         this.updateFlow();
@@ -207,7 +246,6 @@ export class PlatformaticPullConsumer implements QueueConsumer {
     if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new TypeError(`maxRecords: expected a positive integer, got ${maxRecords}`);
     if (!(timeoutMs >= 0)) throw new TypeError(`timeoutMs: expected a non-negative number, got ${timeoutMs}`);
     if (this.closed) throw new Error('consumer is closed');
-    if (this.buffer.length === 0 && this.failure) throw this.failure;
     if (this.buffer.length === 0 && timeoutMs > 0) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
@@ -229,7 +267,9 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (!Array.isArray(offsets)) throw new TypeError('offsets: expected an array');
     const physical = offsets.map((entry, i) => ({ topic: this.options.topicOf(entry.topic), partition: entry.partition, offset: BigInt(parseOffset(entry, `offsets[${i}]`)), leaderEpoch: -1 }));
-    if (physical.length > 0) await this.consumer.commit({ offsets: physical });
+    if (physical.length === 0) return;
+    if (!this.consumer || this.recovering) throw new Error(`consumer group "${this.options.group}" is rejoining; nothing was committed`);
+    await this.consumer.commit({ offsets: physical });
   }
 
   async lag(): Promise<Record<string, number>> {
@@ -238,11 +278,14 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed && !this.consumer) return;
     this.closed = true;
     this.wake?.();
-    await this.stream?.close().catch(() => undefined);
-    await this.consumer.close(true);
+    const { stream, consumer } = this;
+    this.stream = undefined;
+    this.consumer = undefined;
+    await stream?.close().catch(() => undefined);
+    await consumer?.close(true);
   }
 }
 
