@@ -14,8 +14,8 @@
  * BENCH_CONNECTIONS the connections of the load generator (default 4), BENCH_SINGLE_EVENT_CLIENTS
  * the clients of the single-event step (default 64); QUEUE_LINGER_MS, KAFKA_PRODUCERS and
  * QUEUE_WRITE_DEADLINE_MS are passed to the service. `--kafka-client kafkajs|platformatic|both`
- * picks the Kafka client library (default kafkajs; a list such as `platformatic,kafkajs` sets the
- * order). With two, a service per client runs at once on the same broker, and every Kafka step,
+ * picks the Kafka client library (default: the service's default, `KAFKA_CLIENT`; a list such as
+ * `platformatic,kafkajs` sets the order). The goals are judged on the default client when measured. With two, a service per client runs at once on the same broker, and every Kafka step,
  * the queue's single events and each client's own raw producer are measured twice per client in
  * the order A B B A (the figures combine both runs), so that a load that drifts during the run
  * favours neither; the table ends with their ratios (second ÷ first). API CPU is the bench

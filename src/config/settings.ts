@@ -83,7 +83,7 @@ export const SETTINGS = [
   { name: 'GATE_TOLERANCE', default: '0.01', description: 'A candidate version goes live only if its holdout score (MAP@R, else triplet agreement, else pair AUC) is at most this much below the live version\'s, and not below raw input', schema: z.coerce.number().min(0).max(1) },
   { name: 'GATE_MIN_HELD_OUT', default: '50', description: 'Held-out items with a class mate (or triplets, or pairs) needed before the canary gate judges; below it every candidate passes and says so', schema: int(1) },
   { name: 'REEMBED_SESSIONS', default: '0', description: 'Single-threaded onnxruntime sessions that embed the catalog side by side when the trainer publishes a version or indexes new items; 0: one per available core', schema: int(0, 256) },
-  { name: 'KAFKA_CLIENT', default: 'kafkajs', description: 'Kafka client library of the Kafka queue: `kafkajs` or `platformatic` (@platformatic/kafka); both pass the same queue contract tests', schema: z.enum(['kafkajs', 'platformatic']) },
+  { name: 'KAFKA_CLIENT', default: 'platformatic', description: 'Kafka client library of the Kafka queue: `platformatic` (@platformatic/kafka) or `kafkajs`; both pass the same queue contract tests', schema: z.enum(['kafkajs', 'platformatic']) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -21,7 +21,7 @@ export type QueueConfig = WriteOptions &
         partitions?: number;
         /** Produce requests in flight at once, each on its own idempotent producer (default 1). */
         producers?: number;
-        /** Kafka client library behind the adapter: `kafkajs` (default) or `platformatic` (@platformatic/kafka). */
+        /** Kafka client library behind the adapter: `platformatic` (@platformatic/kafka, default) or `kafkajs`. */
         client?: KafkaClient;
       }
     | {
@@ -45,7 +45,7 @@ export type QueueConfig = WriteOptions &
 export function createQueue(config: QueueConfig): Queue {
   switch (config?.kind) {
     case 'kafka': {
-      const { client = 'kafkajs', ...options } = config;
+      const { client = 'platformatic', ...options } = config;
       if (client === 'platformatic') return createPlatformaticKafkaQueue(options);
       if (client === 'kafkajs') return createKafkaQueue(options);
       throw new TypeError(`client: expected one of ${KAFKA_CLIENTS.join(', ')}, got ${JSON.stringify(client)}`);

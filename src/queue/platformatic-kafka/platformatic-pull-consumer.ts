@@ -28,7 +28,9 @@ type Strings = Message<string, string, string, string>;
  * starts there, else at the group's committed offset, else at the earliest offset; a partition
  * it keeps across a rebalance goes on where it was, and the records of a partition it loses are
  * dropped from the buffer. A rebalance therefore neither skips nor repeats records already
- * returned by `poll`.
+ * returned by `poll`. When the stream or the group membership fails for good (the client's own
+ * retries spent), it joins again with a fresh client from those positions, as kafkajs restarts
+ * a crashed consumer.
  *
  * @example
  * const consumer = await PlatformaticPullConsumer.start({ brokers, clientId, admin, topicOf, log, group: 'trainer', topics: ['feedback'] });
