@@ -1,4 +1,6 @@
+import { Producer, compatibilityPartitioner, stringSerializers } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
+import { installPromiseWithResolvers } from '../../src/queue/platformatic-kafka/promise-with-resolvers';
 
 /** One raw-producer run, passed as JSON in argv[2]. */
 export interface RawProducerStep {
@@ -10,6 +12,8 @@ export interface RawProducerStep {
   /** Messages per send. */
   batch: number;
   durationS: number;
+  /** Client library (default kafkajs). */
+  client?: 'kafkajs' | 'platformatic';
 }
 
 export interface RawProducerResult {
@@ -20,19 +24,44 @@ export interface RawProducerResult {
   cpuS: number;
 }
 
-/**
- * The rate of kafkajs itself on a broker, without the service: one idempotent producer with
- * acks=all (what the Kafka queue uses), `concurrency` callers each sending `batch` feedback-sized
- * messages and awaiting the acknowledgement before the next send. Runs in its own process so that
- * it never shares CPU accounting with the API.
- *
- * @example
- * const result = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), { brokers, topic, concurrency: 1, batch: 1000, durationS: 5 });
- */
-export async function runRawProducer(step: RawProducerStep): Promise<RawProducerResult> {
-  const kafka = new Kafka({ clientId: 'bench-raw-producer', brokers: step.brokers.split(','), logLevel: logLevel.NOTHING });
+interface RawSender {
+  send(topic: string, messages: { key: string; value: string }[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function kafkajsSender(brokers: string[]): Promise<RawSender> {
+  const kafka = new Kafka({ clientId: 'bench-raw-producer', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
+  return { send: (topic, messages) => producer.send({ topic, acks: -1, messages }), close: () => producer.disconnect() };
+}
+
+async function platformaticSender(brokers: string[]): Promise<RawSender> {
+  installPromiseWithResolvers();
+  const producer = new Producer<string, string, string, string>({
+    clientId: 'bench-raw-producer',
+    bootstrapBrokers: brokers,
+    idempotent: true,
+    acks: -1,
+    autocreateTopics: false,
+    serializers: stringSerializers,
+    partitioner: compatibilityPartitioner,
+  });
+  return { send: (topic, messages) => producer.send({ messages: messages.map((m) => ({ topic, ...m })) }), close: () => producer.close() };
+}
+
+/**
+ * The rate of a Kafka client library itself on a broker, without the service: one idempotent
+ * producer with acks=all (what the Kafka queue uses), `concurrency` callers each sending `batch`
+ * feedback-sized messages and awaiting the acknowledgement before the next send. Runs in its own
+ * process so that it never shares CPU accounting with the API.
+ *
+ * @example
+ * const result = await runJsonChild<RawProducerResult>(join(here, 'raw-producer-load.ts'), { brokers, topic, concurrency: 1, batch: 1000, durationS: 5, client: 'platformatic' });
+ */
+export async function runRawProducer(step: RawProducerStep): Promise<RawProducerResult> {
+  const brokers = step.brokers.split(',');
+  const producer = step.client === 'platformatic' ? await platformaticSender(brokers) : await kafkajsSender(brokers);
   const value = JSON.stringify({
     type: 'pair',
     a: 'fmnist-train-1',
@@ -42,7 +71,7 @@ export async function runRawProducer(step: RawProducerStep): Promise<RawProducer
     receivedAt: Date.now(),
   });
   let sent = 0;
-  const send = () => producer.send({ topic: step.topic, acks: -1, messages: Array.from({ length: step.batch }, () => ({ key: `fmnist-train-${sent++ % 60_000}`, value })) });
+  const send = () => producer.send(step.topic, Array.from({ length: step.batch }, () => ({ key: `fmnist-train-${sent++ % 60_000}`, value })));
   await send(); // connection and metadata warm-up, not counted
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
@@ -58,7 +87,7 @@ export async function runRawProducer(step: RawProducerStep): Promise<RawProducer
   );
   const elapsedS = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  await producer.disconnect();
+  await producer.close();
   return { events, elapsedS: Math.round(elapsedS * 100) / 100, eventsPerSecond: Math.round(events / elapsedS), cpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100 };
 }
 

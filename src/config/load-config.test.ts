@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(config.apiKey).toBeUndefined();
     expect(config.queue).toEqual({
       kind: 'embedded',
-      kafka: { brokers: ['localhost:9092'], topicPrefix: 'discern', partitions: 6, clientId: 'discern', producers: 1 },
+      kafka: { brokers: ['localhost:9092'], topicPrefix: 'discern', partitions: 6, clientId: 'discern', producers: 1, client: 'platformatic' },
       writeDeadlineMs: 5000,
       lingerMs: 2,
     });

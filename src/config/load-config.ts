@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { QueueKind } from '../queue/registered';
+import type { KafkaClient } from '../queue/kafka/kafka-clients';
 import type { VectorStoreKind } from '../store/registered';
 import { BACKENDS, LOG_LEVELS, LOSSES, MINERS, SETTINGS, type SettingName } from './settings';
 
@@ -14,7 +15,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   queue: {
     kind: QueueKind;
-    kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string; producers: number };
+    kafka: { brokers: string[]; topicPrefix: string; partitions: number; clientId: string; producers: number; client: KafkaClient };
     /** Longest a publish waits for its durable acknowledgement (ms). */
     writeDeadlineMs: number;
     /** Group-commit linger (ms). */
@@ -128,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     queue: {
       kind: v.DISCERN_QUEUE,
-      kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID, producers: v.KAFKA_PRODUCERS },
+      kafka: { brokers, topicPrefix: v.KAFKA_TOPIC_PREFIX, partitions: v.KAFKA_PARTITIONS, clientId: v.KAFKA_CLIENT_ID, producers: v.KAFKA_PRODUCERS, client: v.KAFKA_CLIENT },
       writeDeadlineMs: v.QUEUE_WRITE_DEADLINE_MS,
       lingerMs: v.QUEUE_LINGER_MS,
     },

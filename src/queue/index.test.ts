@@ -24,6 +24,9 @@ describe('createQueue', () => {
     expect(() => createQueue({ kind: 'redis' } as never)).toThrow(/kind/);
     expect(() => createQueue({ kind: 'kafka', brokers: [], clientId: 'x' })).toThrow(/brokers/);
     expect(() => createQueue({ kind: 'kafka', brokers: ['h:1'], clientId: 'x', topicPrefix: 'a b' })).toThrow(/topicPrefix/);
+    expect(() => createQueue({ kind: 'kafka', client: 'platformatic', brokers: [], clientId: 'x' })).toThrow(/brokers/);
+    expect(() => createQueue({ kind: 'kafka', client: 'platformatic', brokers: ['h:1'], clientId: 'x', partitions: 0 })).toThrow(/partitions/);
+    expect(() => createQueue({ kind: 'kafka', client: 'rdkafka' as never, brokers: ['h:1'], clientId: 'x' })).toThrow(/client: expected one of kafkajs, platformatic/);
     expect(() => createQueue({ kind: 'embedded', dir: '' })).toThrow(/dir/);
     expect(() => createQueue({ kind: 'embedded', dir: '/tmp/x', partitions: 0 })).toThrow(/partitions/);
   });
