@@ -87,6 +87,7 @@ describe('item status through a real trainer run (embedded queue and stores, onn
       modelStore,
       modelRuntime: runtime.current!,
       checkpointFolders: fsCheckpointFolders,
+      imageDecoder: createSharpImageDecoder(),
       log: pino({ level: 'silent' }),
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1 },
     });

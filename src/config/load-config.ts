@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { QueueKind } from '../queue/registered';
-import type { KafkaClient } from '../queue/kafka/kafka-clients';
+import type { KafkaClient } from '../queue/kafka-clients';
 import type { VectorStoreKind } from '../store/registered';
 import { BACKENDS, LOG_LEVELS, LOSSES, MINERS, SETTINGS, type SettingName } from './settings';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lossNames, minerNames } from '../dml/registered';
 import { queueKinds } from '../queue/registered';
-import { KAFKA_CLIENTS } from '../queue/kafka/kafka-clients';
+import { KAFKA_CLIENTS } from '../queue/kafka-clients';
 import { vectorStoreKinds } from '../store/registered';
 
 /** One environment variable the service reads. */

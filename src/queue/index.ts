@@ -53,4 +53,4 @@ export function queueFromConfig(config: Config, writes: WriteOptions): { queue: 
 
 export { queueKinds, type QueueKind } from './registered';
 export { TOPIC_NAMES } from './topics';
-export { KAFKA_CLIENTS, type KafkaClient } from './kafka/kafka-clients';
+export { KAFKA_CLIENTS, type KafkaClient } from './kafka-clients';

@@ -12,6 +12,7 @@ import { startMetricsServer } from '../trainer/metrics-server';
 import { createOnlineTrainer, type OnlineTrainer, type OnlineTrainerConfig } from '../trainer/online-trainer';
 import { inProcessTrainerHealth } from '../trainer/trainer-health';
 import { registerTrainerHealthMetrics } from '../trainer/trainer-health-metrics';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 export interface TrainerProcessOptions {
   /** Encoder for a first start (default: the thumbnail CNN with EMBEDDING_DIM outputs). */
@@ -58,6 +59,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     modelStore: adapters.modelStore,
     modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
     checkpointFolders: fsCheckpointFolders,
+    imageDecoder: createSharpImageDecoder(),
     log,
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {

@@ -1,10 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 import { CatalogState, ImageDecodeError, UnusableInputError } from './catalog-state';
 
 describe('CatalogState', () => {
   it('decodes raw pixels and PNG images to the model input grid', async () => {
-    const catalog = new CatalogState({ height: 2, width: 2, channels: 1 });
+    const catalog = new CatalogState({ height: 2, width: 2, channels: 1 }, createSharpImageDecoder());
     const same = await catalog.decode({ pixels: { width: 2, height: 2, channels: 1, data: [0, 50, 100, 255] } });
     expect(Array.from(same!)).toEqual([0, 50, 100, 255]);
     // A uniform 4×4 RGB image of grey 128 resizes to a uniform 2×2 grey grid of 128.

@@ -1,7 +1,6 @@
 import type { AttributeValue, VectorPayload } from '../core/vector-store';
-import { ImageDecodeError } from '../core/image-decoder';
+import { ImageDecodeError, type ImageDecoder } from '../core/image-decoder';
 import type { ItemUpsertRecord } from '../events';
-import { decodeImageInput } from '../image-decoding/decode-image';
 import { thumbnailOf } from './item-thumbnail';
 import { asStamp, compareStamps, type AcceptStamp } from './accept-order';
 
@@ -78,7 +77,11 @@ export class CatalogState {
   private readonly stamps = new Map<string, FieldStamps>();
   readonly inputSize: number;
 
-  constructor(readonly inputSpec: ModelInputSpec) {
+  /** `decoder` turns image records into input; a catalog of feature vectors needs none. */
+  constructor(
+    readonly inputSpec: ModelInputSpec,
+    private readonly decoder?: ImageDecoder,
+  ) {
     this.inputSize = 'features' in inputSpec ? inputSpec.features : inputSpec.height * inputSpec.width * inputSpec.channels;
   }
 
@@ -122,8 +125,8 @@ export class CatalogState {
     if (record.image === undefined && record.pixels === undefined) return undefined;
     if ('features' in spec) throw new UnusableInputError(record.image !== undefined ? 'image' : 'pixels', `this model takes feature vectors of ${spec.features} values, not images`);
     if (spec.channels !== 1 && spec.channels !== 3) throw new UnusableInputError('image', `model input has ${spec.channels} channels; only 1 or 3 can be decoded`);
-    const input = await decodeImageInput({ image: record.image, pixels: record.pixels }, { height: spec.height, width: spec.width, channels: spec.channels });
-    return input;
+    if (!this.decoder) throw new Error('this catalog was built without an image decoder, so it cannot take image records');
+    return this.decoder.decode({ image: record.image, pixels: record.pixels }, { height: spec.height, width: spec.width, channels: spec.channels });
   }
 
   /**

@@ -15,6 +15,7 @@ import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
 import { fashionSubset, itemRecord, labelRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,6 +56,7 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
       modelStore,
       modelRuntime: runtime,
       checkpointFolders: fsCheckpointFolders,
+      imageDecoder: createSharpImageDecoder(),
       log,
       catalogEmbedder: (r) => {
         const local = createCatalogEmbedder({ runtime: r, vectorStore, batchSize: 256, log });

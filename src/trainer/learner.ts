@@ -7,8 +7,11 @@ import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
 import { LabelConsensus, type LabelConsensusOptions } from './label-consensus';
 import { RecordApplier } from './record-applier';
+import type { ImageDecoder } from '../core/image-decoder';
 
 export interface LearnerOptions {
+  /** Decodes image records into the encoder's input (needed for an image encoder). */
+  imageDecoder?: ImageDecoder;
   loss?: { name: string; options?: Record<string, unknown> };
   miner?: { name: string; options?: Record<string, unknown> };
   classesPerBatch?: number;
@@ -44,7 +47,7 @@ export interface Learner {
  * const { catalog, applier, builder } = createLearner(encoder, tf.train.adam(1e-3), { seed: 1 });
  */
 export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options: LearnerOptions = {}): Learner {
-  const catalog = new CatalogState(encoder.config.input as ModelInputSpec);
+  const catalog = new CatalogState(encoder.config.input as ModelInputSpec, options.imageDecoder);
   const memory = new HoldoutMemory(
     {
       capacity: options.replaySize ?? 20_000,

@@ -5,6 +5,7 @@ import type { EncoderConfigInput } from '../encoder/config';
 import type { Logger } from '../log/logger';
 import type { CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import type { CheckpointFolders } from '../core/checkpoint-store';
+import type { ImageDecoder } from '../core/image-decoder';
 import type { GateOptions } from './canary-gate';
 import type { LearnerOptions } from './learner';
 import type { ContinuousTrainingOptions } from './continuous-training';
@@ -90,6 +91,8 @@ export interface OnlineTrainerDeps {
   modelRuntime: VersionEmbedder;
   /** Opens the trainer's checkpoints under `<dataDir>/trainer` and the copies model versions keep (e.g. on local disk). */
   checkpointFolders: CheckpointFolders;
+  /** Decodes the images of item records into the encoder's input (e.g. sharp). */
+  imageDecoder: ImageDecoder;
   /** Builds what fills each new collection (e.g. re-embed workers); default: the trainer itself. */
   catalogEmbedder?: (runtime: VersionEmbedder) => CatalogEmbedder;
   config: OnlineTrainerConfig;

@@ -15,6 +15,7 @@ import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
 import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from '../../test/support/trainer/fashion-events';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 const K = 10;
 
@@ -54,6 +55,7 @@ describe('online trainer (embedded queue, embedded vector store, onnxruntime-nod
       modelStore,
       modelRuntime: runtime.current,
       checkpointFolders: fsCheckpointFolders,
+      imageDecoder: createSharpImageDecoder(),
       log: createLogger('trainer-test'),
       config: {
         dataDir: dir,

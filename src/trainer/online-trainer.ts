@@ -113,7 +113,7 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
     const saved = restored.checkpoint;
     replay.checkpointedAt(saved?.meta.offsets ?? []);
     if (saved) status.checkpoint = { dir: saved.dir, step: saved.meta.step, savedAt: saved.meta.savedAt, offsets: saved.meta.offsets };
-    const created = createLearner(encoder, optimizer, config);
+    const created = createLearner(encoder, optimizer, { ...config, imageDecoder: deps.imageDecoder });
     created.consensus?.onVerdict((source, kind, accepted) => metrics.feedbackVerdicts.inc({ source: metrics.sourceLabel(source), kind, verdict: accepted ? 'accepted' : 'down_weighted' }));
     return created;
   }

@@ -19,6 +19,7 @@ import { fsCheckpointFolders } from '../store/checkpoint-fs';
 import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer } from './online-trainer';
 import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 type QueueKind = 'embedded' | 'kafka';
 
@@ -50,6 +51,7 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
       modelStore,
       modelRuntime: runtime,
       checkpointFolders: fsCheckpointFolders,
+      imageDecoder: createSharpImageDecoder(),
       log,
       config: { dataDir: dir, encoder: tinyCnnConfig(), seed: 1, pollMaxRecords: 16, checkpointEverySeconds: 0.5, replayPartitions: 2 },
     });

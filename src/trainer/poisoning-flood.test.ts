@@ -15,6 +15,7 @@ import { createModelStore, createVectorStore } from '../store';
 import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
 import { fashionSubset, inputsOf, itemRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { fsCheckpointFolders } from '../store/checkpoint-fs';
+import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 /** Sandal, sneaker, bag, ankle boot: the flood swaps sneaker (7) and ankle boot (9). */
 const CLASSES = [5, 7, 8, 9];
@@ -67,6 +68,7 @@ describe('a flood of flipped labels from one source (Fashion-MNIST, wasm, embedd
       modelStore,
       modelRuntime: runtime,
       checkpointFolders: fsCheckpointFolders,
+      imageDecoder: createSharpImageDecoder(),
       log: createLogger('flood-test'),
       config: { dataDir: dir, encoder: tinyCnnConfig(), learningRate: 3e-3, stepsAfterSignal: 120, publishEverySteps: 120, feedbackFreshnessSeconds: 60, seed: 3 },
     });

@@ -1,6 +1,6 @@
 import { createPlatformaticKafkaQueue } from '../platformatic-kafka/platformatic-kafka-queue';
 import { defineQueue } from '../queue-registration';
-import { KAFKA_CLIENTS, type KafkaClient } from './kafka-clients';
+import { KAFKA_CLIENTS, type KafkaClient } from '../kafka-clients';
 import { createKafkaQueue, type KafkaQueueOptions } from './kafka-queue';
 
 /** `DISCERN_QUEUE=kafka`: the brokers of `KAFKA_BROKERS`, through the client library `KAFKA_CLIENT` names (kafkajs by default). */
