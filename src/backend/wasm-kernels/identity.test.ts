@@ -35,7 +35,8 @@ describe('Identity on wasm (shared memory instead of a copy)', () => {
   it('gives the same gradients as cpu through a custom gradient (which passes tensors through Identity)', async () => {
     const values = randomValues(8, 5);
     const results = await onBackends(['cpu', 'wasm'], () => {
-      const f = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+        const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
         save([x]);
         return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.mul(saved, 2)) };
       });

@@ -36,7 +36,8 @@ export function maskedLogSumExp(x: tf.Tensor2D, mask: tf.Tensor2D, addOne: boole
  * of the whole matrix against it and a mask, for a zero.
  */
 function rowMaxShift(x: tf.Tensor2D, atLeastZero: boolean): tf.Tensor2D {
-  const shift = tf.customGrad((input: tf.Tensor) => {
+  const shift = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor;
     const rowMax = tf.max(input, 1, true);
     return { value: atLeastZero ? tf.maximum(rowMax, 0) : rowMax, gradFunc: () => tf.zerosLike(input) };
   });
