@@ -8,3 +8,4 @@ export { createUntransposingMatMul, batchMatMulConfig, fusedMatMulConfig } from 
 export { createMaxPoolGrad, maxPoolGradConfig } from './max-pool-grad';
 export { createIdentity, identityConfig } from './identity';
 export { createSum, sumConfig } from './sum';
+export { createCast, castConfig } from './cast';

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { castConfig } from './cast';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { sumConfig } from './sum';
@@ -22,12 +23,13 @@ const replacements: Record<string, (original: tf.KernelConfig | undefined) => tf
   [tf._FusedMatMul]: fusedMatMulConfig,
   [tf.Identity]: identityConfig,
   [tf.Sum]: sumConfig,
+  [tf.Cast]: castConfig,
 };
 
 const installed = new Set<tf.KernelFunc>();
 
 export interface RegisterWasmTrainingKernelsOptions {
-  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, MaxPoolGrad, transposed BatchMatMul/_FusedMatMul, Identity, Sum) by faster ones. Default true. */
+  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, MaxPoolGrad, transposed BatchMatMul/_FusedMatMul, Identity, Sum, same-dtype Cast) by faster ones. Default true. */
   replaceSlowKernels?: boolean;
 }
 
