@@ -12,6 +12,10 @@ const cases: { shape: number[]; axis: number | number[]; keepDims?: boolean }[] 
   { shape: [7, 3], axis: -2, keepDims: true },
   { shape: [2, 3, 4], axis: [0, 1] },
   { shape: [0, 3], axis: 0 },
+  // More rows than one block holds, widths with and without a remainder of four columns.
+  { shape: [40, 30, 16], axis: [0, 1] },
+  { shape: [700, 7], axis: 0 },
+  { shape: [3, 5000], axis: 0 },
   // Not leading: the stock kernel's path.
   { shape: [7, 3], axis: 1 },
   { shape: [2, 3, 4], axis: [0, 2] },
