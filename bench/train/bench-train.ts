@@ -6,9 +6,11 @@
  * step. Then the same network, batch (P=5 × Q=32) and loss (multi-similarity + miner, Adam) side
  * by side with PyTorch when `python3` can import torch and pytorch-metric-learning
  * (bench/train/torch_reference.py, an optional reference): TF.js and PyTorch runs alternate and
- * both rates and their ratio come from the same run. Prints a table with each figure beside its
- * goal, then one JSON line with every figure, `samplesPerS`, `referenceSamplesPerS` (null without
- * torch) and `ratio` among them.
+ * both rates and their ratio come from the same run, per second of wall-clock time and per second
+ * of CPU time each process used (the figure other load on a shared machine disturbs least).
+ * Prints a table with each figure beside its goal, then one JSON line with every figure,
+ * `samplesPerS`, `referenceSamplesPerS` (null without torch), `ratio`, `cpuSamplesPerS`,
+ * `referenceCpuSamplesPerS` and `cpuRatio` among them.
  *
  * Runs in about three minutes with the defaults; `--seconds` and `--head-seconds` change the
  * measured run lengths, `--backends wasm` restricts the backends, `--reference-seconds`,

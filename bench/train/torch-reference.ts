@@ -11,6 +11,10 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_re
 /** One timed PyTorch run of the recipe's network, batch and loss. */
 export interface TorchReferenceRun {
   samplesPerS: number;
+  /** Samples per second of CPU time the Python process used (all its threads); null if it used none. */
+  samplesPerCpuS: number | null;
+  /** CPU time the Python process used over the timed steps. */
+  cpuSeconds: number;
   steps: number;
   seconds: number;
   batch: number;

@@ -3,7 +3,9 @@
 Trains the no-BN thumbnail CNN (16-32-64 filters, 7x7x64 flattened, 128 hidden, 64-d unit-length
 embedding) with pytorch-metric-learning's MultiSimilarityLoss (alpha 2, beta 50, base 0.5) and
 MultiSimilarityMiner (epsilon 0.1), Adam 1e-3, on P classes x Q items per batch drawn from the
-28x28 uint8 images bench:train hands over in a file. Prints one JSON line with samplesPerS.
+28x28 uint8 images bench:train hands over in a file. Prints one JSON line with samplesPerS, and
+samplesPerCpuS: samples per second of CPU time the process used (all its threads), which other
+processes on a shared machine disturb far less than wall-clock time.
 
 Usage: python3 torch_reference.py IMAGES LABELS --p 5 --q 32 --seconds 10 --threads 2
 (IMAGES: raw uint8, n x 784; LABELS: raw int32, n). Exits 3 when torch or
@@ -91,6 +93,7 @@ def main() -> int:
         step()
     steps = 0
     first_loss = last_loss = float("nan")
+    cpu_started = time.process_time()
     started = time.perf_counter()
     while time.perf_counter() - started < args.seconds:
         last_loss = step()
@@ -98,8 +101,11 @@ def main() -> int:
             first_loss = last_loss
         steps += 1
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     print(json.dumps({
         "samplesPerS": steps * p * args.q / seconds,
+        "samplesPerCpuS": steps * p * args.q / cpu_seconds if cpu_seconds > 0 else None,
+        "cpuSeconds": cpu_seconds,
         "steps": steps,
         "seconds": seconds,
         "batch": p * args.q,

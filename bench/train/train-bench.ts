@@ -48,6 +48,10 @@ interface Measurement {
   steps?: number;
   seconds?: number;
   samplesPerSecond?: number;
+  /** CPU time this process used over the measured run (every thread: XNNPACK, GC, logging). */
+  cpuSeconds?: number;
+  /** Samples per second of that CPU time: what other load on a shared machine disturbs least. */
+  samplesPerCpuSecond?: number;
   msPerStep?: number;
   profile?: StepProfile;
   goal?: string;
@@ -109,6 +113,9 @@ if (comparisonBackend) {
 const samplesPerS = pooledRate(comparison.tfjs.map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.seconds ?? 0 })));
 const referenceSamplesPerS = pooledRate(comparison.reference.map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.seconds })));
 const ratio = samplesPerS !== null && referenceSamplesPerS !== null ? samplesPerS / referenceSamplesPerS : null;
+const cpuSamplesPerS = pooledRate(comparison.tfjs.map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.cpuSeconds ?? 0 })));
+const referenceCpuSamplesPerS = pooledRate(comparison.reference.map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.cpuSeconds ?? 0 })));
+const cpuRatio = cpuSamplesPerS !== null && referenceCpuSamplesPerS !== null ? cpuSamplesPerS / referenceCpuSamplesPerS : null;
 
 const table = measurements.map((m) => ({
   backend: m.backend,
@@ -142,8 +149,8 @@ console.log(
 console.log('\nSide by side with PyTorch: same network, P=5 × Q=32 batches, multi-similarity loss + miner, Adam (runs alternate)\n');
 console.log(
   formatTable([
-    ...comparison.tfjs.map((m, i) => ({ run: `TF.js ${m.backend} #${i + 1}`, 'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond), steps: m.steps, threads: 1 })),
-    ...comparison.reference.map((r, i) => ({ run: `PyTorch ${r.torch} #${i + 1}`, 'samples/s': Math.round(r.samplesPerS), steps: r.steps, threads: r.threads })),
+    ...comparison.tfjs.map((m, i) => ({ run: `TF.js ${m.backend} #${i + 1}`, 'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond), 'samples/CPU-s': m.samplesPerCpuSecond === undefined ? '' : Math.round(m.samplesPerCpuSecond), steps: m.steps, threads: 1 })),
+    ...comparison.reference.map((r, i) => ({ run: `PyTorch ${r.torch} #${i + 1}`, 'samples/s': Math.round(r.samplesPerS), 'samples/CPU-s': r.samplesPerCpuS === null || r.samplesPerCpuS === undefined ? '' : Math.round(r.samplesPerCpuS), steps: r.steps, threads: r.threads })),
   ]),
 );
 console.log(
@@ -151,6 +158,9 @@ console.log(
     ? `PyTorch reference ${comparison.referenceStatus === 'ok' ? 'not run' : comparison.referenceStatus}; TF.js ${samplesPerS === null ? 'not measured' : `${Math.round(samplesPerS)} samples/s`}`
     : `TF.js ${Math.round(samplesPerS ?? 0)} samples/s vs PyTorch ${Math.round(referenceSamplesPerS)} samples/s: ratio ${ratio?.toFixed(2)} (goal ≥ 0.5, then 1)`,
 );
+// On a loaded machine wall-clock rates swing with the other processes; per second of CPU time
+// each side actually got, they hardly move.
+if (cpuRatio !== null) console.log(`Per CPU-second: TF.js ${Math.round(cpuSamplesPerS ?? 0)} vs PyTorch ${Math.round(referenceCpuSamplesPerS ?? 0)} samples: ratio ${cpuRatio.toFixed(2)}`);
 // Other processes on the same cores slow every figure; the load average says how much.
 console.log(`bench time ${((Date.now() - benchStarted) / 1000).toFixed(0)} s; ${availableParallelism()} cores; 1-min load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`);
 console.log(
@@ -160,6 +170,9 @@ console.log(
     samplesPerS,
     referenceSamplesPerS,
     ratio,
+    cpuSamplesPerS,
+    referenceCpuSamplesPerS,
+    cpuRatio,
     reference: { ...comparison, threads: options.referenceThreads },
     headGoalSamplesPerSecond: options.headGoal,
     bestHeadSamplesPerSecond: bestHead?.samplesPerSecond ?? null,
@@ -190,7 +203,10 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
     const slow = backend === 'cpu' && encoder.inputShape.length === 3;
     // Untimed first steps: kernel set-up and optimizer slots are one-off costs.
     await trainWithRecipe(recipe, data, { encoder, steps: slow ? 1 : 3, log });
+    const cpuAtStart = process.cpuUsage();
     const { summary } = await trainWithRecipe(recipe, data, { encoder, maxSeconds: seconds, log });
+    const cpu = process.cpuUsage(cpuAtStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     // On a slow backend one profiled step (kernel times only) must do.
     const profile = profiled ? await profileTrainingStep(recipe, encoder, data, { repeats: slow ? 0 : 3, warmUp: !slow }) : undefined;
     return {
@@ -202,6 +218,8 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
       steps: summary.steps,
       seconds: summary.seconds,
       samplesPerSecond: summary.samplesPerSecond,
+      cpuSeconds,
+      samplesPerCpuSecond: cpuSeconds > 0 ? (summary.samplesPerSecond * summary.seconds) / cpuSeconds : undefined,
       msPerStep: summary.steps > 0 ? (1000 * summary.seconds) / summary.steps : undefined,
       profile,
       note,

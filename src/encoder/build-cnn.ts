@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { cnnFeatureCount, type CnnEncoderConfig } from './config';
 import { InputNormalization } from './layers/input-normalization';
+import { lazyInputGradient } from './layers/lazy-input-gradient';
 import { buildProjectionHead } from './build-head';
 
 /**
@@ -19,17 +20,17 @@ export function buildCnnTrunk(config: CnnEncoderConfig): tfl.Sequential {
   ];
   config.blocks.forEach((block, i) => {
     const prefix = `block${i + 1}`;
-    layers.push(
-      tfl.layers.conv2d({
-        filters: block.filters,
-        kernelSize: block.kernelSize,
-        strides: block.stride,
-        padding: 'same',
-        useBias: !config.batchNorm,
-        kernelInitializer: 'heNormal',
-        name: `${prefix}_conv`,
-      }),
-    );
+    const conv = tfl.layers.conv2d({
+      filters: block.filters,
+      kernelSize: block.kernelSize,
+      strides: block.stride,
+      padding: 'same',
+      useBias: !config.batchNorm,
+      kernelInitializer: 'heNormal',
+      name: `${prefix}_conv`,
+    });
+    // The first convolution's input is data: training never needs its gradient.
+    layers.push(i === 0 ? lazyInputGradient(conv) : conv);
     if (config.batchNorm) layers.push(tfl.layers.batchNormalization({ axis: -1, momentum: 0.9, epsilon: 1e-3, name: `${prefix}_bn` }));
     layers.push(tfl.layers.reLU({ name: `${prefix}_relu` }));
     if (block.pool === 'max') layers.push(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: `${prefix}_maxpool` }));

@@ -6,3 +6,6 @@ export { createTile, tileConfig } from './tile';
 export { unsortedSegmentSum, unsortedSegmentSumConfig } from './unsorted-segment-sum';
 export { createUntransposingMatMul, batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 export { createMaxPoolGrad, maxPoolGradConfig } from './max-pool-grad';
+export { createIdentity, identityConfig } from './identity';
+export { createSum, sumConfig } from './sum';
+export { createCast, castConfig } from './cast';

@@ -4,7 +4,10 @@ import '@tensorflow/tfjs-layers';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { castConfig } from './cast';
+import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -18,12 +21,15 @@ const replacements: Record<string, (original: tf.KernelConfig | undefined) => tf
   [tf.MaxPoolGrad]: maxPoolGradConfig,
   [tf.BatchMatMul]: batchMatMulConfig,
   [tf._FusedMatMul]: fusedMatMulConfig,
+  [tf.Identity]: identityConfig,
+  [tf.Sum]: sumConfig,
+  [tf.Cast]: castConfig,
 };
 
 const installed = new Set<tf.KernelFunc>();
 
 export interface RegisterWasmTrainingKernelsOptions {
-  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, MaxPoolGrad, transposed BatchMatMul/_FusedMatMul) by faster ones. Default true. */
+  /** Also replace slow stock kernels (Conv2DBackpropInput, Tile, MaxPoolGrad, transposed BatchMatMul/_FusedMatMul, Identity, Sum, same-dtype Cast) by faster ones. Default true. */
   replaceSlowKernels?: boolean;
 }
 
