@@ -95,7 +95,7 @@ export const SETTINGS = [
   { name: 'REPLAY_HALF_LIFE_SECONDS', default: '600', description: 'Recency half-life of the replay memory\'s sampling: labelled feedback this much older than the newest is drawn half as often (down to `REPLAY_MIN_WEIGHT`)', schema: positive },
   { name: 'REPLAY_MIN_WEIGHT', default: '0.25', description: 'Least sampling weight of old labelled feedback relative to the newest (0–1): old feedback keeps being rehearsed', schema: z.coerce.number().min(0).max(1) },
   { name: 'POISON_GUARD', default: 'on', description: '`on`: the trainer trains each item under the label most distinct sources agree on (one voice per source and item; sources contradicted by many others count a tenth), and down-weights pairs/triplets that contradict those labels; `off`: it trains on the newest label as given', schema: z.enum(['on', 'off']) },
-  { name: 'KAFKA_CLIENT', default: 'kafkajs', description: 'Kafka client library of the Kafka queue: `kafkajs` or `platformatic` (@platformatic/kafka, which supports Node ≥ 22.22); both pass the same queue contract tests', schema: z.enum(KAFKA_CLIENTS) },
+  { name: 'KAFKA_CLIENT', default: 'platformatic', description: 'Kafka client library of the Kafka queue: `platformatic` (@platformatic/kafka, maintained) or `kafkajs`; both pass the same queue contract tests', schema: z.enum(KAFKA_CLIENTS) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

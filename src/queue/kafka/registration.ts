@@ -3,10 +3,10 @@ import { defineQueue } from '../queue-registration';
 import { KAFKA_CLIENTS, type KafkaClient } from '../kafka-clients';
 import { createKafkaQueue, type KafkaQueueOptions } from './kafka-queue';
 
-/** `DISCERN_QUEUE=kafka`: the brokers of `KAFKA_BROKERS`, through the client library `KAFKA_CLIENT` names (kafkajs by default). */
+/** `DISCERN_QUEUE=kafka`: the brokers of `KAFKA_BROKERS`, through the client library `KAFKA_CLIENT` names (@platformatic/kafka by default). */
 export const registration = defineQueue({
   kind: 'kafka',
-  create: ({ client = 'kafkajs', ...options }: KafkaQueueOptions & { client?: KafkaClient }) => {
+  create: ({ client = 'platformatic', ...options }: KafkaQueueOptions & { client?: KafkaClient }) => {
     if (client === 'platformatic') return createPlatformaticKafkaQueue(options);
     if (client === 'kafkajs') return createKafkaQueue(options);
     throw new TypeError(`client: expected one of ${KAFKA_CLIENTS.join(', ')}, got ${JSON.stringify(client)}`);

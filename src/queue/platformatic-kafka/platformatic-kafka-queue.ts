@@ -129,6 +129,7 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
   const consumerContext = { brokers, clientId, admin, topicOf, log };
 
   return {
+    replayPartitions: partitions,
     async init() {
       const existing = new Set(await admin.listTopics());
       const missing = TOPIC_NAMES.map(topicOf).filter((t) => !existing.has(t));
