@@ -1,9 +1,9 @@
-import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryHit, type QueryOptions } from '../../src/core/query-catalog';
+import { CatalogRequestError, CatalogUnavailableError, type CatalogPoint, type CollectionReader, type CollectionSummary, type QueryHit, type QueryOptions } from '../../src/core/query-catalog';
 import { upstreamFetch } from './upstream';
 
 /**
- * Searches through a discern service's vector endpoints (used where no Qdrant is configured,
- * e.g. in front of the embedded default).
+ * Reads the catalog through a discern service's version-pinned endpoints (`/v1/live`,
+ * `/v1/collections/...`), where no Qdrant is configured, e.g. in front of the embedded default.
  *
  * @example
  * const reader = createDiscernReader('http://127.0.0.1:8080', 'catalog');
@@ -40,5 +40,7 @@ export function createDiscernReader(baseUrl: string, alias: string, apiKey?: str
       const point = await call<{ vector: number[] }>(`/v1/collections/${encodeURIComponent(collection)}/points/${encodeURIComponent(id)}`);
       return point ? Float32Array.from(point.vector) : undefined;
     },
+    collection: (name: string) => call<CollectionSummary>(`/v1/collections/${encodeURIComponent(name)}`),
+    point: (collection: string, id: string) => call<CatalogPoint>(`/v1/collections/${encodeURIComponent(collection)}/points/${encodeURIComponent(id)}`),
   };
 }

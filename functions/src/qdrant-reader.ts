@@ -1,12 +1,20 @@
 import { CatalogRequestError, CatalogUnavailableError, type CollectionReader, type QueryOptions } from '../../src/core/query-catalog';
-import { ID_KEY, toQdrantFilter } from '../../src/qdrant-wire/payload-mapping';
+import type { VectorDistance } from '../../src/core/vector-store';
+import { fromQdrantPayload, ID_KEY, toQdrantFilter } from '../../src/qdrant-wire/payload-mapping';
 
 interface QdrantPoint {
   id: string | number;
   score?: number;
-  payload?: { id?: string; label?: string };
+  payload?: { id?: string; label?: string } & Record<string, unknown>;
   vector?: number[];
 }
+
+interface QdrantCollectionInfo {
+  points_count?: number | null;
+  config: { params: { vectors: { size: number; distance: string } } };
+}
+
+const DISTANCES: Record<string, VectorDistance> = { Cosine: 'cosine', Dot: 'dot', Euclid: 'euclid' };
 
 export interface QdrantRestReaderOptions {
   /** Qdrant's REST endpoint, e.g. `https://qdrant.example:6333`. */
@@ -31,8 +39,8 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
   const base = url.replace(/\/$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) };
 
-  /** `field`: the request field a refusal (400) is about. */
-  async function call<T>(path: string, body?: unknown, field = '(body)'): Promise<T> {
+  /** `field`: the request field a refusal (400) is about; `missing`: the answer to a 404, when one is expected. */
+  async function call<T>(path: string, body?: unknown, field = '(body)', missing?: () => T): Promise<T> {
     const init = body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) };
     let response: Response;
     try {
@@ -44,6 +52,7 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
       const refusal = (await response.json().catch(() => undefined)) as { status?: { error?: string } } | undefined;
       throw new CatalogRequestError(field, refusal?.status?.error ?? `qdrant refused the request (HTTP ${response.status})`);
     }
+    if (response.status === 404 && missing) return missing();
     if (!response.ok) throw new CatalogUnavailableError(`qdrant ${path}: HTTP ${response.status}`);
     return ((await response.json()) as { result: T }).result;
   }
@@ -80,6 +89,25 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
       });
       const vector = result.points[0]?.vector;
       return vector ? Float32Array.from(vector) : undefined;
+    },
+    async collection(name: string) {
+      const path = `/collections/${encodeURIComponent(name)}`;
+      const info = await call<QdrantCollectionInfo | undefined>(path, undefined, '(body)', () => undefined);
+      if (!info) return undefined;
+      const { size, distance } = info.config.params.vectors;
+      const count = await call<{ count: number }>(`${path}/points/count`, { exact: true });
+      return { name, distance: DISTANCES[distance] ?? 'cosine', dimension: size, count: count.count };
+    },
+    async point(collection: string, id: string) {
+      const result = await call<{ points: QdrantPoint[] }>(`/collections/${encodeURIComponent(collection)}/points/scroll`, {
+        filter: { must: [{ key: ID_KEY, match: { value: id } }] },
+        limit: 1,
+        with_payload: true,
+        with_vector: true,
+      });
+      const found = result.points[0];
+      if (!found?.vector) return undefined;
+      return { id, vector: found.vector, payload: fromQdrantPayload(found.payload).payload };
     },
   };
 }

@@ -19,6 +19,7 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/live': 'read',
   'GET /v1/models/:version': 'read',
   'GET /v1/models/:version/model.onnx': 'read',
+  'GET /v1/collections/:collection': 'read',
   'POST /v1/collections/:collection/search': 'read',
   'GET /v1/collections/:collection/points/:id': 'read',
   'POST /v1/embed': 'read',

@@ -2,7 +2,7 @@ import { versionOfCollection } from '../core/catalog-naming';
 import type { LiveCollection } from '../core/query-catalog';
 import { VectorStoreError, type VectorStore } from '../core/vector-store';
 import { ApiError, fieldError } from './api-error';
-import { noLiveModel } from './query/query-app';
+import { noLiveModel } from './query/no-live-model';
 
 export type { LiveCollection };
 

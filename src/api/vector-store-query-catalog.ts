@@ -15,7 +15,16 @@ import { queryCall } from './query-call';
  */
 export function vectorStoreQueryCatalog(store: VectorStore, liveAlias: string): QueryCatalog {
   return {
+    alias: liveAlias,
     liveCollection: () => resolveLiveCollection(store, liveAlias),
+    async collection(name) {
+      const found = (await queryCall(() => store.listCollections())).find((c) => c.name === name);
+      return found && { name: found.name, distance: found.distance, dimension: found.dimension, count: found.count };
+    },
+    async point(collection, id) {
+      const point = await queryCall(() => store.get(collection, id));
+      return point && { id: point.id, vector: Array.from(point.vector), payload: point.payload };
+    },
     async search(collection, vector, options) {
       return (await queryCall(() => store.search(collection, vector, options))).map(queryHit);
     },

@@ -1,9 +1,25 @@
-import type { SearchFilter } from './vector-store';
+import type { SearchFilter, VectorDistance, VectorPayload } from './vector-store';
 
 /** A concrete collection and the model version whose embeddings it holds. */
 export interface LiveCollection {
   collection: string;
   modelVersion: string;
+}
+
+/** A concrete collection as the version-pinned routes describe it. */
+export interface CollectionSummary {
+  name: string;
+  distance: VectorDistance;
+  dimension: number;
+  /** Items it holds. */
+  count: number;
+}
+
+/** One stored item of a concrete collection: its vector and payload. */
+export interface CatalogPoint {
+  id: string;
+  vector: number[];
+  payload: VectorPayload;
 }
 
 /** What a query asks for besides its vector. */
@@ -33,10 +49,17 @@ export interface QueryHit {
  * @example
  * const live = await catalog.liveCollection(); // { collection: 'catalog_v000004', modelVersion: 'v000004' }
  * const hits = await catalog.search(live.collection, embedding, { k: 10 });
+ * const pinned = await catalog.collection('catalog_v000003'); // { name, distance: 'cosine', dimension: 64, count: 600 }
  */
 export interface QueryCatalog {
+  /** The live alias; this service's collections are named `<alias>_<version>`. */
+  readonly alias: string;
   /** The collection behind the live alias; undefined while no model version is published. */
   liveCollection(): Promise<LiveCollection | undefined>;
+  /** A concrete collection by name; undefined when there is none. */
+  collection(name: string): Promise<CollectionSummary | undefined>;
+  /** A stored item of a concrete collection; undefined when the collection does not hold it. */
+  point(collection: string, id: string): Promise<CatalogPoint | undefined>;
   /** Nearest items to `vector`, closest first. */
   search(collection: string, vector: Float32Array, options: QueryOptions): Promise<QueryHit[]>;
   /** Nearest items to a stored item's vector, the item itself left out; undefined when the collection does not hold it. */
@@ -46,7 +69,8 @@ export interface QueryCatalog {
 /**
  * The `CollectionReader` port: what a remote catalog service (Qdrant's REST API, a discern
  * service) answers over HTTP: the collection behind the live alias, a search in a named
- * collection and an item's stored vector. `readerQueryCatalog` makes a `QueryCatalog` of one.
+ * collection, an item's stored vector, and a concrete collection or item read by name.
+ * `readerQueryCatalog` makes a `QueryCatalog` of one.
  *
  * @example
  * const collection = await reader.liveCollection(); // 'catalog_v000004'
@@ -58,6 +82,10 @@ export interface CollectionReader {
   search(collection: string, vector: Float32Array, options: QueryOptions): Promise<QueryHit[]>;
   /** The stored vector of an item, or undefined when the collection does not hold it. */
   vectorOf(collection: string, id: string): Promise<Float32Array | undefined>;
+  /** A concrete collection by name; undefined when there is none. */
+  collection(name: string): Promise<CollectionSummary | undefined>;
+  /** A stored item with its vector and payload; undefined when the collection does not hold it. */
+  point(collection: string, id: string): Promise<CatalogPoint | undefined>;
 }
 
 /**

@@ -8,8 +8,12 @@ import { jsonBody } from '../middleware/json-body';
 import { EmbedRequestSchema, EmbedResponseSchema, SearchRequestSchema, SearchResponseSchema } from '../request-schemas';
 import { errorResponses } from '../routes/responses';
 import { embedQuery, type QueryContent } from './embed-query';
+import { noLiveModel } from './no-live-model';
+import { registerPinnedRoutes } from './pinned-routes';
 import { throwValidationError } from './error-response';
 import { assertQueryPixels } from './query-pixels';
+
+export { noLiveModel };
 
 /** What the query app runs on: the read side of the catalog, a model runner and an image decoder. */
 export interface QueryPorts {
@@ -30,7 +34,9 @@ export interface QueryAppOptions<E extends Env = Env> {
 }
 
 /**
- * The query routes, written once for every runtime: `POST /v1/embed` and `POST /v1/search`.
+ * The query routes, written once for every runtime: `POST /v1/embed` and `POST /v1/search`,
+ * and the version-pinned reads (`GET /v1/live`, `/v1/collections/{collection}`, its search and
+ * its points; see `registerPinnedRoutes`), which `middleware` does not apply to.
  * Each request resolves the live collection once, then embeds with that collection's model
  * version and searches that collection by name, so every answer names the version that
  * computed it. The app knows no runtime: the Node service mounts it over its vector store and
@@ -45,7 +51,8 @@ export interface QueryAppOptions<E extends Env = Env> {
 export function createQueryApp<E extends Env = Env>(options: QueryAppOptions<E>): OpenAPIHono<E> {
   const { ports } = options;
   const portsOf = typeof ports === 'function' ? ports : () => ports;
-  const middleware = [...(options.middleware ?? []), ...jsonBody({ maxBytes: options.maxBodyBytes })];
+  const body = jsonBody({ maxBytes: options.maxBodyBytes });
+  const middleware = [...(options.middleware ?? []), ...body];
   const app = new OpenAPIHono<E>({ defaultHook: throwValidationError });
 
   async function checkPixels(content: QueryContent, decoder: ImageDecoder): Promise<void> {
@@ -117,6 +124,8 @@ export function createQueryApp<E extends Env = Env>(options: QueryAppOptions<E>)
     },
   );
 
+  registerPinnedRoutes(app, (c) => portsOf(c).catalog, body);
+
   return app;
 }
 
@@ -125,14 +134,4 @@ async function requireLive(catalog: QueryCatalog): Promise<LiveCollection> {
   const live = await catalog.liveCollection();
   if (!live) throw noLiveModel();
   return live;
-}
-
-/**
- * The answer while no model version has been published: 503, retry later.
- *
- * @example
- * if (!live) throw noLiveModel();
- */
-export function noLiveModel(): ApiError {
-  return new ApiError(503, 'no_live_model', 'no model version is published yet; retry later', undefined, { 'Retry-After': '10' });
 }

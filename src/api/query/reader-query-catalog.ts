@@ -11,12 +11,15 @@ import { CatalogUnavailableError, type CollectionReader, type QueryCatalog } fro
  */
 export function readerQueryCatalog(reader: CollectionReader, alias: string): QueryCatalog {
   return {
+    alias,
     async liveCollection() {
       const collection = await reader.liveCollection();
       const modelVersion = versionOfCollection(alias, collection);
       if (!modelVersion) throw new CatalogUnavailableError(`live collection ${collection} names no model version`);
       return { collection, modelVersion };
     },
+    collection: (name) => reader.collection(name),
+    point: (collection, id) => reader.point(collection, id),
     search: (collection, vector, options) => reader.search(collection, vector, options),
     async searchLikeItem(collection, itemId, { k, offset = 0, scoreThreshold, filter }) {
       const vector = await reader.vectorOf(collection, itemId);
