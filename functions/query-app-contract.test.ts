@@ -66,6 +66,30 @@ function valid() {
   return pixelsField(queries[0]);
 }
 
+async function getJson(base: string, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${base}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+/** The live version's collection in the published catalog. */
+function liveCollection(): string {
+  return collectionForVersion('catalog', catalog.live.id);
+}
+
+/** Version-pinned reads that both runtimes refuse alike: status, error code and the field named. */
+const pinnedRefusals: { name: string; request: () => [path: string, body?: unknown]; status: number; code: string; field?: string }[] = [
+  { name: 'a collection of another service', request: () => ['/v1/collections/other_v000001'], status: 404, code: 'collection_not_found', field: 'collection' },
+  { name: 'a version never published', request: () => ['/v1/collections/catalog_v999999/points/fmnist-test-0'], status: 404, code: 'collection_not_found', field: 'collection' },
+  { name: 'the alias itself', request: () => ['/v1/collections/catalog/search', { vector: [1], k: 1 }], status: 404, code: 'collection_not_found', field: 'collection' },
+  { name: 'an unknown item', request: () => [`/v1/collections/${liveCollection()}/points/no-such-item`], status: 404, code: 'item_not_found', field: 'id' },
+  { name: 'k = 0', request: () => [`/v1/collections/${liveCollection()}/search`, { vector: Array.from(catalog.embeddingOf(catalog.live.id, catalog.items[0].id)), k: 0 }], status: 400, code: 'invalid_request', field: 'k' },
+  { name: 'an unknown body field', request: () => [`/v1/collections/${liveCollection()}/search`, { vector: [1, 2], k: 1, pixels: 1 }], status: 400, code: 'invalid_request' },
+];
+
+async function pinnedCall(base: string, [path, body]: [string, unknown?]): Promise<{ status: number; body: any }> {
+  return body === undefined ? getJson(base, path) : postJson(base, path, body);
+}
+
 /**
  * One query app, two runtimes: the Node service (onnxruntime-node, its VectorStore, sharp) and
  * the edge worker in workerd (onnxruntime-web, the discern service upstream, pure-JS decoding).
@@ -147,6 +171,47 @@ describe.each(runtimes)('query app contract on $name', ({ url }) => {
     expect(body.error.issues[0].path).toBe('itemId');
   });
 
+  it('GET /v1/live names the live collection and its version', async () => {
+    const { status, body } = await getJson(url(), '/v1/live');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toEqual({ alias: 'catalog', collection: liveCollection(), modelVersion: catalog.live.id });
+  });
+
+  it('GET /v1/collections/{collection}: distance, dimension and item count', async () => {
+    const { status, body } = await getJson(url(), `/v1/collections/${liveCollection()}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toEqual({ name: liveCollection(), distance: 'cosine', dimension: catalog.embeddingDim, count: catalog.items.length });
+  });
+
+  it('POST /v1/collections/{collection}/search: the exact top 10 of that collection for an embedding', async () => {
+    const version = catalog.live.id;
+    for (const image of queries.slice(0, 4)) {
+      const [query] = await catalog.embedReference(version, image);
+      const { status, body } = await postJson(url(), `/v1/collections/${liveCollection()}/search`, { vector: Array.from(query), k: 10 });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(rankingMismatch(body.results, catalog.exactSearch(version, query, 10), scoreIn(version, query))).toBeUndefined();
+    }
+  });
+
+  it('GET /v1/collections/{collection}/points/{id}: the stored vector and label', async () => {
+    for (const item of catalog.items.slice(0, 3)) {
+      const { status, body } = await getJson(url(), `/v1/collections/${liveCollection()}/points/${item.id}`);
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.id).toBe(item.id);
+      expect(body.payload.label).toBe(item.label);
+      expect(maxAbsDiff(body.vector, catalog.embeddingOf(catalog.live.id, item.id))).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  for (const c of pinnedRefusals) {
+    it(`version-pinned reads: ${c.name} → ${c.status} ${c.code}`, async () => {
+      const { status, body } = await pinnedCall(url(), c.request());
+      expect(status, JSON.stringify(body)).toBe(c.status);
+      expect(body.error.code).toBe(c.code);
+      if (c.field) expect(body.error.issues[0].path).toBe(c.field);
+    });
+  }
+
   for (const c of badInputs) {
     it(`refuses ${c.name} → ${c.status}${c.field ? ` naming ${c.field}` : ''}`, async () => {
       const { status, body } = await postJson(url(), c.path, c.body(), { raw: c.raw, contentType: c.contentType });
@@ -204,6 +269,26 @@ describe('the Node API and the edge answer alike', () => {
       const init = { raw: c.raw, contentType: c.contentType };
       const [fromEdge, fromNode] = await Promise.all([postJson(edge.url, c.path, c.body(), init), postJson(catalog.url, c.path, c.body(), init)]);
       expect(fromEdge.body.error.issues[0].path, c.name).toBe(fromNode.body.error.issues[0].path);
+    }
+  });
+
+  it('version-pinned reads: the same answers and the same refusals', async () => {
+    const collection = liveCollection();
+    const [query] = await catalog.embedReference(catalog.live.id, queries[7]);
+    const calls: [string, unknown?][] = [
+      ['/v1/live'],
+      [`/v1/collections/${collection}`],
+      [`/v1/collections/${collection}/points/${catalog.items[4].id}`],
+      [`/v1/collections/${collection}/search`, { vector: Array.from(query), k: 6, filter: { label: { any: ['Sneaker', 'Sandal'] } } }],
+      [`/v1/collections/${collection}/search`, { vector: Array.from(query), k: 4, offset: 2 }],
+      ...pinnedRefusals.map((c) => c.request()),
+    ];
+    for (const call of calls) {
+      const [fromEdge, fromNode] = await Promise.all([pinnedCall(edge.url, call), pinnedCall(catalog.url, call)]);
+      expect(fromEdge.status, `${call[0]}: ${JSON.stringify(fromEdge.body).slice(0, 200)}`).toBe(fromNode.status);
+      if (fromNode.status !== 200) expect({ ...fromEdge.body.error, requestId: undefined }, call[0]).toEqual({ ...fromNode.body.error, requestId: undefined });
+      else if (fromNode.body.results) expect(answersDiffer(fromEdge.body.results, fromNode.body.results), call[0]).toBeUndefined();
+      else expect(fromEdge.body, call[0]).toEqual(fromNode.body);
     }
   });
 
@@ -291,6 +376,28 @@ for (const { name, real, skipReason } of qdrantTargets) (skipReason ? describe.s
       expect(fromNode.body.modelVersion).toBe(version);
       expect(answersDiffer(fromEdge.body.results, fromNode.body.results), JSON.stringify(request).slice(0, 80)).toBeUndefined();
     }
+  });
+
+  it('version-pinned reads over Qdrant: the collection, a point and a search as the Node API answers them', async () => {
+    const collection = collectionForVersion(target.alias, catalog.live.id);
+    const nodeCollection = liveCollection();
+    const info = await getJson(qdrantEdge.url, `/v1/collections/${collection}`);
+    expect(info.status, JSON.stringify(info.body)).toBe(200);
+    expect(info.body).toEqual({ name: collection, distance: 'cosine', dimension: catalog.embeddingDim, count: catalog.items.length });
+    const item = catalog.items[3];
+    const point = await getJson(qdrantEdge.url, `/v1/collections/${collection}/points/${item.id}`);
+    expect(point.status, JSON.stringify(point.body)).toBe(200);
+    expect(point.body.payload).toEqual({ label: item.label });
+    expect(maxAbsDiff(point.body.vector, catalog.embeddingOf(catalog.live.id, item.id))).toBeLessThanOrEqual(1e-6);
+    const [query] = await catalog.embedReference(catalog.live.id, queries[9]);
+    const request = { vector: Array.from(query), k: 5, filter: { label: 'Bag' } };
+    const [fromEdge, fromNode] = await Promise.all([postJson(qdrantEdge.url, `/v1/collections/${collection}/search`, request), postJson(catalog.url, `/v1/collections/${nodeCollection}/search`, request)]);
+    expect(fromEdge.status, JSON.stringify(fromEdge.body)).toBe(200);
+    expect(answersDiffer(fromEdge.body.results, fromNode.body.results)).toBeUndefined();
+    const missing = await getJson(qdrantEdge.url, `/v1/collections/${collection}/points/no-such-item`);
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'item_not_found']);
+    const elsewhere = await getJson(qdrantEdge.url, `/v1/collections/${collectionForVersion(target.alias, 'v999999')}`);
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, 'collection_not_found']);
   });
 
   it('sends Qdrant the embedding, k and the label filter', async () => {

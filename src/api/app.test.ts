@@ -158,6 +158,7 @@ describe('HTTP API over the embedded queue and vector store', () => {
       '/healthz',
       '/metrics',
       '/readyz',
+      '/v1/collections/{collection}',
       '/v1/collections/{collection}/points/{id}',
       '/v1/collections/{collection}/search',
       '/v1/dead-letters',
