@@ -35,8 +35,8 @@ function portsFor(env: EdgeEnv): QueryPorts {
 }
 
 /**
- * The edge worker: the service's query app (`/v1/embed` and `/v1/search`, the same routes,
- * schemas and errors as the Node API) over Qdrant REST (or a discern service) and
+ * The edge worker: the service's query app (`/v1/embed`, `/v1/search` and the version-pinned
+ * reads `/v1/live` and `/v1/collections/...`, the same routes, schemas and errors as the Node API) over Qdrant REST (or a discern service) and
  * onnxruntime-web. `/v1/search/batch` and `/v1/recommend` are validated like the Node API's,
  * then answered 501. Every answer names the model version of the collection it searched, and
  * queries are embedded with exactly that version.
