@@ -3,11 +3,13 @@ import { ImageDecodeError, type ImageDecoder } from '../core/image-decoder';
 import type { ItemUpsertRecord } from '../events';
 import { thumbnailOf } from './item-thumbnail';
 import { asStamp, compareStamps, type AcceptStamp } from './accept-order';
+import type { EncoderConfig } from '../encoder/config';
 
 const FIELDS = ['label', 'attributes', 'input'] as const;
 
 /** What the encoder takes: a pixel grid (HWC, raw 0–255) or a feature vector. */
-export type ModelInputSpec = { height: number; width: number; channels: number } | { features: number };
+/** The input an encoder takes, as its config says: an image grid or a feature vector. */
+export type EncoderInputSpec = EncoderConfig['input'];
 
 /** One catalog item as the trainer knows it. */
 export interface CatalogItem {
@@ -79,7 +81,7 @@ export class CatalogState {
 
   /** `decoder` turns image records into input; a catalog of feature vectors needs none. */
   constructor(
-    readonly inputSpec: ModelInputSpec,
+    readonly inputSpec: EncoderInputSpec,
     private readonly decoder?: ImageDecoder,
   ) {
     this.inputSize = 'features' in inputSpec ? inputSpec.features : inputSpec.height * inputSpec.width * inputSpec.channels;

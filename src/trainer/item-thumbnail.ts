@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import type { ModelInputSpec } from './catalog-state';
+import type { EncoderInputSpec } from './catalog-state';
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_MAX_SIDE = 64;
@@ -14,7 +14,7 @@ const cache = new WeakMap<Float32Array, string>();
  * @example
  * thumbnailOf(item.input, { height: 28, width: 28, channels: 1 }); // 'iVBORw0KGgo…'
  */
-export function thumbnailOf(input: Float32Array, spec: ModelInputSpec): string | undefined {
+export function thumbnailOf(input: Float32Array, spec: EncoderInputSpec): string | undefined {
   if ('features' in spec || (spec.channels !== 1 && spec.channels !== 3)) return undefined;
   const cached = cache.get(input);
   if (cached !== undefined) return cached;

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { createLoss, createMiner } from '../dml/registry';
 import type { Encoder } from '../encoder/encoder';
 import { BatchBuilder } from './batch-builder';
-import { CatalogState, type ModelInputSpec } from './catalog-state';
+import { CatalogState } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
 import { LabelConsensus, type LabelConsensusOptions } from './label-consensus';
@@ -47,7 +47,7 @@ export interface Learner {
  * const { catalog, applier, builder } = createLearner(encoder, tf.train.adam(1e-3), { seed: 1 });
  */
 export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options: LearnerOptions = {}): Learner {
-  const catalog = new CatalogState(encoder.config.input as ModelInputSpec, options.imageDecoder);
+  const catalog = new CatalogState(encoder.config.input, options.imageDecoder);
   const memory = new HoldoutMemory(
     {
       capacity: options.replaySize ?? 20_000,
