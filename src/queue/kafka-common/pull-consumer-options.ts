@@ -1,0 +1,13 @@
+import type { QueueConsumerOptions, TopicName } from '../../core/queue';
+import type { Logger } from '../../log/logger';
+
+/** What every Kafka pull consumer is given besides its client. */
+export interface PullConsumerOptions extends QueueConsumerOptions {
+  /** Physical topic name of a logical one (with the configured prefix). */
+  topicOf: (topic: TopicName) => string;
+  log: Logger;
+  /** Records buffered before fetching pauses (default 5000). */
+  bufferRecords?: number;
+  /** How long to wait for the first partition assignment (default 60 s). */
+  joinTimeoutMs?: number;
+}
