@@ -11,3 +11,13 @@ export interface PullConsumerOptions extends QueueConsumerOptions {
   /** How long to wait for the first partition assignment (default 60 s). */
   joinTimeoutMs?: number;
 }
+
+/**
+ * The logical topic of each of the consumer's physical topics.
+ *
+ * @example
+ * logicalTopicsOf({ topics: ['feedback'], topicOf: (t) => `discern.${t}` }); // Map { 'discern.feedback' => 'feedback' }
+ */
+export function logicalTopicsOf({ topics, topicOf }: Pick<PullConsumerOptions, 'topics' | 'topicOf'>): Map<string, TopicName> {
+  return new Map(topics.map((topic) => [topicOf(topic), topic]));
+}

@@ -2,7 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ConsumedRecord, QueueConsumer, TopicName, TopicPartitionOffset } from '../../core/queue';
 import { physicalOffsets, startPositions } from '../kafka-common/consumer-offsets';
 import { Arrival, assertPollArguments } from '../kafka-common/poll-wait';
-import type { PullConsumerOptions } from '../kafka-common/pull-consumer-options';
+import { logicalTopicsOf, type PullConsumerOptions } from '../kafka-common/pull-consumer-options';
 import { within } from '../kafka-common/within';
 import { kafkaGroupLag } from './kafka-group-lag';
 
@@ -29,7 +29,7 @@ export class KafkaPullConsumer implements QueueConsumer {
   private paused = false;
   private closed = false;
   private readonly arrival = new Arrival();
-  private readonly logicalOf = new Map<string, TopicName>();
+  private readonly logicalOf: Map<string, TopicName>;
   private readonly bufferRecords: number;
 
   private constructor(
@@ -37,7 +37,7 @@ export class KafkaPullConsumer implements QueueConsumer {
     private readonly options: KafkaPullConsumerOptions,
   ) {
     this.bufferRecords = options.bufferRecords ?? 5000;
-    for (const topic of options.topics) this.logicalOf.set(options.topicOf(topic), topic);
+    this.logicalOf = logicalTopicsOf(options);
   }
 
   static async start(options: KafkaPullConsumerOptions): Promise<KafkaPullConsumer> {

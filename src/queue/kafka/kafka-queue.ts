@@ -5,6 +5,7 @@ import { createGroupCommit } from '../group-commit';
 import { assertConsumerOptions, assertTopicName, trackOpenConsumer } from '../topics';
 import { brokerHealth } from '../kafka-common/broker-health';
 import { createMissingTopics } from '../kafka-common/create-missing-topics';
+import { drainAndClose } from '../kafka-common/drain-and-close';
 import { kafkaQueueSettingsOf, type KafkaQueueOptions } from '../kafka-common/kafka-queue-options';
 import { produceWithinDeadline } from '../kafka-common/produce-within-deadline';
 import { ProducerLanes } from '../kafka-common/producer-lanes';
@@ -139,9 +140,7 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     async close() {
       if (closed) return;
       closed = true;
-      await send.idle();
-      for (const consumer of [...consumers]) await consumer.close();
-      await producers.closeAll();
+      await drainAndClose(send, consumers, producers);
       await (await admin?.catch(() => undefined))?.disconnect();
     },
   };

@@ -5,6 +5,7 @@ import { createGroupCommit } from '../group-commit';
 import { assertConsumerOptions, assertTopicName, trackOpenConsumer } from '../topics';
 import { brokerHealth } from '../kafka-common/broker-health';
 import { createMissingTopics } from '../kafka-common/create-missing-topics';
+import { drainAndClose } from '../kafka-common/drain-and-close';
 import { kafkaQueueSettingsOf, type KafkaQueueOptions } from '../kafka-common/kafka-queue-options';
 import { produceWithinDeadline } from '../kafka-common/produce-within-deadline';
 import { ProducerLanes } from '../kafka-common/producer-lanes';
@@ -73,7 +74,7 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
           producer: () => producerOf(lane),
           send: (p) => unsettledSends.track(() => p.send({ messages: messagesOf(chunk, topicOf) })),
           discard: (inFlight) => producers.discard(lane, inFlight),
-          isTooLarge: (error) => findErrorBy(error as Error, 'apiId', 'MESSAGE_TOO_LARGE') !== null,
+          isTooLarge: (error) => Boolean(findErrorBy(error as Error, 'apiId', 'MESSAGE_TOO_LARGE')),
           log,
         });
       }
@@ -120,9 +121,7 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
     async close() {
       if (closed) return;
       closed = true;
-      await send.idle();
-      for (const consumer of [...consumers]) await consumer.close();
-      await producers.closeAll();
+      await drainAndClose(send, consumers, producers);
       await admin.close().catch(() => undefined);
     },
   };

@@ -2,7 +2,7 @@ import { Consumer, MessagesStreamModes, stringDeserializers, type Admin, type Gr
 import type { ConsumedRecord, QueueConsumer, TopicName, TopicPartitionOffset } from '../../core/queue';
 import { physicalOffsets, startPositions } from '../kafka-common/consumer-offsets';
 import { Arrival, assertPollArguments } from '../kafka-common/poll-wait';
-import type { PullConsumerOptions } from '../kafka-common/pull-consumer-options';
+import { logicalTopicsOf, type PullConsumerOptions } from '../kafka-common/pull-consumer-options';
 import { within } from '../kafka-common/within';
 import { committedOrEarliest } from './committed-or-earliest';
 import { platformaticGroupLag } from './platformatic-group-lag';
@@ -47,12 +47,12 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   private closed = false;
   private readonly arrival = new Arrival();
   private stream: MessagesStream<string, string, string, string> | undefined;
-  private readonly logicalOf = new Map<string, TopicName>();
+  private readonly logicalOf: Map<string, TopicName>;
   private readonly bufferRecords: number;
 
   private constructor(private readonly options: PlatformaticPullConsumerOptions) {
     this.bufferRecords = options.bufferRecords ?? 5000;
-    for (const topic of options.topics) this.logicalOf.set(options.topicOf(topic), topic);
+    this.logicalOf = logicalTopicsOf(options);
   }
 
   static async start(options: PlatformaticPullConsumerOptions): Promise<PlatformaticPullConsumer> {
