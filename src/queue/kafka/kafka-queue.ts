@@ -1,16 +1,15 @@
 import { Kafka, type Admin, type Producer, type TopicMessages } from 'kafkajs';
 import type { Queue, QueueConsumer, QueueConsumerOptions, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { createLogger } from '../../log/logger';
-import { createGroupCommit } from '../group-commit';
 import { assertConsumerOptions, assertTopicName, trackOpenConsumer } from '../topics';
 import { brokerHealth } from '../kafka-common/broker-health';
 import { createMissingTopics } from '../kafka-common/create-missing-topics';
 import { drainAndClose } from '../kafka-common/drain-and-close';
 import { kafkaQueueSettingsOf, type KafkaQueueOptions } from '../kafka-common/kafka-queue-options';
-import { produceWithinDeadline } from '../kafka-common/produce-within-deadline';
+import { createProduceGroupCommit } from '../kafka-common/produce-group-commit';
 import { ProducerLanes } from '../kafka-common/producer-lanes';
 import { publishBeforeDeadline } from '../kafka-common/publish-before-deadline';
-import { recordChunks, type ChunkedRecord, type TopicBatch } from '../kafka-common/record-chunks';
+import type { ChunkedRecord } from '../kafka-common/record-chunks';
 import { UnsettledSends } from '../kafka-common/unsettled-sends';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
 import { kafkaGroupLag } from './kafka-group-lag';
@@ -35,7 +34,8 @@ export type { KafkaQueueOptions };
  * await queue.publish('feedback', [{ key: 'item-7', value: '{"anchor":"item-7"}' }]);
  */
 export function createKafkaQueue(options: KafkaQueueOptions): Queue {
-  const { partitions, replicationFactor, writeDeadlineMs, lingerMs, producerCount, maxRequestBytes, topicOf } = kafkaQueueSettingsOf(options);
+  const settings = kafkaQueueSettingsOf(options);
+  const { partitions, replicationFactor, writeDeadlineMs, producerCount, topicOf } = settings;
   const log = createLogger('queue.kafka');
 
   const kafka = new Kafka({
@@ -86,21 +86,15 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
     });
   }
 
-  const send = createGroupCommit<TopicBatch>(
-    async (batches, lane) => {
-      for (const chunk of recordChunks(batches, maxRequestBytes)) {
-        await produceWithinDeadline({
-          deadlineMs: writeDeadlineMs,
-          producer: () => connectedProducer(lane),
-          send: (p) => unsettledSends.track(() => p.sendBatch({ topicMessages: topicMessagesOf(chunk, topicOf), acks: -1 })),
-          discard: (inFlight) => producers.discard(lane, inFlight),
-          isTooLarge: (error) => (error as { type?: string }).type === 'MESSAGE_TOO_LARGE',
-          log,
-        });
-      }
-    },
-    { lingerMs, maxInFlight: producerCount },
-  );
+  const send = createProduceGroupCommit({
+    settings,
+    lanes: producers,
+    producer: (lane) => connectedProducer(lane),
+    send: (p, chunk) => p.sendBatch({ topicMessages: topicMessagesOf(chunk, topicOf), acks: -1 }),
+    sends: unsettledSends,
+    isTooLarge: (error) => (error as { type?: string }).type === 'MESSAGE_TOO_LARGE',
+    log,
+  });
 
   return {
     replayPartitions: partitions,

@@ -1,16 +1,15 @@
 import { Admin, Producer, compatibilityPartitioner, findErrorBy, stringSerializers, type MessageToProduce } from '@platformatic/kafka';
 import type { Queue, QueueConsumer, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { createLogger } from '../../log/logger';
-import { createGroupCommit } from '../group-commit';
 import { assertConsumerOptions, assertTopicName, trackOpenConsumer } from '../topics';
 import { brokerHealth } from '../kafka-common/broker-health';
 import { createMissingTopics } from '../kafka-common/create-missing-topics';
 import { drainAndClose } from '../kafka-common/drain-and-close';
 import { kafkaQueueSettingsOf, type KafkaQueueOptions } from '../kafka-common/kafka-queue-options';
-import { produceWithinDeadline } from '../kafka-common/produce-within-deadline';
+import { createProduceGroupCommit } from '../kafka-common/produce-group-commit';
 import { ProducerLanes } from '../kafka-common/producer-lanes';
 import { publishBeforeDeadline } from '../kafka-common/publish-before-deadline';
-import { recordChunks, type ChunkedRecord, type TopicBatch } from '../kafka-common/record-chunks';
+import type { ChunkedRecord } from '../kafka-common/record-chunks';
 import { UnsettledSends } from '../kafka-common/unsettled-sends';
 import { PlatformaticPullConsumer } from './platformatic-pull-consumer';
 import { platformaticGroupLag } from './platformatic-group-lag';
@@ -35,7 +34,8 @@ type StringMessage = MessageToProduce<string, string, string, string>;
  * await queue.publish('feedback', [{ key: 'item-7', value: '{"anchor":"item-7"}' }]);
  */
 export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue {
-  const { brokers, clientId, partitions, replicationFactor, writeDeadlineMs, lingerMs, producerCount, maxRequestBytes, topicOf } = kafkaQueueSettingsOf(options);
+  const settings = kafkaQueueSettingsOf(options);
+  const { brokers, clientId, partitions, replicationFactor, writeDeadlineMs, producerCount, topicOf } = settings;
   const log = createLogger('queue.kafka');
   installPromiseWithResolvers();
 
@@ -66,21 +66,15 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
     );
   }
 
-  const send = createGroupCommit<TopicBatch>(
-    async (batches, lane) => {
-      for (const chunk of recordChunks(batches, maxRequestBytes)) {
-        await produceWithinDeadline({
-          deadlineMs: writeDeadlineMs,
-          producer: () => producerOf(lane),
-          send: (p) => unsettledSends.track(() => p.send({ messages: messagesOf(chunk, topicOf) })),
-          discard: (inFlight) => producers.discard(lane, inFlight),
-          isTooLarge: (error) => Boolean(findErrorBy(error as Error, 'apiId', 'MESSAGE_TOO_LARGE')),
-          log,
-        });
-      }
-    },
-    { lingerMs, maxInFlight: producerCount },
-  );
+  const send = createProduceGroupCommit({
+    settings,
+    lanes: producers,
+    producer: (lane) => producerOf(lane),
+    send: (p, chunk) => p.send({ messages: messagesOf(chunk, topicOf) }),
+    sends: unsettledSends,
+    isTooLarge: (error) => Boolean(findErrorBy(error as Error, 'apiId', 'MESSAGE_TOO_LARGE')),
+    log,
+  });
 
   const consumerContext = { brokers, clientId, admin, topicOf, log };
 
