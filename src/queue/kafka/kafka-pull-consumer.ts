@@ -1,19 +1,14 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { ConsumedRecord, QueueConsumer, QueueConsumerOptions, TopicName, TopicPartitionOffset } from '../../core/queue';
-import type { Logger } from '../../log/logger';
-import { parseOffset } from '../topics';
+import type { ConsumedRecord, QueueConsumer, TopicName, TopicPartitionOffset } from '../../core/queue';
+import { physicalOffsets, startPositions } from '../kafka-common/consumer-offsets';
+import { Arrival, assertPollArguments } from '../kafka-common/poll-wait';
+import { logicalTopicsOf, type PullConsumerOptions } from '../kafka-common/pull-consumer-options';
+import { within } from '../kafka-common/within';
 import { kafkaGroupLag } from './kafka-group-lag';
 
-export interface KafkaPullConsumerOptions extends QueueConsumerOptions {
+export interface KafkaPullConsumerOptions extends PullConsumerOptions {
   kafka: Kafka;
   admin: Admin;
-  /** Physical topic name of a logical one (with the configured prefix). */
-  topicOf: (topic: TopicName) => string;
-  log: Logger;
-  /** Records buffered before fetching pauses (default 5000). */
-  bufferRecords?: number;
-  /** How long to wait for the first partition assignment (default 60 s). */
-  joinTimeoutMs?: number;
 }
 
 /**
@@ -33,8 +28,8 @@ export class KafkaPullConsumer implements QueueConsumer {
   private readonly positions = new Map<string, number>();
   private paused = false;
   private closed = false;
-  private wake: (() => void) | undefined;
-  private readonly logicalOf = new Map<string, TopicName>();
+  private readonly arrival = new Arrival();
+  private readonly logicalOf: Map<string, TopicName>;
   private readonly bufferRecords: number;
 
   private constructor(
@@ -42,15 +37,11 @@ export class KafkaPullConsumer implements QueueConsumer {
     private readonly options: KafkaPullConsumerOptions,
   ) {
     this.bufferRecords = options.bufferRecords ?? 5000;
-    for (const topic of options.topics) this.logicalOf.set(options.topicOf(topic), topic);
+    this.logicalOf = logicalTopicsOf(options);
   }
 
   static async start(options: KafkaPullConsumerOptions): Promise<KafkaPullConsumer> {
-    const startAt = (options.startAt ?? []).map((entry, i) => {
-      const offset = parseOffset(entry, `startAt[${i}]`);
-      if (!options.topics.includes(entry.topic)) throw new TypeError(`startAt[${i}].topic: "${entry.topic}" is not one of the consumer's topics`);
-      return { ...entry, offset };
-    });
+    const startAt = startPositions(options);
     const consumer = options.kafka.consumer({
       groupId: options.group,
       allowAutoTopicCreation: false,
@@ -78,11 +69,7 @@ export class KafkaPullConsumer implements QueueConsumer {
         eachBatch: (payload) => self.onBatch(payload),
       });
       const timeoutMs = options.joinTimeoutMs ?? 60_000;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        firstJoin,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`consumer group "${options.group}" got no assignment within ${timeoutMs} ms`)), timeoutMs))),
-      ]).finally(() => clearTimeout(timer));
+      await within(firstJoin, timeoutMs, `consumer group "${options.group}" got no assignment within ${timeoutMs} ms`);
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
@@ -122,7 +109,7 @@ export class KafkaPullConsumer implements QueueConsumer {
       this.paused = true;
       this.consumer.pause([...this.logicalOf.keys()].map((t) => ({ topic: t })));
     }
-    this.wake?.();
+    this.arrival.wake();
     await heartbeat();
   }
 
@@ -133,18 +120,8 @@ export class KafkaPullConsumer implements QueueConsumer {
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumedRecord[]> {
-    if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new TypeError(`maxRecords: expected a positive integer, got ${maxRecords}`);
-    if (!(timeoutMs >= 0)) throw new TypeError(`timeoutMs: expected a non-negative number, got ${timeoutMs}`);
-    if (this.closed) throw new Error('consumer is closed');
-    if (this.buffer.length === 0 && timeoutMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      clearTimeout(timer);
-      this.wake = undefined;
-    }
+    assertPollArguments(maxRecords, timeoutMs, this.closed);
+    if (this.buffer.length === 0 && timeoutMs > 0) await this.arrival.sleep(timeoutMs);
     const records = this.buffer.splice(0, maxRecords);
     for (const r of records) this.positions.set(`${this.options.topicOf(r.topic)}/${r.partition}`, Number(r.offset) + 1);
     if (this.buffer.length < this.bufferRecords / 2) this.resumeFetching();
@@ -152,8 +129,7 @@ export class KafkaPullConsumer implements QueueConsumer {
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    if (!Array.isArray(offsets)) throw new TypeError('offsets: expected an array');
-    const physical = offsets.map((entry, i) => ({ topic: this.options.topicOf(entry.topic), partition: entry.partition, offset: String(parseOffset(entry, `offsets[${i}]`)) }));
+    const physical = physicalOffsets(offsets, this.options.topicOf).map((entry) => ({ ...entry, offset: String(entry.offset) }));
     if (physical.length > 0) await this.consumer.commitOffsets(physical);
   }
 
@@ -165,7 +141,7 @@ export class KafkaPullConsumer implements QueueConsumer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.wake?.();
+    this.arrival.wake();
     await this.consumer.disconnect();
   }
 }

@@ -1,21 +1,16 @@
 import { Consumer, MessagesStreamModes, stringDeserializers, type Admin, type GroupAssignment, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { ConsumedRecord, QueueConsumer, QueueConsumerOptions, TopicName, TopicPartitionOffset } from '../../core/queue';
-import type { Logger } from '../../log/logger';
-import { parseOffset } from '../topics';
+import type { ConsumedRecord, QueueConsumer, TopicName, TopicPartitionOffset } from '../../core/queue';
+import { physicalOffsets, startPositions } from '../kafka-common/consumer-offsets';
+import { Arrival, assertPollArguments } from '../kafka-common/poll-wait';
+import { logicalTopicsOf, type PullConsumerOptions } from '../kafka-common/pull-consumer-options';
+import { within } from '../kafka-common/within';
 import { committedOrEarliest } from './committed-or-earliest';
 import { platformaticGroupLag } from './platformatic-group-lag';
 
-export interface PlatformaticPullConsumerOptions extends QueueConsumerOptions {
+export interface PlatformaticPullConsumerOptions extends PullConsumerOptions {
   brokers: string[];
   clientId: string;
   admin: Admin;
-  /** Physical topic name of a logical one (with the configured prefix). */
-  topicOf: (topic: TopicName) => string;
-  log: Logger;
-  /** Records buffered before fetching pauses (default 5000). */
-  bufferRecords?: number;
-  /** How long to wait for the first partition assignment (default 60 s). */
-  joinTimeoutMs?: number;
 }
 
 type Strings = Message<string, string, string, string>;
@@ -50,22 +45,18 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   private recovering = false;
   private consumer: Consumer<string, string, string, string> | undefined;
   private closed = false;
-  private wake: (() => void) | undefined;
+  private readonly arrival = new Arrival();
   private stream: MessagesStream<string, string, string, string> | undefined;
-  private readonly logicalOf = new Map<string, TopicName>();
+  private readonly logicalOf: Map<string, TopicName>;
   private readonly bufferRecords: number;
 
   private constructor(private readonly options: PlatformaticPullConsumerOptions) {
     this.bufferRecords = options.bufferRecords ?? 5000;
-    for (const topic of options.topics) this.logicalOf.set(options.topicOf(topic), topic);
+    this.logicalOf = logicalTopicsOf(options);
   }
 
   static async start(options: PlatformaticPullConsumerOptions): Promise<PlatformaticPullConsumer> {
-    const startAt = (options.startAt ?? []).map((entry, i) => {
-      const offset = parseOffset(entry, `startAt[${i}]`);
-      if (!options.topics.includes(entry.topic)) throw new TypeError(`startAt[${i}].topic: "${entry.topic}" is not one of the consumer's topics`);
-      return { ...entry, offset };
-    });
+    const startAt = startPositions(options);
     const self = new PlatformaticPullConsumer(options);
     for (const s of startAt) self.positions.set(`${options.topicOf(s.topic)}:${s.partition}`, BigInt(s.offset));
     await self.connect();
@@ -92,13 +83,12 @@ export class PlatformaticPullConsumer implements QueueConsumer {
     // A failed rejoin is reported as an 'error' event, which would otherwise end the process.
     consumer.on('error', (error: Error) => this.recover(consumer, error));
     const timeoutMs = options.joinTimeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
     try {
       const physical = options.topics.map(options.topicOf);
       const { topics } = await options.admin.metadata({ topics: physical, forceUpdate: true });
       const everyPartition = new Map(physical.map((name) => [name, Array.from({ length: topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i)]));
       const starts = await this.startingOffsets(everyPartition);
-      const stream = await Promise.race([
+      const stream = await within(
         consumer.consume({
           topics: physical,
           mode: MessagesStreamModes.MANUAL,
@@ -106,15 +96,14 @@ export class PlatformaticPullConsumer implements QueueConsumer {
           autocommit: false,
           maxWaitTime: 500,
         }),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`consumer group "${options.group}" got no assignment within ${timeoutMs} ms`)), timeoutMs))),
-      ]);
+        timeoutMs,
+        `consumer group "${options.group}" got no assignment within ${timeoutMs} ms`,
+      );
       this.consumer = consumer;
       this.attach(consumer, stream, starts);
     } catch (error) {
       await consumer.close(true).catch(() => undefined);
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -232,7 +221,7 @@ export class PlatformaticPullConsumer implements QueueConsumer {
       this.full = true;
       this.updateFlow();
     }
-    this.wake?.();
+    this.arrival.wake();
   }
 
   /** Fetching pauses while the buffer is full or a gained partition's start is being looked up. */
@@ -245,18 +234,8 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumedRecord[]> {
-    if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new TypeError(`maxRecords: expected a positive integer, got ${maxRecords}`);
-    if (!(timeoutMs >= 0)) throw new TypeError(`timeoutMs: expected a non-negative number, got ${timeoutMs}`);
-    if (this.closed) throw new Error('consumer is closed');
-    if (this.buffer.length === 0 && timeoutMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      clearTimeout(timer);
-      this.wake = undefined;
-    }
+    assertPollArguments(maxRecords, timeoutMs, this.closed);
+    if (this.buffer.length === 0 && timeoutMs > 0) await this.arrival.sleep(timeoutMs);
     const records = this.buffer.splice(0, maxRecords);
     for (const r of records) this.positions.set(`${this.options.topicOf(r.topic)}:${r.partition}`, BigInt(r.offset) + 1n);
     if (this.full && this.buffer.length < this.bufferRecords / 2) {
@@ -267,8 +246,7 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    if (!Array.isArray(offsets)) throw new TypeError('offsets: expected an array');
-    const physical = offsets.map((entry, i) => ({ topic: this.options.topicOf(entry.topic), partition: entry.partition, offset: BigInt(parseOffset(entry, `offsets[${i}]`)), leaderEpoch: -1 }));
+    const physical = physicalOffsets(offsets, this.options.topicOf).map((entry) => ({ ...entry, offset: BigInt(entry.offset), leaderEpoch: -1 }));
     if (physical.length === 0) return;
     if (!this.consumer || this.recovering) throw new Error(`consumer group "${this.options.group}" is rejoining; nothing was committed`);
     await this.consumer.commit({ offsets: physical });
@@ -282,7 +260,7 @@ export class PlatformaticPullConsumer implements QueueConsumer {
   async close(): Promise<void> {
     if (this.closed && !this.consumer) return;
     this.closed = true;
-    this.wake?.();
+    this.arrival.wake();
     const { stream, consumer } = this;
     this.stream = undefined;
     this.consumer = undefined;
