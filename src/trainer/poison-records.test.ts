@@ -94,13 +94,17 @@ describe.each<QueueKind>(['embedded', 'kafka'])('poison records on the %s queue'
     const poisonPerTopic = { items: poison.filter((p) => p.topic === 'items').length, feedback: poison.filter((p) => p.topic === 'feedback').length };
 
     const settled = await waitFor(
-      'every record consumed and the good items live',
+      'every record consumed and the good items live, with their metadata updates',
       async () => {
         const s = trainer.metrics();
         if (s.consumed.items !== accepted.items || s.consumed.feedback !== accepted.feedback) return undefined;
         const live = await vectorStore.resolveAlias('catalog');
         const count = (await vectorStore.listCollections()).find((c) => c.name === live)?.count;
-        return count === 30 ? s : undefined;
+        if (count !== 30) return undefined;
+        // The live collection takes changed items in batches after they are consumed, so the last
+        // metadata update may land a moment after the count is complete.
+        const updated = await Promise.all(waves.map(async (wave) => (await vectorStore.get(live!, `good-${wave[0]}`))?.payload.label === 'renamed'));
+        return updated.every(Boolean) ? s : undefined;
       },
       90_000,
       { last: () => trainer.metrics().consumed },
