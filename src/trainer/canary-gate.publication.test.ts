@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app';
@@ -13,44 +10,36 @@ import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import { createEncoder } from '../encoder/encoder';
 import { createLogger } from '../log/logger';
-import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createCatalogEmbedder, type CatalogEmbedder } from '../catalog-embedding/catalog-embedder';
 import { createOnnxModelCatalog } from '../serve/onnx-model-catalog';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { createModelStore, createVectorStore } from '../store';
 import { CatalogState } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
 import { createPublisher } from './publisher';
 import { fashionSubset, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
 import { createTrainerMetrics } from './trainer-metrics';
+import { openTestStores, type TestStores } from '../../test/support/trainer/online-trainer-fixture';
 import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
 
 describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded stores)', () => {
-  let dir: string;
+  let stores: TestStores;
   let queue: Queue;
   let vectorStore: VectorStore;
   let modelStore: ModelStore;
-  let runtime: ReturnType<typeof createOnnxModelRuntime>;
+  let runtime: TestStores['runtime'];
   let models: ReturnType<typeof createOnnxModelCatalog>;
 
   beforeAll(async () => {
     await tf.setBackend('cpu');
-    dir = await mkdtemp(join(tmpdir(), 'discern-gate-'));
-    queue = createEmbeddedQueue({ dir: join(dir, 'queue'), partitions: 1 });
+    stores = await openTestStores({ prefix: 'discern-gate-' });
+    ({ queue, vectorStore, modelStore, runtime } = stores);
     await queue.init();
-    vectorStore = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors') });
-    modelStore = createModelStore({ kind: 'fs', dir });
-    runtime = createOnnxModelRuntime(modelStore);
     models = createOnnxModelCatalog({ modelStore, vectorStore, liveAlias: 'catalog' });
   });
 
   afterAll(async () => {
     await models?.close();
-    await runtime?.close();
-    await vectorStore?.close();
-    await queue?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await stores?.close();
   });
 
   it('never publishes a scrambled candidate, keeps it with its scores and reason, and re-embeds only what goes live', async () => {

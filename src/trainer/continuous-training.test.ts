@@ -1,40 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
-import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
-import type { VectorStore } from '../core/vector-store';
 import type { ImageDataset } from '../data/image-dataset';
-import { createLogger } from '../log/logger';
-import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
 import { createCatalogEmbedder } from '../catalog-embedding/catalog-embedder';
-import { fsCheckpointFolders } from '../store/checkpoint-fs';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { createModelStore, createVectorStore } from '../store';
-import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
-import { fashionSubset, itemRecord, labelRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
-import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import type { OnlineTrainer, TrainerStatus } from './online-trainer';
+import { fashionSubset, itemRecord, labelRecord } from '../../test/support/trainer/fashion-events';
+import { startTestTrainer, type TestTrainer } from '../../test/support/trainer/online-trainer-fixture';
+import { waitFor } from '../../test/e2e/support/wait-for';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntime-node)', () => {
-  let dir: string;
+  let fixture: TestTrainer;
   let queue: Queue;
-  let vectorStore: VectorStore;
-  let modelStore: ModelStore;
-  let runtime: ReturnType<typeof createOnnxModelRuntime>;
   let trainer: OnlineTrainer;
   let data: ImageDataset;
   /** The version of each whole-catalog re-embedding. */
@@ -42,29 +19,15 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
   const GRANT = 5;
 
   beforeAll(async () => {
-    await selectBackend('wasm');
-    dir = await mkdtemp(join(tmpdir(), 'discern-continuous-'));
-    queue = createEmbeddedQueue({ dir: join(dir, 'queue'), partitions: 1 });
-    vectorStore = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors') });
-    modelStore = createModelStore({ kind: 'fs', dir });
-    runtime = createOnnxModelRuntime(modelStore);
     data = await fashionSubset('train', 20);
-    const log = createLogger('continuous-test');
-    trainer = createOnlineTrainer({
-      queue,
-      vectorStore,
-      modelStore,
-      modelRuntime: runtime,
-      checkpointFolders: fsCheckpointFolders,
-      imageDecoder: createSharpImageDecoder(),
-      log,
-      catalogEmbedder: (r) => {
+    fixture = await startTestTrainer({
+      prefix: 'discern-continuous-',
+      logName: 'continuous-test',
+      catalogEmbedder: (r, { vectorStore, log }) => {
         const local = createCatalogEmbedder({ runtime: r, vectorStore, batchSize: 256, log });
         return { embedCatalog: (job) => (reembedded.push(job.version), local.embedCatalog(job)) };
       },
       config: {
-        dataDir: dir,
-        encoder: tinyCnnConfig(),
         learningRate: 3e-3,
         seed: 2,
         holdoutFraction: 0.25,
@@ -79,15 +42,11 @@ describe('continuous training (embedded queue and stores, TF.js wasm, onnxruntim
         publishEverySeconds: 10_000,
       },
     });
-    await trainer.start();
+    ({ queue, trainer } = fixture);
   }, 60_000);
 
   afterAll(async () => {
-    await trainer?.stop();
-    await runtime?.close();
-    await queue?.close();
-    await vectorStore?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   /** A plateau reached after `evaluations` scorings, once its publication (the `candidates`-th one) is done. */

@@ -1,79 +1,40 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
 import { versionOfCollection } from '../core/catalog-naming';
-import type { ModelStore } from '../core/model-store';
 import type { Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { ImageDataset } from '../data/image-dataset';
-import { createLogger } from '../log/logger';
-import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { fsCheckpointFolders } from '../store/checkpoint-fs';
-import { createModelStore, createVectorStore } from '../store';
-import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, labelRecord, tinyCnnConfig, tripletRecord } from '../../test/support/trainer/fashion-events';
-import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
+import type { OnlineTrainer, TrainerStatus } from './online-trainer';
+import { fashionSubset, inputsOf, itemRecord, labelRecord, tripletRecord } from '../../test/support/trainer/fashion-events';
+import { startTestTrainer, type TestTrainer } from '../../test/support/trainer/online-trainer-fixture';
+import { waitFor } from '../../test/e2e/support/wait-for';
 
 const K = 10;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('online trainer (embedded queue, embedded vector store, onnxruntime-node)', () => {
+  let fixture: TestTrainer;
   let dir: string;
   let queue: Queue;
   let vectorStore: VectorStore;
-  let modelStore: ModelStore;
+  let runtime: TestTrainer['runtime'];
   let trainer: OnlineTrainer;
   let catalog: ImageDataset;
   let queries: ImageDataset;
-  const runtime = { current: undefined as ReturnType<typeof createOnnxModelRuntime> | undefined };
 
   beforeAll(async () => {
-    // The cpu backend needs seconds per CNN step; wasm trains the tiny CNN at several steps/s.
-    await selectBackend('wasm');
-    dir = await mkdtemp(join(tmpdir(), 'discern-trainer-'));
-    queue = createEmbeddedQueue({ dir: join(dir, 'queue'), partitions: 2 });
-    vectorStore = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors') });
-    modelStore = createModelStore({ kind: 'fs', dir });
-    runtime.current = createOnnxModelRuntime(modelStore);
     catalog = await fashionSubset('train', 50);
     queries = await fashionSubset('test', 10);
-    trainer = createOnlineTrainer({
-      queue,
-      vectorStore,
-      modelStore,
-      modelRuntime: runtime.current,
-      checkpointFolders: fsCheckpointFolders,
-      imageDecoder: createSharpImageDecoder(),
-      log: createLogger('trainer-test'),
-      config: {
-        dataDir: dir,
-        encoder: tinyCnnConfig(),
-        // Publication cadence left at its defaults: feedback must show in search within 60 s.
-        learningRate: 3e-3,
-        seed: 1,
-      },
+    fixture = await startTestTrainer({
+      partitions: 2,
+      // Publication cadence left at its defaults: feedback must show in search within 60 s.
+      config: { learningRate: 3e-3, seed: 1 },
     });
-    await trainer.start();
+    ({ dir, queue, vectorStore, runtime, trainer } = fixture);
   }, 60_000);
 
   afterAll(async () => {
-    await trainer?.stop();
-    await runtime.current?.close();
-    await queue?.close();
-    await vectorStore?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   /** Mean number of catalog neighbours with the query's label among the top K, via the live version. */
@@ -81,7 +42,7 @@ describe('online trainer (embedded queue, embedded vector store, onnxruntime-nod
     const live = (await vectorStore.resolveAlias('catalog'))!;
     const version = versionOfCollection('catalog', live)!;
     const n = queries.labels.length;
-    const vectors = await runtime.current!.embed(version, inputsOf(queries, [...Array(n).keys()]), [n, 28, 28, 1]);
+    const vectors = await runtime.embed(version, inputsOf(queries, [...Array(n).keys()]), [n, 28, 28, 1]);
     const dim = vectors.length / n;
     let total = 0;
     for (let q = 0; q < n; q++) {

@@ -1,21 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/select-backend';
 import { versionOfCollection } from '../core/catalog-naming';
 import type { OutgoingRecord, Queue } from '../core/queue';
 import type { VectorStore } from '../core/vector-store';
 import type { ImageDataset } from '../data/image-dataset';
 import { evaluateEmbeddings } from '../eval/evaluate-embeddings';
-import { createLogger } from '../log/logger';
-import { createEmbeddedQueue } from '../queue/embedded/embedded-queue';
-import { createOnnxModelRuntime } from '../serve/onnx-model-runtime';
-import { createModelStore, createVectorStore } from '../store';
-import { createOnlineTrainer, type OnlineTrainer, type TrainerStatus } from './online-trainer';
-import { fashionSubset, inputsOf, itemRecord, tinyCnnConfig } from '../../test/support/trainer/fashion-events';
-import { fsCheckpointFolders } from '../store/checkpoint-fs';
-import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
+import type { OnlineTrainer, TrainerStatus } from './online-trainer';
+import { fashionSubset, inputsOf, itemRecord } from '../../test/support/trainer/fashion-events';
+import { startTestTrainer, type TestTrainer } from '../../test/support/trainer/online-trainer-fixture';
+import { waitFor } from '../../test/e2e/support/wait-for';
 
 /** Sandal, sneaker, bag, ankle boot: the flood swaps sneaker (7) and ankle boot (9). */
 const CLASSES = [5, 7, 8, 9];
@@ -30,57 +22,32 @@ const labelEvent = (itemId: string, label: number, source: string, eventId: stri
   value: JSON.stringify({ schemaVersion: 1, type: 'label', itemId, label: String(label), source, eventId, receivedAt: Date.now() }),
 });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 function subsetOf(data: ImageDataset, classes: number[]): number[] {
   return [...data.labels.keys()].filter((i) => classes.includes(data.labels[i]));
 }
 
 describe('a flood of flipped labels from one source (Fashion-MNIST, wasm, embedded stores)', () => {
-  let dir: string;
+  let fixture: TestTrainer;
   let queue: Queue;
   let vectorStore: VectorStore;
   let trainer: OnlineTrainer;
-  let runtime: ReturnType<typeof createOnnxModelRuntime>;
+  let runtime: TestTrainer['runtime'];
   let catalog: ImageDataset;
   let tests: ImageDataset;
 
   beforeAll(async () => {
-    await selectBackend('wasm');
-    dir = await mkdtemp(join(tmpdir(), 'discern-flood-'));
-    queue = createEmbeddedQueue({ dir: join(dir, 'queue'), partitions: 1 });
-    vectorStore = await createVectorStore({ kind: 'embedded', dir: join(dir, 'vectors') });
-    const modelStore = createModelStore({ kind: 'fs', dir });
-    runtime = createOnnxModelRuntime(modelStore);
     catalog = await fashionSubset('train', 30);
     tests = await fashionSubset('test', 20);
-    trainer = createOnlineTrainer({
-      queue,
-      vectorStore,
-      modelStore,
-      modelRuntime: runtime,
-      checkpointFolders: fsCheckpointFolders,
-      imageDecoder: createSharpImageDecoder(),
-      log: createLogger('flood-test'),
-      config: { dataDir: dir, encoder: tinyCnnConfig(), learningRate: 3e-3, stepsAfterSignal: 120, publishEverySteps: 120, feedbackFreshnessSeconds: 60, seed: 3 },
+    fixture = await startTestTrainer({
+      prefix: 'discern-flood-',
+      logName: 'flood-test',
+      config: { learningRate: 3e-3, stepsAfterSignal: 120, publishEverySteps: 120, feedbackFreshnessSeconds: 60, seed: 3 },
     });
-    await trainer.start();
+    ({ queue, vectorStore, trainer, runtime } = fixture);
   }, 60_000);
 
   afterAll(async () => {
-    await trainer?.stop();
-    await runtime?.close();
-    await queue?.close();
-    await vectorStore?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   /** MAP@R of the held-out test items of the four classes, each querying the others, through the live version. */
