@@ -38,6 +38,7 @@ export function vectorStoreQueryCatalog(store: VectorStore, liveAlias: string): 
   };
 }
 
-function queryHit(hit: SearchHit): QueryHit {
+/** A store hit as a query answers it: id, score and label. */
+export function queryHit(hit: SearchHit): QueryHit {
   return { id: hit.id, score: hit.score, label: hit.payload.label };
 }

@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { requireLiveCollection } from '../live-collection';
-import { jsonBody } from '../middleware/json-body';
 import { queryCall } from '../query-call';
+import { queryHit } from '../vector-store-query-catalog';
 import { RecommendRequestSchema, SearchResponseSchema } from '../request-schemas';
-import { errorResponses } from './responses';
+import { liveQueryRoute } from './live-query-route';
 
 /**
  * `POST /v1/recommend`: items like the `positive` examples and unlike the `negative` ones in the
@@ -18,28 +17,20 @@ import { errorResponses } from './responses';
 export function registerRecommendRoute(app: DiscernApp, ctx: RouteContext): void {
   const { vectorStore, config, liveAlias } = ctx;
   app.openapi(
-    createRoute({
-      method: 'post',
+    liveQueryRoute({
       path: '/v1/recommend',
       operationId: 'recommend',
-      tags: ['search'],
       summary: 'Items like the positive examples and unlike the negative ones',
-      middleware: jsonBody({ maxBytes: config.api.maxBodyBytes }),
-      request: { body: { required: true, content: { 'application/json': { schema: RecommendRequestSchema } } } },
-      responses: {
-        200: { description: 'Recommended items, best first; the examples are left out', content: { 'application/json': { schema: SearchResponseSchema } } },
-        ...errorResponses.badRequest,
-        ...errorResponses.notFound,
-        ...errorResponses.tooLarge,
-        ...errorResponses.mediaType,
-        ...errorResponses.unavailable,
-      },
+      answers: 'Recommended items, best first; the examples are left out',
+      request: RecommendRequestSchema,
+      response: SearchResponseSchema,
+      maxBodyBytes: config.api.maxBodyBytes,
     }),
     async (c) => {
       const query = c.req.valid('json');
       const live = await requireLiveCollection(vectorStore, liveAlias);
       const hits = await queryCall(() => vectorStore.recommend(live.collection, query));
-      return c.json({ modelVersion: live.modelVersion, results: hits.map((hit) => ({ id: hit.id, score: hit.score, label: hit.payload.label })) }, 200);
+      return c.json({ modelVersion: live.modelVersion, results: hits.map(queryHit) }, 200);
     },
   );
 }

@@ -1,13 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { BatchSearchQuery } from '../../core/vector-store';
 import { ApiError } from '../api-error';
 import type { DiscernApp, RouteContext } from '../app-context';
 import { embedQuery } from '../query/embed-query';
 import { requireLiveCollection, storeCall } from '../live-collection';
-import { jsonBody } from '../middleware/json-body';
 import { queryCall } from '../query-call';
+import { queryHit } from '../vector-store-query-catalog';
 import { SearchBatchRequestSchema, SearchBatchResponseSchema, type SearchBatchRequest } from '../request-schemas';
-import { errorResponses } from './responses';
+import { liveQueryRoute } from './live-query-route';
 
 type OneSearch = SearchBatchRequest['searches'][number];
 
@@ -22,22 +21,14 @@ type OneSearch = SearchBatchRequest['searches'][number];
 export function registerSearchBatchRoute(app: DiscernApp, ctx: RouteContext): void {
   const { vectorStore, models, decoder, config, liveAlias } = ctx;
   app.openapi(
-    createRoute({
-      method: 'post',
+    liveQueryRoute({
       path: '/v1/search/batch',
       operationId: 'searchBatch',
-      tags: ['search'],
       summary: 'Several searches in one request, answered with one model version',
-      middleware: jsonBody({ maxBytes: config.api.maxBodyBytes }),
-      request: { body: { required: true, content: { 'application/json': { schema: SearchBatchRequestSchema } } } },
-      responses: {
-        200: { description: 'One result list per search, in request order', content: { 'application/json': { schema: SearchBatchResponseSchema } } },
-        ...errorResponses.badRequest,
-        ...errorResponses.notFound,
-        ...errorResponses.tooLarge,
-        ...errorResponses.mediaType,
-        ...errorResponses.unavailable,
-      },
+      answers: 'One result list per search, in request order',
+      request: SearchBatchRequestSchema,
+      response: SearchBatchResponseSchema,
+      maxBodyBytes: config.api.maxBodyBytes,
     }),
     async (c) => {
       const { searches } = c.req.valid('json');
@@ -49,7 +40,7 @@ export function registerSearchBatchRoute(app: DiscernApp, ctx: RouteContext): vo
         const { itemId, k, offset = 0 } = searches[i];
         // An item query asked for its page and one more from the top: drop the item, then page.
         const page = itemId === undefined ? hits : hits.filter((hit) => hit.id !== itemId).slice(offset, offset + k);
-        return { results: page.map((hit) => ({ id: hit.id, score: hit.score, label: hit.payload.label })) };
+        return { results: page.map(queryHit) };
       });
       return c.json({ modelVersion: live.modelVersion, searches: results }, 200);
 
