@@ -1,6 +1,5 @@
-import { Producer, compatibilityPartitioner, stringSerializers } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
-import { installPromiseWithResolvers } from '../../src/queue/platformatic-kafka/promise-with-resolvers';
+import { durableProducer } from '../../src/queue/platformatic-kafka/durable-producer';
 
 /** One raw-producer run, passed as JSON in argv[2]. */
 export interface RawProducerStep {
@@ -37,16 +36,7 @@ async function kafkajsSender(brokers: string[]): Promise<RawSender> {
 }
 
 async function platformaticSender(brokers: string[]): Promise<RawSender> {
-  installPromiseWithResolvers();
-  const producer = new Producer<string, string, string, string>({
-    clientId: 'bench-raw-producer',
-    bootstrapBrokers: brokers,
-    idempotent: true,
-    acks: -1,
-    autocreateTopics: false,
-    serializers: stringSerializers,
-    partitioner: compatibilityPartitioner,
-  });
+  const producer = durableProducer('bench-raw-producer', brokers);
   return { send: (topic, messages) => producer.send({ messages: messages.map((m) => ({ topic, ...m })) }), close: () => producer.close() };
 }
 

@@ -1,4 +1,4 @@
-import { Admin, Producer, compatibilityPartitioner, findErrorBy, stringSerializers, type MessageToProduce } from '@platformatic/kafka';
+import { Admin, findErrorBy, type MessageToProduce, type Producer } from '@platformatic/kafka';
 import type { Queue, QueueConsumer, QueueHealth, TopicName, TopicReader } from '../../core/queue';
 import { createLogger } from '../../log/logger';
 import { assertConsumerOptions, assertTopicName, trackOpenConsumer } from '../topics';
@@ -15,6 +15,7 @@ import { PlatformaticPullConsumer } from './platformatic-pull-consumer';
 import { platformaticGroupLag } from './platformatic-group-lag';
 import { startPlatformaticTopicReader } from './platformatic-topic-reader';
 import { waitForPartitionLeaders } from './wait-for-partition-leaders';
+import { durableProducer } from './durable-producer';
 import { installPromiseWithResolvers } from './promise-with-resolvers';
 
 type StringMessage = MessageToProduce<string, string, string, string>;
@@ -49,20 +50,7 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
   function producerOf(lane: number): Producer<string, string, string, string> {
     return producers.get(
       lane,
-      () =>
-        new Producer<string, string, string, string>({
-          clientId,
-          bootstrapBrokers: brokers,
-          idempotent: true,
-          acks: -1,
-          autocreateTopics: false,
-          serializers: stringSerializers,
-          partitioner: compatibilityPartitioner,
-          connectTimeout: 1000,
-          timeout: Math.max(1000, writeDeadlineMs),
-          retries: 3,
-          retryDelay: 100,
-        }),
+      () => durableProducer(clientId, brokers, { connectTimeout: 1000, timeout: Math.max(1000, writeDeadlineMs), retries: 3, retryDelay: 100 }),
     );
   }
 
