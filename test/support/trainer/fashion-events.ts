@@ -1,24 +1,18 @@
 import type { OutgoingRecord } from '../../../src/core/queue';
 import type { CnnEncoderConfig } from '../../../src/encoder/config';
-import { parseEncoderConfig } from '../../../src/encoder/config';
+import { thumbnailCnnConfig } from '../../../src/encoder/default-configs';
 import { loadFashionMnist } from '../../../src/data/fashion-mnist';
 import type { ImageDataset } from '../../../src/data/image-dataset';
 
 /** A CNN small enough for tests that train for seconds on the cpu backend. */
 export function tinyCnnConfig(): CnnEncoderConfig {
-  return parseEncoderConfig({
-    kind: 'cnn',
-    input: { height: 28, width: 28, channels: 1 },
-    normalization: { mean: [72.94], std: [90.02] },
+  return thumbnailCnnConfig({
     blocks: [
-      { filters: 8, kernelSize: 3, pool: 'max' },
-      { filters: 16, kernelSize: 3, pool: 'max' },
+      { filters: 8, kernelSize: 3, stride: 1, pool: 'max' },
+      { filters: 16, kernelSize: 3, stride: 1, pool: 'max' },
     ],
-    batchNorm: true,
-    globalPool: 'avg',
     head: { hidden: [], dim: 16 },
-    trainable: 'all',
-  }) as CnnEncoderConfig;
+  });
 }
 
 /** The first `perClass` Fashion-MNIST items of each class of `split`, as a dataset. */
