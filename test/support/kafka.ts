@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,21 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   };
   const stopBroker = (...args: string[]) => run('bash', [join(scripts, 'stop.sh'), '--dir', dir, ...args], { timeout: 60_000 }).then(() => undefined);
   const brokers = await startBroker();
-  const signal = async (name: NodeJS.Signals): Promise<void> => void process.kill(Number((await readFile(join(dir, 'kafka.pid'), 'utf8')).trim()), name);
+  const brokerPid = async () => Number((await readFile(join(dir, 'kafka.pid'), 'utf8')).trim());
+  const signal = async (name: NodeJS.Signals): Promise<void> => void process.kill(await brokerPid(), name);
+  /** SIGSTOP, then waits until every thread of the broker is stopped (state `T` in /proc), so no request sent afterwards is served. */
+  const pause = async (): Promise<void> => {
+    const pid = await brokerPid();
+    process.kill(pid, 'SIGSTOP');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const threads = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+      const states = await Promise.all(threads.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').then((stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)).catch(() => 'T')));
+      if (states.every((state) => state === 'T' || state === 't')) return;
+      if (Date.now() > deadline) throw new Error(`broker ${pid} not stopped 10 s after SIGSTOP (thread states ${[...new Set(states)].join('')})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   return {
     brokers,
     owned: true,
@@ -67,7 +81,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     start: async () => {
       await startBroker();
     },
-    pause: () => signal('SIGSTOP'),
+    pause,
     resume: () => signal('SIGCONT'),
   };
 }
