@@ -66,6 +66,24 @@ describe.each(KAFKA_CLIENTS)('kafka queue on %s', (client) => {
     }
   }, 60_000);
 
+  it('sets up its topics when several processes start at once on a new prefix: every one of them succeeds', async () => {
+    const topicPrefix = `c${randomUUID().slice(0, 8)}`;
+    const queues = Array.from({ length: 4 }, (_, i) => kafkaQueue(client, { brokers: [kafka.brokers], clientId: `concurrent-${i}`, topicPrefix, partitions: 3 }));
+    try {
+      const inits = await Promise.allSettled(queues.map((q) => q.init()));
+      expect(inits.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      await queues[3].publish('items', [{ key: 'k', value: 'after concurrent setup' }]);
+      const reader = await queues[0].consumer({ group: 'concurrent', topics: ['items'] });
+      try {
+        expect((await pollExactly(reader, 1)).map((r) => r.value)).toEqual(['after concurrent setup']);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      for (const q of queues) await q.close();
+    }
+  }, 60_000);
+
   describe('kafka queue outages', () => {
     it('rejects publishes with QueueUnavailableError within seconds while the broker is down, and recovers; an open consumer carries on', async () => {
       const broker = kafka.owned ? kafka : await startKafka({ own: true });

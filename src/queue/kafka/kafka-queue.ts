@@ -104,8 +104,8 @@ export function createKafkaQueue(options: KafkaQueueOptions): Queue {
         listTopics: () => a.listTopics(),
         createTopics: async (missing: string[]) => {
           await a.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) });
-          await waitForTopicLeaders(a, missing);
         },
+        waitForLeaders: (missing: string[]) => waitForTopicLeaders(a, missing),
       };
       await createMissingTopics(topics, { topicOf, partitions }, log);
     },

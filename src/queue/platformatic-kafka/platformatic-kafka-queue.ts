@@ -73,8 +73,8 @@ export function createPlatformaticKafkaQueue(options: KafkaQueueOptions): Queue 
         listTopics: () => admin.listTopics(),
         createTopics: async (missing: string[]) => {
           await admin.createTopics({ topics: missing, partitions, replicas: replicationFactor });
-          await waitForPartitionLeaders(admin, missing);
         },
+        waitForLeaders: (missing: string[]) => waitForPartitionLeaders(admin, missing),
       };
       await createMissingTopics(topics, { topicOf, partitions }, log);
     },
