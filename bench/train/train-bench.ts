@@ -31,9 +31,12 @@ const options = new Command()
   .option('--no-reference', 'skip the side-by-side run against PyTorch')
   .option('--reference-seconds <s>', 'length of each TF.js and each PyTorch run of the side-by-side comparison', positiveNumber('--reference-seconds'), 10)
   .option('--reference-rounds <n>', 'TF.js/PyTorch run pairs, interleaved so load changes hit both', positiveInt('--reference-rounds'), 2)
-  .option('--reference-threads <n>', 'threads PyTorch may use (default: all cores)', positiveInt('--reference-threads'), availableParallelism())
+  .option('--reference-threads <list>', 'threads PyTorch may use (default: all cores), comma-separated to compare several in the same run; the first sets referenceSamplesPerS', String(availableParallelism()))
+  .option('--threads <list>', 'threads TF.js computes the side-by-side runs\' gradients on (data-parallel), comma-separated to compare several in the same run; the first sets samplesPerS', String(availableParallelism()))
   .parse(process.argv)
-  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string; reference: boolean; referenceSeconds: number; referenceRounds: number; referenceThreads: number }>();
+  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string; reference: boolean; referenceSeconds: number; referenceRounds: number; referenceThreads: string; threads: string }>();
+const trainingThreads = options.threads.split(',').map((t) => positiveInt('--threads')(t.trim()));
+const referenceThreads = options.referenceThreads.split(',').map((t) => positiveInt('--reference-threads')(t.trim()));
 
 const backends = options.backends.split(',').map((b) => b.trim());
 for (const b of backends) if (!(allBackends as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend '${b}'; expected some of ${allBackends.join(', ')}`);
@@ -45,6 +48,8 @@ interface Measurement {
   batch?: number;
   params?: number;
   trainableParams?: number;
+  /** Threads computing the gradients. */
+  threads?: number;
   steps?: number;
   seconds?: number;
   samplesPerSecond?: number;
@@ -102,19 +107,27 @@ const comparison = { backend: comparisonBackend ?? null, tfjs: [] as Measurement
 if (comparisonBackend) {
   await activate(comparisonBackend as Backend);
   for (let round = 0; round < options.referenceRounds; round++) {
-    comparison.tfjs.push(await measure(comparisonBackend, 'CNN 28×28, MS loss + miner, P=5 Q=32', comparisonRecipe, imageData, options.referenceSeconds, undefined, false));
+    for (const threads of trainingThreads) comparison.tfjs.push(await measure(comparisonBackend, 'CNN 28×28, MS loss + miner, P=5 Q=32', comparisonRecipe, imageData, options.referenceSeconds, undefined, false, threads));
     if (!options.reference || comparison.referenceStatus !== 'ok') continue;
-    process.stderr.write(`bench:train PyTorch reference, round ${round + 1}/${options.referenceRounds}: ${options.referenceSeconds} s on ${options.referenceThreads} threads\n`);
-    const result = await runTorchReference(images, { p: 5, q: 32, seconds: options.referenceSeconds, threads: options.referenceThreads });
-    if (result.ok) comparison.reference.push(result.run);
-    else comparison.referenceStatus = `unavailable: ${result.reason}`;
+    for (const threads of referenceThreads) {
+      if (comparison.referenceStatus !== 'ok') break;
+      process.stderr.write(`bench:train PyTorch reference, round ${round + 1}/${options.referenceRounds}: ${options.referenceSeconds} s on ${threads} threads\n`);
+      const result = await runTorchReference(images, { p: 5, q: 32, seconds: options.referenceSeconds, threads });
+      if (result.ok) comparison.reference.push(result.run);
+      else comparison.referenceStatus = `unavailable: ${result.reason}`;
+    }
   }
 }
-const samplesPerS = pooledRate(comparison.tfjs.map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.seconds ?? 0 })));
-const referenceSamplesPerS = pooledRate(comparison.reference.map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.seconds })));
+// Pooled over the rounds, per thread count; the first thread count of each side is the headline.
+const tfjsRates = (threads: number) => comparison.tfjs.filter((m) => (m.threads ?? 1) === threads).map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.seconds ?? 0, cpuSeconds: m.cpuSeconds ?? 0 }));
+const referenceRates = (threads: number) => comparison.reference.filter((r) => r.threads === threads).map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.seconds, cpuSeconds: r.cpuSeconds ?? 0 }));
+const byThreads = {
+  tfjs: Object.fromEntries(trainingThreads.map((t) => [t, { samplesPerS: pooledRate(tfjsRates(t)), cpuSamplesPerS: pooledRate(tfjsRates(t).map((r) => ({ samples: r.samples, seconds: r.cpuSeconds }))) }])),
+  reference: Object.fromEntries(referenceThreads.map((t) => [t, { samplesPerS: pooledRate(referenceRates(t)), cpuSamplesPerS: pooledRate(referenceRates(t).map((r) => ({ samples: r.samples, seconds: r.cpuSeconds }))) }])),
+};
+const { samplesPerS, cpuSamplesPerS } = byThreads.tfjs[trainingThreads[0]];
+const { samplesPerS: referenceSamplesPerS, cpuSamplesPerS: referenceCpuSamplesPerS } = byThreads.reference[referenceThreads[0]];
 const ratio = samplesPerS !== null && referenceSamplesPerS !== null ? samplesPerS / referenceSamplesPerS : null;
-const cpuSamplesPerS = pooledRate(comparison.tfjs.map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.cpuSeconds ?? 0 })));
-const referenceCpuSamplesPerS = pooledRate(comparison.reference.map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.cpuSeconds ?? 0 })));
 const cpuRatio = cpuSamplesPerS !== null && referenceCpuSamplesPerS !== null ? cpuSamplesPerS / referenceCpuSamplesPerS : null;
 
 const table = measurements.map((m) => ({
@@ -149,15 +162,23 @@ console.log(
 console.log('\nSide by side with PyTorch: same network, P=5 × Q=32 batches, multi-similarity loss + miner, Adam (runs alternate)\n');
 console.log(
   formatTable([
-    ...comparison.tfjs.map((m, i) => ({ run: `TF.js ${m.backend} #${i + 1}`, 'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond), 'samples/CPU-s': m.samplesPerCpuSecond === undefined ? '' : Math.round(m.samplesPerCpuSecond), steps: m.steps, threads: 1 })),
+    ...comparison.tfjs.map((m, i) => ({ run: `TF.js ${m.backend} #${i + 1}`, 'samples/s': m.samplesPerSecond === undefined ? m.status : Math.round(m.samplesPerSecond), 'samples/CPU-s': m.samplesPerCpuSecond === undefined ? '' : Math.round(m.samplesPerCpuSecond), steps: m.steps, threads: m.threads ?? 1 })),
     ...comparison.reference.map((r, i) => ({ run: `PyTorch ${r.torch} #${i + 1}`, 'samples/s': Math.round(r.samplesPerS), 'samples/CPU-s': r.samplesPerCpuS === null || r.samplesPerCpuS === undefined ? '' : Math.round(r.samplesPerCpuS), steps: r.steps, threads: r.threads })),
   ]),
 );
 console.log(
   referenceSamplesPerS === null
     ? `PyTorch reference ${comparison.referenceStatus === 'ok' ? 'not run' : comparison.referenceStatus}; TF.js ${samplesPerS === null ? 'not measured' : `${Math.round(samplesPerS)} samples/s`}`
-    : `TF.js ${Math.round(samplesPerS ?? 0)} samples/s vs PyTorch ${Math.round(referenceSamplesPerS)} samples/s: ratio ${ratio?.toFixed(2)} (goal ≥ 0.5, then 1)`,
+    : `TF.js ${Math.round(samplesPerS ?? 0)} samples/s (${trainingThreads[0]} threads) vs PyTorch ${Math.round(referenceSamplesPerS)} samples/s (${referenceThreads[0]} threads): ratio ${ratio?.toFixed(2)} (goal ≥ 0.5, then 1)`,
 );
+if (trainingThreads.length > 1 || referenceThreads.length > 1) {
+  console.log(
+    formatTable([
+      ...Object.entries(byThreads.tfjs).map(([threads, r]) => ({ side: 'TF.js', threads, 'samples/s': r.samplesPerS === null ? '' : Math.round(r.samplesPerS), 'samples/CPU-s': r.cpuSamplesPerS === null ? '' : Math.round(r.cpuSamplesPerS) })),
+      ...Object.entries(byThreads.reference).map(([threads, r]) => ({ side: 'PyTorch', threads, 'samples/s': r.samplesPerS === null ? '' : Math.round(r.samplesPerS), 'samples/CPU-s': r.cpuSamplesPerS === null ? '' : Math.round(r.cpuSamplesPerS) })),
+    ]),
+  );
+}
 // On a loaded machine wall-clock rates swing with the other processes; per second of CPU time
 // each side actually got, they hardly move.
 if (cpuRatio !== null) console.log(`Per CPU-second: TF.js ${Math.round(cpuSamplesPerS ?? 0)} vs PyTorch ${Math.round(referenceCpuSamplesPerS ?? 0)} samples: ratio ${cpuRatio.toFixed(2)}`);
@@ -173,7 +194,10 @@ console.log(
     cpuSamplesPerS,
     referenceCpuSamplesPerS,
     cpuRatio,
-    reference: { ...comparison, threads: options.referenceThreads },
+    threads: trainingThreads[0],
+    referenceThreads: referenceThreads[0],
+    byThreads,
+    reference: { ...comparison, threads: referenceThreads[0] },
     headGoalSamplesPerSecond: options.headGoal,
     bestHeadSamplesPerSecond: bestHead?.samplesPerSecond ?? null,
     headGoalMet: Boolean(bestHead && bestHead.samplesPerSecond! >= options.headGoal),
@@ -194,7 +218,7 @@ async function activate(backend: Backend): Promise<true | string> {
   }
 }
 
-async function measure(backend: string, workload: string, recipe: TrainingRecipe, data: TrainingSet, seconds: number, note?: string, profiled = true): Promise<Measurement> {
+async function measure(backend: string, workload: string, recipe: TrainingRecipe, data: TrainingSet, seconds: number, note?: string, profiled = true, threads = 1): Promise<Measurement> {
   const encoder = createEncoder(recipe.encoder);
   const views = recipe.instanceDiscrimination && recipe.instanceDiscrimination.weight > 0 ? 2 : 1;
   const batch = recipe.classesPerBatch * recipe.itemsPerClass * views;
@@ -203,10 +227,26 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
     const slow = backend === 'cpu' && encoder.inputShape.length === 3;
     // Untimed first steps: kernel set-up and optimizer slots are one-off costs.
     await trainWithRecipe(recipe, data, { encoder, steps: slow ? 1 : 3, log });
-    const cpuAtStart = process.cpuUsage();
-    const { summary } = await trainWithRecipe(recipe, data, { encoder, maxSeconds: seconds, log });
+    // Timed from the end of the run's first steps, which start (and warm up) any replica threads.
+    const untimedSteps = slow ? 0 : 2;
+    let cpuAtStart = process.cpuUsage();
+    let startedAt = performance.now();
+    const { summary } = await trainWithRecipe(recipe, data, {
+      encoder,
+      maxSeconds: seconds,
+      threads,
+      log,
+      onStep: ({ step }) => {
+        if (step !== untimedSteps - 1) return;
+        cpuAtStart = process.cpuUsage();
+        startedAt = performance.now();
+      },
+    });
     const cpu = process.cpuUsage(cpuAtStart);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const timedSteps = Math.max(0, summary.steps + summary.skippedSteps - untimedSteps);
+    const timedSeconds = (performance.now() - startedAt) / 1000;
+    const samplesPerSecond = timedSeconds > 0 ? (timedSteps * summary.samples) / Math.max(1, summary.steps + summary.skippedSteps) / timedSeconds : 0;
     // On a slow backend one profiled step (kernel times only) must do.
     const profile = profiled ? await profileTrainingStep(recipe, encoder, data, { repeats: slow ? 0 : 3, warmUp: !slow }) : undefined;
     return {
@@ -215,12 +255,13 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
       status: 'ok',
       batch,
       ...parameterCounts(encoder),
-      steps: summary.steps,
-      seconds: summary.seconds,
-      samplesPerSecond: summary.samplesPerSecond,
+      threads,
+      steps: timedSteps,
+      seconds: timedSeconds,
+      samplesPerSecond,
       cpuSeconds,
-      samplesPerCpuSecond: cpuSeconds > 0 ? (summary.samplesPerSecond * summary.seconds) / cpuSeconds : undefined,
-      msPerStep: summary.steps > 0 ? (1000 * summary.seconds) / summary.steps : undefined,
+      samplesPerCpuSecond: cpuSeconds > 0 ? (samplesPerSecond * timedSeconds) / cpuSeconds : undefined,
+      msPerStep: timedSteps > 0 ? (1000 * timedSeconds) / timedSteps : undefined,
       profile,
       note,
     };

@@ -28,7 +28,22 @@ export interface GradientStepResult {
  */
 export function finiteGradientStep(lossFn: () => tf.Scalar, groups: ReadonlyArray<readonly [tf.Optimizer, tf.Variable[]]>, options: GradientStepOptions = {}): GradientStepResult {
   const variables = groups.flatMap(([, vars]) => vars);
-  const { value, grads } = tf.variableGrads(lossFn, variables);
+  return applyFiniteGradients(tf.variableGrads(lossFn, variables), groups, options);
+}
+
+/**
+ * The second half of {@link finiteGradientStep}, for gradients computed elsewhere (e.g. on
+ * several threads): applies `grads` unless the loss or a gradient is not finite, then disposes
+ * `value` and `grads`.
+ *
+ * @example
+ * const r = applyFiniteGradients(await replicas.variableGrads(x, lossOf), [[adam, encoder.trainableVariables()]]);
+ */
+export function applyFiniteGradients(
+  { value, grads }: { value: tf.Scalar; grads: tf.NamedTensorMap },
+  groups: ReadonlyArray<readonly [tf.Optimizer, tf.Variable[]]>,
+  options: GradientStepOptions = {},
+): GradientStepResult {
   try {
     const gradientList = Object.values(grads);
     const readings = tf.tidy(() => {

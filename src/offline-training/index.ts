@@ -4,6 +4,6 @@ export { runTrainingLoop, checkBudget, type TrainingBudget, type TrainingSummary
 export { learningRateAt, checkSchedule, type LearningRateSchedule } from './learning-rate-schedule';
 export { createImageAugmentation, type ImageAugmentationOptions, type AugmentImage } from './image-augmentation';
 export { instanceContrastLoss } from './instance-contrast';
-export { finiteGradientStep, setLearningRate, type GradientStepOptions, type GradientStepResult } from './gradient-step';
+export { finiteGradientStep, applyFiniteGradients, setLearningRate, type GradientStepOptions, type GradientStepResult } from './gradient-step';
 export { checkTrainingSet, gatherBatch, type TrainingSet } from './training-set';
 export { inputSimilarityPreservation } from './input-similarity-preservation';

@@ -5,7 +5,8 @@ import { createRandom } from '../dml/random';
 import { PQSampler } from '../dml/samplers/pq-sampler';
 import type { Encoder } from '../encoder/encoder';
 import { createLogger, type Logger } from '../log/logger';
-import { finiteGradientStep, setLearningRate } from './gradient-step';
+import { startGradientReplicas, type GradientReplicas } from './data-parallel/gradient-replicas';
+import { applyFiniteGradients, finiteGradientStep, setLearningRate } from './gradient-step';
 import { createImageAugmentation, type ImageAugmentationOptions } from './image-augmentation';
 import { inputSimilarityPreservation } from './input-similarity-preservation';
 import { instanceContrastLoss } from './instance-contrast';
@@ -57,6 +58,12 @@ export interface TrainEncoderOptions extends TrainingBudget {
   inputSimilarity?: InputSimilarityOptions;
   /** Rescales gradients whose global norm exceeds this. */
   clipNorm?: number;
+  /**
+   * Threads computing each step's gradients (data-parallel: each runs the network on part of the
+   * batch; the loss and miner still see the whole batch). Default 1. Used on the wasm and cpu
+   * backends for encoders without batch normalisation; otherwise training runs on one thread.
+   */
+  threads?: number;
   /** Seeds batch sampling and augmentation. Default 0. */
   seed?: number;
   signal?: AbortSignal;
@@ -118,7 +125,15 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<Traine
   if (loss.trainableVariables().length > 0) groups.push([lossOptimizer, loss.trainableVariables()]);
   const batchSize = Math.min(options.classesPerBatch, new Set(data.labels).size) * options.itemsPerClass;
 
-  log.info({ loss: loss.name, miner: miner?.name, P: options.classesPerBatch, Q: options.itemsPerClass, views, learningRate, items: data.labels.length, backend: tf.getBackend() }, 'training encoder');
+  const replicas = await gradientReplicasFor(encoder, options.threads ?? 1, batchSize * views, log);
+  log.info({ loss: loss.name, miner: miner?.name, P: options.classesPerBatch, Q: options.itemsPerClass, views, learningRate, items: data.labels.length, backend: tf.getBackend(), threads: replicas?.threads ?? 1 }, 'training encoder');
+  // The whole batch's loss from its embeddings: on one thread or over the replicas alike.
+  const lossOf = (embeddings: tf.Tensor2D, x: tf.Tensor, labels: Int32Array): tf.Scalar => {
+    let total = loss.compute(embeddings, labels, miner?.mine(embeddings, labels));
+    if (views === 2) total = tf.add(total, tf.mul(instanceContrastLoss(embeddings, temperature), instance!.weight));
+    if (anchor && anchor.weight > 0) total = tf.add(total, tf.mul(inputSimilarityPreservation(embeddings, x, anchor.pool ?? 4), anchor.weight));
+    return total;
+  };
   try {
     const summary = await runTrainingLoop({
       steps: options.steps,
@@ -133,20 +148,15 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<Traine
       log,
       message: 'training encoder',
       progressIntervalMs: options.progressIntervalMs,
-      step: (rate) => {
+      step: async (rate) => {
         setLearningRate(networkOptimizer, rate);
         setLearningRate(lossOptimizer, (rate * lossLearningRate) / learningRate);
         const batch = sampler.nextBatch();
         const labels = views === 1 ? batch.labels : repeatLabels(batch.labels, views);
         const x = gatherBatch(data, inputShape, batch.indices, views, augment);
         try {
-          return finiteGradientStep(() => {
-            const embeddings = encoder.embedForTraining(x);
-            let total = loss.compute(embeddings, labels, miner?.mine(embeddings, labels));
-            if (views === 2) total = tf.add(total, tf.mul(instanceContrastLoss(embeddings, temperature), instance!.weight));
-            if (anchor && anchor.weight > 0) total = tf.add(total, tf.mul(inputSimilarityPreservation(embeddings, x, anchor.pool ?? 4), anchor.weight));
-            return total;
-          }, groups, { clipNorm: options.clipNorm });
+          if (replicas) return applyFiniteGradients(await replicas.variableGrads(x, (e) => lossOf(e, x, labels), loss.trainableVariables()), groups, { clipNorm: options.clipNorm });
+          return finiteGradientStep(() => lossOf(encoder.embedForTraining(x), x, labels), groups, { clipNorm: options.clipNorm });
         } finally {
           x.dispose();
         }
@@ -156,7 +166,22 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<Traine
   } finally {
     networkOptimizer.dispose();
     lossOptimizer.dispose();
+    await replicas?.close();
   }
+}
+
+/** Replica threads for `threads` > 1 where they give the single-thread result; null (one thread) otherwise, saying why. */
+async function gradientReplicasFor(encoder: Encoder, threads: number, maxRows: number, log: Logger): Promise<GradientReplicas | null> {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`threads must be a positive integer, got ${threads}`);
+  if (threads === 1) return null;
+  const backend = tf.getBackend();
+  const reason =
+    backend !== 'wasm' && backend !== 'cpu' ? `the ${backend} backend runs its own threads` : encoder.config.batchNorm ? 'batch normalisation takes statistics over the whole batch' : maxRows < 2 * threads ? 'batches are too small to split' : undefined;
+  if (reason) {
+    log.info({ threads, reason }, 'training on one thread');
+    return null;
+  }
+  return startGradientReplicas({ encoder, threads, maxRows, backend: backend as 'wasm' | 'cpu' });
 }
 
 function repeatLabels(labels: Int32Array, times: number): Int32Array {

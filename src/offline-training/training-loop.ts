@@ -38,6 +38,12 @@ export interface TrainingSummary {
   lossHistory: number[];
 }
 
+/** What one step did. */
+export interface StepOutcome {
+  loss: number;
+  skipped: boolean;
+}
+
 /** Passed to `onStep` after every step. */
 export interface StepReport {
   step: number;
@@ -55,7 +61,7 @@ export interface TrainingLoopOptions extends TrainingBudget {
   learningRate: number;
   schedule: LearningRateSchedule;
   /** Runs one step at the given learning rate. */
-  step: (learningRate: number) => { loss: number; skipped: boolean };
+  step: (learningRate: number) => StepOutcome | Promise<StepOutcome>;
   /** Stops the run between steps. */
   signal?: AbortSignal;
   onStep?: (report: StepReport) => void;
@@ -102,7 +108,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
     }
     const fraction = Math.max(totalSteps !== undefined ? step / totalSteps : 0, Number.isFinite(maxMs) ? elapsedMs / maxMs : 0);
     const learningRate = learningRateAt(options.learningRate, options.schedule, fraction);
-    const outcome = options.step(learningRate);
+    const outcome = await options.step(learningRate);
     losses.push(outcome.skipped ? NaN : outcome.loss);
     if (outcome.skipped) {
       skipped++;
