@@ -32,11 +32,11 @@ const options = new Command()
   .option('--reference-seconds <s>', 'length of each TF.js and each PyTorch run of the side-by-side comparison', positiveNumber('--reference-seconds'), 10)
   .option('--reference-rounds <n>', 'TF.js/PyTorch run pairs, interleaved so load changes hit both', positiveInt('--reference-rounds'), 2)
   .option('--reference-threads <list>', 'threads PyTorch may use (default: all cores), comma-separated to compare several in the same run; the first sets referenceSamplesPerS', String(availableParallelism()))
-  .option('--threads <list>', 'threads TF.js computes the side-by-side runs\' gradients on (data-parallel), comma-separated to compare several in the same run; the first sets samplesPerS', String(availableParallelism()))
+  .option('--threads <list>', 'threads TF.js computes the side-by-side runs\' gradients on (data-parallel), comma-separated to compare several in the same run; the first sets samplesPerS (default: the first --reference-threads, like for like)')
   .parse(process.argv)
-  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string; reference: boolean; referenceSeconds: number; referenceRounds: number; referenceThreads: string; threads: string }>();
-const trainingThreads = options.threads.split(',').map((t) => positiveInt('--threads')(t.trim()));
+  .opts<{ seconds: number; headSeconds: number; features: number; headGoal: number; backends: string; reference: boolean; referenceSeconds: number; referenceRounds: number; referenceThreads: string; threads?: string }>();
 const referenceThreads = options.referenceThreads.split(',').map((t) => positiveInt('--reference-threads')(t.trim()));
+const trainingThreads = (options.threads ?? String(referenceThreads[0])).split(',').map((t) => positiveInt('--threads')(t.trim()));
 
 const backends = options.backends.split(',').map((b) => b.trim());
 for (const b of backends) if (!(allBackends as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend '${b}'; expected some of ${allBackends.join(', ')}`);

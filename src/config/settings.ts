@@ -96,6 +96,7 @@ export const SETTINGS = [
   { name: 'REPLAY_MIN_WEIGHT', default: '0.25', description: 'Least sampling weight of old labelled feedback relative to the newest (0–1): old feedback keeps being rehearsed', schema: z.coerce.number().min(0).max(1) },
   { name: 'POISON_GUARD', default: 'on', description: '`on`: the trainer trains each item under the label most distinct sources agree on (one voice per source and item; sources contradicted by many others count a tenth), and down-weights pairs/triplets that contradict those labels; `off`: it trains on the newest label as given', schema: z.enum(['on', 'off']) },
   { name: 'KAFKA_CLIENT', default: 'platformatic', description: 'Kafka client library of the Kafka queue: `platformatic` (@platformatic/kafka, maintained) or `kafkajs`; both pass the same queue contract tests', schema: z.enum(KAFKA_CLIENTS) },
+  { name: 'TRAINING_THREADS', default: 'auto', description: 'Threads `discern train` computes each step\'s gradients on (data-parallel replicas of the encoder, each on part of the batch; the loss sees the whole batch, so the result is the same): `auto` uses every core, up to 4; used on the wasm and cpu backends for encoders without batch normalisation', schema: z.union([z.literal('auto'), int(1, 64)]) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

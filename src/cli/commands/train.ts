@@ -14,6 +14,7 @@ import { exportToOnnx } from '../../onnx';
 import { getRecipe, recipes } from '../../recipes';
 import type { TrainingRecipe } from '../../recipes/training-recipe';
 import { trainWithRecipe } from '../../recipes/train-with-recipe';
+import { resolveTrainingThreads } from '../../offline-training/data-parallel/training-threads';
 import { MODEL_ONNX, withTrainingProvenance, writeTrainingRecord } from '../model-dir';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, printJsonLine } from '../options';
 import { formatTable } from '../print-table';
@@ -36,6 +37,7 @@ interface TrainOptions {
   inputSimilarity?: number;
   seed: number;
   backend: BackendPreference;
+  threads: string;
   backbone?: string;
   backbonePreprocess?: string;
   limit?: number;
@@ -62,6 +64,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--input-similarity <weight>', "weight of the recipe's input-similarity anchor; 0 trains on the labels alone (best for the labelled classes themselves)", nonNegativeNumber('--input-similarity'))
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 0)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices([...backendPreferences]).default('auto'))
+    .option('--threads <n|auto>', "threads computing each step's gradients (data-parallel on the wasm and cpu backends; same result as one thread); auto: every core, up to 4", process.env.TRAINING_THREADS || 'auto')
     .option('--backbone <file.onnx>', 'a frozen ONNX image backbone; only an MLP head on its features trains')
     .option('--backbone-preprocess <json>', 'backbone preprocessing spec as JSON (default: ImageNet mean/std, input size of the model)')
     .option('--limit <n>', 'use at most this many training items', positiveInt('--limit'))
@@ -73,6 +76,7 @@ export function registerTrainCommand(program: Command): void {
 }
 
 async function runTrain(options: TrainOptions): Promise<Record<string, unknown>> {
+  const threads = resolveTrainingThreads(options.threads);
   const backend = await selectBackend(options.backend);
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
@@ -111,6 +115,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
     epochs: options.epochs,
     maxSeconds: options.maxSeconds,
     seed: options.seed,
+    threads,
     log,
   });
   const trainingSeconds = (Date.now() - started) / 1000;
@@ -122,6 +127,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
     ...summary,
     out,
     backend: backend.name,
+    threads,
     recipe: recipe.name,
     loss: recipe.loss.name,
     miner: recipe.miner?.name ?? 'none',
