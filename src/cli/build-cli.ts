@@ -17,7 +17,11 @@ export async function buildCli(outDir = DIST): Promise<void> {
   const out = outDir.endsWith('/') ? outDir : `${outDir}/`;
   await rm(out, { recursive: true, force: true });
   await build({
-    entryPoints: { main: `${root}src/cli/main.ts`, 'trainer-worker': `${root}src/service/trainer-thread/trainer-worker.ts` },
+    entryPoints: {
+      main: `${root}src/cli/main.ts`,
+      'trainer-worker': `${root}src/service/trainer-thread/trainer-worker.ts`,
+      'replica-worker': `${root}src/offline-training/data-parallel/replica-worker.ts`,
+    },
     outdir: out,
     bundle: true,
     splitting: true,

@@ -43,6 +43,12 @@ describe('the built discern command (npm run build)', () => {
     for (const file of ['index.html', 'console.ts', 'console.css']) expect(existsSync(join(out, 'page', file))).toBe(true);
   });
 
+  it('ships the gradient replica thread beside the module that starts it', async () => {
+    const starters = (await readdir(out)).filter((f) => f.endsWith('.js') && readFileSync(join(out, f), 'utf8').includes('./replica-worker.js'));
+    expect(starters.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'replica-worker.js'))).toBe(true);
+  });
+
   it('ships the onnx pool thread beside the module that starts it', async () => {
     const starters = (await readdir(out)).filter((f) => f.endsWith('.js') && readFileSync(join(out, f), 'utf8').includes('onnx-embed-thread.mjs'));
     expect(starters.length).toBeGreaterThan(0);

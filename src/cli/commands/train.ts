@@ -64,7 +64,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--input-similarity <weight>', "weight of the recipe's input-similarity anchor; 0 trains on the labels alone (best for the labelled classes themselves)", nonNegativeNumber('--input-similarity'))
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), 0)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices([...backendPreferences]).default('auto'))
-    .option('--threads <n|auto>', "threads computing each step's gradients (data-parallel on the wasm and cpu backends; same result as one thread); auto: every core, up to 4", process.env.TRAINING_THREADS || 'auto')
+    .option('--threads <n|auto>', "threads computing each step's gradients (data-parallel on the wasm and cpu backends; same result as one thread); auto: every core, up to 4 (default: TRAINING_THREADS, else 1)", process.env.TRAINING_THREADS || '1')
     .option('--backbone <file.onnx>', 'a frozen ONNX image backbone; only an MLP head on its features trains')
     .option('--backbone-preprocess <json>', 'backbone preprocessing spec as JSON (default: ImageNet mean/std, input size of the model)')
     .option('--limit <n>', 'use at most this many training items', positiveInt('--limit'))

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveTrainingThreads } from './training-threads';
 
 describe('resolveTrainingThreads', () => {
-  it('reads auto as every core, up to four', () => {
+  it('reads auto as every core, up to four, and nothing as one', () => {
     expect(resolveTrainingThreads('auto', 2)).toBe(2);
-    expect(resolveTrainingThreads(undefined, 1)).toBe(1);
+    expect(resolveTrainingThreads('auto', 1)).toBe(1);
+    expect(resolveTrainingThreads(undefined, 8)).toBe(1);
     expect(resolveTrainingThreads('auto', 32)).toBe(4);
   });
 

@@ -8,15 +8,18 @@ import { availableParallelism } from 'node:os';
 export const AUTO_TRAINING_THREADS_MAX = 4;
 
 /**
- * Gradient threads for a `TRAINING_THREADS` / `--threads` value: `auto` (or nothing) means
- * every core up to {@link AUTO_TRAINING_THREADS_MAX}; otherwise a positive integer.
+ * Gradient threads for a `TRAINING_THREADS` / `--threads` value: `auto` means every core up to
+ * {@link AUTO_TRAINING_THREADS_MAX}; nothing means one; otherwise a positive integer. One is the
+ * default because the threads work in lock step: on cores other work keeps busy, each step waits
+ * for the slowest thread and two threads trained slower than one.
  *
  * @example
  * resolveTrainingThreads('auto', 2); // 2
  * resolveTrainingThreads('3');       // 3
  */
 export function resolveTrainingThreads(value: string | number | undefined, cores = availableParallelism()): number {
-  if (value === undefined || value === 'auto') return Math.max(1, Math.min(cores, AUTO_TRAINING_THREADS_MAX));
+  if (value === undefined) return 1;
+  if (value === 'auto') return Math.max(1, Math.min(cores, AUTO_TRAINING_THREADS_MAX));
   const threads = Number(value);
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 64)) throw new Error(`threads must be 'auto' or an integer from 1 to 64, got '${value}'`);
   return threads;
