@@ -94,6 +94,14 @@ describe('data-parallel gradients over replica threads', () => {
     encoder.dispose();
   }, 120_000);
 
+  it('fails to start, rather than waiting, when a replica cannot build the encoder', async () => {
+    const encoder = createEncoder(config);
+    // The same encoder, with a configuration its replicas refuse.
+    const unbuildable = Object.assign(Object.create(Object.getPrototypeOf(encoder) as object) as Encoder, encoder, { config: { ...encoder.config, blocks: [] } });
+    await expect(startGradientReplicas({ encoder: unbuildable, threads: 2, maxRows: 16 })).rejects.toThrow(/gradient replica failed: .*blocks/);
+    encoder.dispose();
+  }, 120_000);
+
   it('refuses an encoder with batch normalisation, whose statistics would differ per part', async () => {
     const encoder = createEncoder(thumbnailCnnConfig({ blocks: [{ filters: 4, kernelSize: 3, stride: 1, pool: 'max' }], head: { hidden: [], dim: 8 } }));
     await expect(startGradientReplicas({ encoder, threads: 2, maxRows: 16 })).rejects.toThrow(/without batch normalisation/);

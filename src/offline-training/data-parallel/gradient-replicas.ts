@@ -63,13 +63,17 @@ export async function startGradientReplicas(options: GradientReplicasOptions) {
     for (const r of replicas) r.abandon(step);
   };
   for (const r of replicas) r.onFailure(fail);
+  const starting = failed();
   try {
-    await Promise.all(replicas.map((r) => r.next('ready')));
+    // A replica that cannot start (its backend, its encoder) fails this instead of leaving it waiting.
+    await Promise.race([Promise.all(replicas.map((r) => r.next('ready'))), starting.promise]);
     const weights = flatten(encoder.allWeights());
     for (const r of replicas) r.send({ type: 'weights', weights });
   } catch (error) {
     await Promise.all(replicas.map((r) => r.stop()));
     throw error;
+  } finally {
+    starting.cancel();
   }
 
   return {
