@@ -448,7 +448,7 @@ const describe = (r: StepResult) => {
   return `${r.eventsPerSecond} events/s (${r.requestsPerSecond} req/s), p50 ${r.p50Ms} / p99 ${r.p99Ms} ms, non-202: ${rejected}`;
 };
 const cpuText = (r: StepResult) =>
-  `API ${r.apiCpuUsPerEvent} µs/event${r.brokerCpuUsPerEvent !== undefined ? `, broker ${r.brokerCpuUsPerEvent} µs/event` : ''}, load generator ${round(r.generatorCpuS, 2)} CPU-s`;
+  `API ${r.apiCpuUsPerEvent} µs/event${r.brokerCpuUsPerEvent !== undefined ? `, broker ${r.brokerCpuUsPerEvent} µs/event` : ''}, load generator (own process) ${round(r.generatorCpuS, 2)} CPU-s, ${r.requests > 0 ? round((r.generatorCpuS / r.requests) * 1e6) : NaN} µs/request`;
 const clientRows = (client: KafkaClient): ResultRow[] => {
   const { results, raw, queueSingleEvents: single } = runs[client];
   const top = bestBatched(results);
