@@ -24,6 +24,12 @@ describe('load generators', () => {
         received.push(Buffer.concat(chunks).toString());
         answered++;
         if (req.url === '/search') res.writeHead(answered % 10 === 0 ? 503 : 200).end('{"hits":[]}');
+        else if (req.url === '/chunked') {
+          // No content-length: Node sends the answer in chunks, each write its own.
+          res.writeHead(202);
+          res.write('{"accepted"');
+          setImmediate(() => res.end(':2}'));
+        } else if (req.url === '/close') res.writeHead(202, { connection: 'close' }).end('{"accepted":1}');
         else res.writeHead(202).end('{"accepted":3}');
       });
     });
@@ -51,6 +57,13 @@ describe('load generators', () => {
     const refused = await runClosedLoop({ url: 'http://127.0.0.1:1/ingest', bodiesFile, connections: 1, maxRequests: 3, durationS: 30 });
     expect(refused).toMatchObject({ requests: 3, accepted: 0, rejected: { error: 3 } });
     expect(refused.firstError).toMatch(/ECONNREFUSED/);
+  });
+
+  it('closed loop: reads chunked answers and reconnects when the server closes the connection', async () => {
+    const chunked = await runClosedLoop({ url: `${base}/chunked`, bodiesFile, connections: 3, maxRequests: 30, durationS: 30 });
+    expect(chunked).toMatchObject({ requests: 30, accepted: 30, acceptedEvents: 60, rejected: {} });
+    const closing = await runClosedLoop({ url: `${base}/close`, bodiesFile, connections: 2, maxRequests: 20, durationS: 30 });
+    expect(closing).toMatchObject({ requests: 20, accepted: 20, acceptedEvents: 20, rejected: {} });
   });
 
   it('percentile picks the nearest-rank value', () => {

@@ -5,8 +5,12 @@
  * clients (`singleEventEventsPerS`, group commit at work) beside the raw producer's rate on
  * the same broker in the same run (`rawProducerEventsPerS`); the same against the embedded
  * (fsync'd) queue; p50/p99 request latency; CPU time per event of the API process and of the
- * broker; and where one 1000-event request's CPU time goes. Prints a table with each goal,
- * then one JSON line with every figure and the load average at the start and the end.
+ * broker; the same single-event load against bare node:http and Hono servers (the ceiling of
+ * any Node service on this machine at that moment, with each server's CPU per request); and
+ * where one 1000-event request's CPU time goes. The load generator runs in its own process and
+ * sends prebuilt requests over keep-alive connections, so it takes a small share of the cores it
+ * shares with the service. Prints a table with each goal, then one JSON line with every figure
+ * and the load average at the start and the end.
  *
  * The service logs one line per request at `info`; the bench runs it at `warn` (override with
  * LOG_LEVEL) so that the figures measure ingest, not stderr. KAFKA_BROKERS uses a running

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -222,27 +224,49 @@ async function queueSingleEvents(adapters: Adapters): Promise<{ eventsPerSecond:
   return { eventsPerSecond: Math.round(events / elapsedS), cpuUsPerEvent: round((cpu.user + cpu.system) / events) };
 }
 
+/** A single-event step against a bare server, with the CPU that server used per request. */
+interface BareServerResult extends ClosedLoopResult {
+  serverCpuUsPerRequest: number;
+}
+
 /**
- * The same single-event load against a bare `node:http` server that only parses the body and
- * answers 202: the most any Node HTTP service answers on this machine at this moment, to read
- * the single-event figures against when other processes load it.
+ * The same single-event load against a bare server in this process that only parses the body
+ * and answers 202: on `node:http` alone (the most any Node HTTP service answers on this machine
+ * at this moment), and through Hono on @hono/node-server (the API's own stack without its
+ * routes, middleware and queue), to read the single-event figures against when other processes
+ * load the machine.
  */
-async function bareHttpSingleEvents(): Promise<ClosedLoopResult> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString());
-      res.writeHead(202, { 'content-type': 'application/json' }).end(`{"accepted":1,"ids":["${randomUUID()}"],"duplicates":0}`);
+async function bareSingleEvents(stack: 'node:http' | 'hono'): Promise<BareServerResult> {
+  const answer = () => `{"accepted":1,"ids":["${randomUUID()}"],"duplicates":0}`;
+  let server: Server | ServerType;
+  if (stack === 'node:http') {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString());
+        res.writeHead(202, { 'content-type': 'application/json' }).end(answer());
+      });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => (server as Server).listen(0, '127.0.0.1', resolve));
+  } else {
+    const app = new Hono().post('/v1/feedback', async (c) => {
+      await c.req.json();
+      return c.body(answer(), 202, { 'content-type': 'application/json' });
+    });
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+  }
   try {
     const scenario = scenarios.find((s) => s.connections === SINGLE_EVENT_CLIENTS)!;
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/feedback`;
     const step = (durationS: number): ClosedLoopStep => ({ url, bodiesFile: bodyFiles.get(scenario)!, connections: SINGLE_EVENT_CLIENTS, maxRequests: 10_000_000, durationS });
     await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(1));
-    return await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+    const cpuBefore = process.cpuUsage();
+    const load = await runJsonChild<ClosedLoopResult>(join(here, 'closed-loop-load.ts'), step(SECONDS));
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...load, serverCpuUsPerRequest: load.requests > 0 ? round((cpu.user + cpu.system) / load.requests) : NaN };
   } finally {
     server.close();
   }
@@ -328,7 +352,8 @@ interface ClientRun {
 }
 
 const runs = {} as Record<KafkaClient, ClientRun>;
-let bareHttp: ClosedLoopResult;
+let bareHttp: BareServerResult;
+let bareHono: BareServerResult;
 let embeddedQueueSingleEvents: Awaited<ReturnType<typeof queueSingleEvents>>;
 let embeddedResults: StepResult[] = [];
 const combinedRaw = (results: RawProducerResult[]): RawProducerResult => {
@@ -337,8 +362,9 @@ const combinedRaw = (results: RawProducerResult[]): RawProducerResult => {
   return { events, elapsedS: round(elapsedS), eventsPerSecond: Math.round(events / elapsedS), cpuS: round(results.reduce((n, r) => n + r.cpuS, 0)) };
 };
 try {
-  log.info({ clients: SINGLE_EVENT_CLIENTS }, 'single events against a bare node:http server');
-  bareHttp = await bareHttpSingleEvents();
+  log.info({ clients: SINGLE_EVENT_CLIENTS }, 'single events against bare node:http and Hono servers');
+  bareHttp = await bareSingleEvents('node:http');
+  bareHono = await bareSingleEvents('hono');
   // Every client's service is up at once, so that their steps can alternate.
   const services = {} as Record<KafkaClient, Awaited<ReturnType<typeof startService>>>;
   try {
@@ -422,7 +448,7 @@ const describe = (r: StepResult) => {
   return `${r.eventsPerSecond} events/s (${r.requestsPerSecond} req/s), p50 ${r.p50Ms} / p99 ${r.p99Ms} ms, non-202: ${rejected}`;
 };
 const cpuText = (r: StepResult) =>
-  `API ${r.apiCpuUsPerEvent} µs/event${r.brokerCpuUsPerEvent !== undefined ? `, broker ${r.brokerCpuUsPerEvent} µs/event` : ''}, load generator ${round(r.generatorCpuS, 2)} CPU-s`;
+  `API ${r.apiCpuUsPerEvent} µs/event${r.brokerCpuUsPerEvent !== undefined ? `, broker ${r.brokerCpuUsPerEvent} µs/event` : ''}, load generator (own process) ${round(r.generatorCpuS, 2)} CPU-s, ${r.requests > 0 ? round((r.generatorCpuS / r.requests) * 1e6) : NaN} µs/request`;
 const clientRows = (client: KafkaClient): ResultRow[] => {
   const { results, raw, queueSingleEvents: single } = runs[client];
   const top = bestBatched(results);
@@ -469,12 +495,15 @@ const rows: ResultRow[] = [
     `≥ ${GOAL_SINGLE_EVENT_PER_S.embedded} events/s`,
     verdict(singleEventEventsPerS.embedded >= GOAL_SINGLE_EVENT_PER_S.embedded),
   ],
-  [
-    `bare node:http server, single events, ${SINGLE_EVENT_CLIENTS} clients (this machine's HTTP ceiling now)`,
-    `${bareHttp!.eventsPerSecond} events/s, p50 ${bareHttp!.p50Ms} ms; the API reached ${ratio(singleEventEventsPerS.kafka, bareHttp!.eventsPerSecond)}× of it on Kafka (${first}), ${ratio(singleEventEventsPerS.embedded, bareHttp!.eventsPerSecond)}× embedded`,
+  ...([
+    ['node:http', bareHttp!],
+    ['Hono on @hono/node-server', bareHono!],
+  ] as const).map(([stack, bare]): ResultRow => [
+    `bare ${stack} server, single events, ${SINGLE_EVENT_CLIENTS} clients (this machine's HTTP ceiling now)`,
+    `${bare.eventsPerSecond} events/s, p50 ${bare.p50Ms} ms, server ${bare.serverCpuUsPerRequest} µs CPU/request, load generator ${round(bare.generatorCpuS, 2)} CPU-s; the API reached ${ratio(singleEventEventsPerS.kafka, bare.eventsPerSecond)}× of it on Kafka (${first}), ${ratio(singleEventEventsPerS.embedded, bare.eventsPerSecond)}× embedded`,
     '—',
     '',
-  ],
+  ]),
   [`single events straight to the embedded queue (no HTTP), ${SINGLE_EVENT_CLIENTS} callers`, `${embeddedQueueSingleEvents!.eventsPerSecond} events/s, ${embeddedQueueSingleEvents!.cpuUsPerEvent} µs CPU/event`, '—', ''],
   ...embeddedResults.map((r): ResultRow => [`embedded ${r.scenario}`, describe(r), '—', '']),
   ...embeddedResults.map((r): ResultRow => [`  CPU, embedded ${r.scenario}`, cpuText(r), '—', '']),
@@ -493,6 +522,8 @@ console.log(
     singleEventClients: SINGLE_EVENT_CLIENTS,
     queueSingleEventEventsPerS: { kafka: runs[first].queueSingleEvents, embedded: embeddedQueueSingleEvents! },
     bareHttpSingleEventEventsPerS: bareHttp!.eventsPerSecond,
+    bareHonoSingleEventEventsPerS: bareHono!.eventsPerSecond,
+    bareServerCpuUsPerRequest: { nodeHttp: bareHttp!.serverCpuUsPerRequest, hono: bareHono!.serverCpuUsPerRequest },
     rawProducer: Object.fromEntries(CLIENTS.map((c) => [c, runs[c].raw])),
     kafka: CLIENTS.flatMap((c) => runs[c].results),
     embedded: embeddedResults,

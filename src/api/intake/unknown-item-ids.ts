@@ -1,6 +1,7 @@
 import type { Queue } from '../../core/queue';
 import type { VectorStore } from '../../core/vector-store';
 import { resolveLiveCollection, storeCall } from '../live-collection';
+import { itemsLag } from './items-lag';
 import type { RecentItemWrites } from './recent-item-writes';
 
 export interface ItemIdCheck {
@@ -56,7 +57,7 @@ export async function unknownItemIds(ids: Iterable<string>, check: ItemIdCheck):
 
 async function trainerCaughtUp(check: ItemIdCheck): Promise<boolean> {
   try {
-    return (await check.queue.committedLag(check.trainerGroup, ['items'])).items === 0;
+    return (await itemsLag(check.queue, check.trainerGroup)) === 0;
   } catch {
     // The queue cannot say: nor can the API, so the item is given the benefit of the doubt.
     return false;

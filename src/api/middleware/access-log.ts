@@ -23,8 +23,11 @@ export function accessLog(logger: Logger, metrics: HttpMetrics): MiddlewareHandl
     const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
     metrics.requests.inc(labels);
     metrics.duration.observe(labels, seconds);
+    const failed = c.res.status >= 500;
+    // Built only when it is written: below LOG_LEVEL=info the line costs nothing.
+    if (!failed && !logger.isLevelEnabled('info')) return;
     const line = { requestId: c.get('requestId'), ...labels, path: c.req.path, ms: Math.round(seconds * 1e4) / 10 };
-    if (c.res.status >= 500) logger.warn(line, 'request failed');
+    if (failed) logger.warn(line, 'request failed');
     else logger.info(line, 'request');
   };
 }
