@@ -96,6 +96,9 @@ export const SETTINGS = [
   { name: 'REPLAY_MIN_WEIGHT', default: '0.25', description: 'Least sampling weight of old labelled feedback relative to the newest (0–1): old feedback keeps being rehearsed', schema: z.coerce.number().min(0).max(1) },
   { name: 'POISON_GUARD', default: 'on', description: '`on`: the trainer trains each item under the label most distinct sources agree on (one voice per source and item; sources contradicted by many others count a tenth), and down-weights pairs/triplets that contradict those labels; `off`: it trains on the newest label as given', schema: z.enum(['on', 'off']) },
   { name: 'KAFKA_CLIENT', default: 'platformatic', description: 'Kafka client library of the Kafka queue: `platformatic` (@platformatic/kafka, maintained) or `kafkajs`; both pass the same queue contract tests', schema: z.enum(KAFKA_CLIENTS) },
+  { name: 'GATE_NOISE_Z', default: '2', description: 'A candidate\'s MAP@R drop below the live version counts as a regression only beyond `GATE_TOLERANCE` and beyond this many standard errors of the paired per-query difference on the holdout (chance differences on a small holdout do not freeze the live model); 0: the tolerance alone', schema: z.coerce.number().min(0).max(10) },
+  { name: 'INPUT_ANCHOR_WEIGHT', default: '20', description: 'Weight, beside the metric loss, of the input-similarity anchor: each training step also draws `INPUT_ANCHOR_ITEMS` catalog items that carry no label and penalises the gap between their embeddings\' cosine similarities and those of their 4×4-pooled raw inputs, so classes nobody labelled are not collapsed; 0 turns it off', schema: z.coerce.number().min(0) },
+  { name: 'INPUT_ANCHOR_ITEMS', default: '32', description: 'Unlabelled catalog items the input-similarity anchor is computed on in each training step', schema: int(2, 1024) },
 ] as const satisfies readonly Setting[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
