@@ -8,6 +8,7 @@ import { loadFashionMnist, type ImageDataset } from '../../src/data';
 import { createProgress } from '../../src/progress/progress';
 import { defaultRecipe } from '../../src/recipes';
 import { createHoldout } from '../../src/trainer/holdout';
+import { pairedMapAtRStdErr } from '../../src/trainer/paired-holdout-noise';
 import { createOnnxModelRuntime } from '../../src/serve/onnx-model-runtime';
 import { runEmbeddedService } from '../../src/service/run';
 import { createModelStore } from '../../src/store';
@@ -246,6 +247,9 @@ if (options.offline && cleanRows && cleanRows.length > 0) {
 }
 
 const last = (s: Scenario) => curves.get(s)?.at(-1);
+// The clean and poisoned live models answer the same test queries: the paired standard error says how much of their gap is chance.
+const pairedStdErr = (a?: SetScore, b?: SetScore) => (a?.vectors && b?.vectors ? pairedMapAtRStdErr(a.vectors, a.vectors.length / sets.seen.labels.length, b.vectors, b.vectors.length / sets.seen.labels.length, sets.seen.labels) : undefined);
+const poisonedDropStdErr = await pairedStdErr(last('clean')?.seen, last('poisoned')?.seen);
 const clean = curves.get('clean') ?? [];
 const beat = clean.find((r) => r.seen.mapAtR > raw.seen.mapAtR);
 const summary = {
@@ -263,6 +267,7 @@ const summary = {
   eventsToBeatRaw: beat ? beat.events : null,
   cleanSeenMapAtR: last('clean') && round(last('clean')!.seen.mapAtR, 4),
   poisonedSeenMapAtR: last('poisoned') && round(last('poisoned')!.seen.mapAtR, 4),
+  poisonedDropStdErr: poisonedDropStdErr === undefined ? undefined : round(poisonedDropStdErr, 4),
   unguardedPoisonedSeenMapAtR: last('poisoned-unguarded') && round(last('poisoned-unguarded')!.seen.mapAtR, 4),
   driftLateClassMapAtR: last('drift')?.lateMapAtR === undefined ? undefined : round(last('drift')!.lateMapAtR!, 4),
   driftLateClassMapAtRBefore: curves.get('drift')?.at(-2)?.lateMapAtR === undefined ? undefined : round(curves.get('drift')!.at(-2)!.lateMapAtR!, 4),
@@ -302,7 +307,7 @@ if (clean.length > 0) table.push(['events to beat raw pixels (seen)', String(sum
 if (last('clean')) table.push(['unseen vs raw', `${round(last('clean')!.unseen.mapAtR / raw.unseen.mapAtR, 3)}×`, '≥ 0.95×', verdict(last('clean')!.unseen.mapAtR >= 0.95 * raw.unseen.mapAtR)]);
 if (last('clean') && last('poisoned')) {
   const drop = last('clean')!.seen.mapAtR - last('poisoned')!.seen.mapAtR;
-  table.push([`poisoned (${options.poisonShare * 100} % flipped) drop`, String(round(drop, 4)), '≤ 0.02', verdict(drop <= 0.02)]);
+  table.push([`poisoned (${options.poisonShare * 100} % flipped) drop`, `${round(drop, 4)}${poisonedDropStdErr !== undefined ? ` ± ${round(poisonedDropStdErr, 4)} (paired s.e.)` : ''}`, '≤ 0.02', verdict(drop <= 0.02)]);
 }
 printResultsTable(table);
 
