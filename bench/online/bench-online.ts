@@ -5,15 +5,16 @@
  * cumulative increments through `POST /v1/feedback`, and after each lets the trainer train its
  * granted steps and judge a candidate, then scores the live version on held-out test items of
  * the labelled classes ("seen") and of classes that got no labels ("unseen"), beside cosine on
- * raw pixels.
+ * raw pixels and beside the offline default recipe trained on the labelled items the clean
+ * scenario delivered (held-out ones left out), within the steps and time the clean run trained.
  *
  * Scenarios, each on a fresh service: `clean`; `poisoned` (a share of each increment relabels
  * sneakers as ankle boots, T-shirts as dresses and back, all from one source);
  * `poisoned-unguarded` (the same with POISON_GUARD=off); `drift` (one class is labelled only in
  * the last increment). Writes a table, an SVG chart and summary.json to `--out`, progress with
  * rate and ETA on stderr, and as its last stdout line one JSON object with `seenMapAtR`,
- * `unseenMapAtR`, `rawSeenMapAtR`, `rawUnseenMapAtR`, `eventsToBeatRaw`, `poisonedSeenMapAtR`,
- * `cleanSeenMapAtR` and the curves.
+ * `unseenMapAtR`, `rawSeenMapAtR`, `rawUnseenMapAtR`, `offlineSeenMapAtR`, `offlineUnseenMapAtR`,
+ * `eventsToBeatRaw`, `poisonedSeenMapAtR`, `cleanSeenMapAtR` and the curves.
  *
  * @example
  * npm run bench:online -- --quick

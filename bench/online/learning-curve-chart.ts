@@ -9,16 +9,23 @@ export interface CurvePoint {
   mapAtR: number;
 }
 
+/** A horizontal reference line: a score that does not depend on the events received (e.g. raw pixels). */
+export interface ReferenceLine {
+  set: 'seen' | 'unseen';
+  mapAtR: number;
+  label: string;
+}
+
 /**
  * The learning curves as an SVG: MAP@R against label events (log scale), one line per
- * scenario and evaluation set, with raw-pixel MAP@R of each set as dashed reference lines.
+ * scenario and evaluation set, with reference scores (raw pixels, the offline recipe) as
+ * dashed lines.
  *
  * @example
- * await writeFile('curve.svg', await learningCurveSvg(points, { seen: 0.25, unseen: 0.3 }));
+ * await writeFile('curve.svg', await learningCurveSvg(points, [{ set: 'seen', mapAtR: 0.25, label: 'raw pixels · seen' }]));
  */
-export async function learningCurveSvg(points: CurvePoint[], raw: { seen: number; unseen: number }): Promise<string> {
+export async function learningCurveSvg(points: CurvePoint[], references: ReferenceLine[]): Promise<string> {
   const lines = points.map((p) => ({ ...p, series: `${p.scenario} · ${p.set}` }));
-  const references = (['seen', 'unseen'] as const).map((set) => ({ set, mapAtR: raw[set], label: `raw pixels · ${set}` }));
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Live model MAP@R on held-out test items vs. label feedback',

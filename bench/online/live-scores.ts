@@ -16,6 +16,8 @@ export interface SetScore {
   recallAt1: number;
   /** MAP@R of each class's queries (within the whole set), keyed by class. */
   mapAtRByClass: Record<number, number>;
+  /** The embeddings scored (a model version's), for paired comparisons between versions. */
+  vectors?: Float32Array;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function versionScore(runtime: VersionEmbedder, version: string, se
   const n = set.labels.length;
   const vectors = await runtime.embed(version, set.inputs, [n, 28, 28, 1]);
   const metrics = await evaluateEmbeddings(vectors, vectors.length / n, set.labels);
-  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1, mapAtRByClass: metrics.mapAtRByClass };
+  return { mapAtR: metrics.mapAtR, recallAt1: metrics.recallAt1, mapAtRByClass: metrics.mapAtRByClass, vectors };
 }
 
 /**

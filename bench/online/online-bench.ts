@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../src/config/load-config';
+import { selectBackend } from '../../src/backend';
 import { loadFashionMnist, type ImageDataset } from '../../src/data';
 import { createProgress } from '../../src/progress/progress';
+import { defaultRecipe } from '../../src/recipes';
+import { createHoldout } from '../../src/trainer/holdout';
+import { pairedMapAtRStdErr } from '../../src/trainer/paired-holdout-noise';
 import { createOnnxModelRuntime } from '../../src/serve/onnx-model-runtime';
 import { runEmbeddedService } from '../../src/service/run';
 import { createModelStore } from '../../src/store';
@@ -15,6 +19,7 @@ import { printResultsTable, round, verdict, type ResultRow } from '../common/res
 import { learningCurveSvg, type CurvePoint } from './learning-curve-chart';
 import { ATTACKER_SOURCE, labelStream, type LabelEvent, type Scenario } from './label-stream';
 import { evaluationSet, rawScore, versionScore, type EvaluationSet, type SetScore } from './live-scores';
+import { deliveredTrainingSet, offlineReference, type OfflineReference } from './offline-reference';
 
 const log = benchLog('bench-online');
 const SCENARIOS: readonly Scenario[] = ['clean', 'poisoned', 'poisoned-unguarded', 'drift'];
@@ -32,6 +37,8 @@ interface OnlineOptions {
   seed: number;
   out: string;
   incrementTimeoutS: number;
+  offline: boolean;
+  offlineSteps?: number;
   quick?: boolean;
 }
 
@@ -56,6 +63,8 @@ const options = new Command()
   .option('--seed <n>', 'seed of the label order', int('--seed'), 0)
   .option('--out <dir>', 'where the table, chart and JSON are written', 'out/bench-online')
   .option('--increment-timeout-s <n>', 'longest wait for the publication after one increment', int('--increment-timeout-s'), 900)
+  .option('--no-offline', 'skip the offline reference (the default recipe trained on the clean scenario\'s delivered labels)')
+  .option('--offline-steps <n>', 'training steps of the offline reference (default: the steps the clean scenario\'s trainer ran, within the time it took)', int('--offline-steps'))
   .option('--quick', 'small run: 300 catalog items per class, increments 100,300,1000, 120 steps each, 100 test items per class')
   .parse(process.argv)
   .opts<OnlineOptions>();
@@ -115,6 +124,9 @@ interface CurveRow {
   elapsedS: number;
 }
 
+/** Label events each scenario delivered, for the offline reference. */
+const delivered = new Map<Scenario, LabelEvent[]>();
+
 /** Runs one scenario on a fresh, empty service: the catalog, then each increment of labels, scoring the live model after each. */
 async function runScenario(scenario: Scenario, catalog: ImageDataset, sets: { seen: EvaluationSet; unseen: EvaluationSet }): Promise<CurveRow[]> {
   const started = performance.now();
@@ -148,8 +160,10 @@ async function runScenario(scenario: Scenario, catalog: ImageDataset, sets: { se
     const reachable = increments.filter((n) => n <= stream.available * (1 + options.poisonShare));
     if (reachable.length < increments.length) log.warn({ available: stream.available, dropped: increments.filter((n) => !reachable.includes(n)) }, 'the catalog has too few seen items for some increments');
     let sent = 0;
+    delivered.set(scenario, []);
     for (const [k, upTo] of reachable.entries()) {
       const events: LabelEvent[] = stream.events(upTo, k === reachable.length - 1);
+      delivered.get(scenario)!.push(...events);
       for (let i = 0; i < events.length; i += 1000) await post(`${url}/v1/feedback`, JSON.stringify({ events: events.slice(i, i + 1000) }));
       sent += events.length;
       const read = await waitForStatus(dataDir, `the trainer to read ${sent} label events`, options.incrementTimeoutS, (s) => s.consumed.feedback >= sent);
@@ -219,7 +233,23 @@ for (const scenario of scenarios) {
 }
 overall.done();
 
+// The offline default recipe on the labelled items the clean stream delivered, held-out ones
+// left out as the service leaves them out, within the steps and wall time the clean run trained.
+let offline: OfflineReference | undefined;
+const cleanRows = curves.get('clean');
+if (options.offline && cleanRows && cleanRows.length > 0) {
+  const backend = await selectBackend('auto', { log });
+  const data = deliveredTrainingSet(catalog, delivered.get('clean')!, createHoldout({ fraction: loadConfig(process.env).trainer.holdoutFraction }));
+  const budget = { steps: options.offlineSteps ?? cleanRows.at(-1)!.steps, maxSeconds: cleanRows.at(-1)!.elapsedS };
+  log.info({ backend: backend.name, recipe: defaultRecipe.name, items: data.labels.length, ...budget }, 'training the offline reference');
+  offline = await offlineReference(defaultRecipe, data, sets, budget, log, options.seed);
+  log.info({ ...offline, seen: mapOf(offline.seen), unseen: mapOf(offline.unseen) }, 'offline reference scored');
+}
+
 const last = (s: Scenario) => curves.get(s)?.at(-1);
+// The clean and poisoned live models answer the same test queries: the paired standard error says how much of their gap is chance.
+const pairedStdErr = (a?: SetScore, b?: SetScore) => (a?.vectors && b?.vectors ? pairedMapAtRStdErr(a.vectors, a.vectors.length / sets.seen.labels.length, b.vectors, b.vectors.length / sets.seen.labels.length, sets.seen.labels) : undefined);
+const poisonedDropStdErr = await pairedStdErr(last('clean')?.seen, last('poisoned')?.seen);
 const clean = curves.get('clean') ?? [];
 const beat = clean.find((r) => r.seen.mapAtR > raw.seen.mapAtR);
 const summary = {
@@ -231,9 +261,13 @@ const summary = {
   rawUnseenMapAtR: round(raw.unseen.mapAtR, 4),
   rawSeenRecallAt1: round(raw.seen.recallAt1, 4),
   rawUnseenRecallAt1: round(raw.unseen.recallAt1, 4),
+  offlineSeenMapAtR: offline && round(offline.seen.mapAtR, 4),
+  offlineUnseenMapAtR: offline && round(offline.unseen.mapAtR, 4),
+  offline: offline && { recipe: offline.recipe, items: offline.items, steps: offline.steps, seconds: round(offline.seconds, 1), seen: mapOf(offline.seen), unseen: mapOf(offline.unseen) },
   eventsToBeatRaw: beat ? beat.events : null,
   cleanSeenMapAtR: last('clean') && round(last('clean')!.seen.mapAtR, 4),
   poisonedSeenMapAtR: last('poisoned') && round(last('poisoned')!.seen.mapAtR, 4),
+  poisonedDropStdErr: poisonedDropStdErr === undefined ? undefined : round(poisonedDropStdErr, 4),
   unguardedPoisonedSeenMapAtR: last('poisoned-unguarded') && round(last('poisoned-unguarded')!.seen.mapAtR, 4),
   driftLateClassMapAtR: last('drift')?.lateMapAtR === undefined ? undefined : round(last('drift')!.lateMapAtR!, 4),
   driftLateClassMapAtRBefore: curves.get('drift')?.at(-2)?.lateMapAtR === undefined ? undefined : round(curves.get('drift')!.at(-2)!.lateMapAtR!, 4),
@@ -251,6 +285,14 @@ const table: ResultRow[] = [
   ['raw pixels · seen MAP@R / R@1', `${round(raw.seen.mapAtR, 4)} / ${round(raw.seen.recallAt1, 4)}`, 'reference', ''],
   ['raw pixels · unseen MAP@R / R@1', `${round(raw.unseen.mapAtR, 4)} / ${round(raw.unseen.recallAt1, 4)}`, 'reference', ''],
 ];
+if (offline) {
+  table.push([
+    `offline '${offline.recipe}' recipe · ${offline.items} items · ${offline.steps} steps, ${round(offline.seconds, 0)} s`,
+    `seen ${round(offline.seen.mapAtR, 4)} / ${round(offline.seen.recallAt1, 4)}  unseen ${round(offline.unseen.mapAtR, 4)} / ${round(offline.unseen.recallAt1, 4)}`,
+    'reference',
+    '',
+  ]);
+}
 for (const [scenario, rows] of curves) {
   for (const r of rows) {
     table.push([
@@ -265,7 +307,7 @@ if (clean.length > 0) table.push(['events to beat raw pixels (seen)', String(sum
 if (last('clean')) table.push(['unseen vs raw', `${round(last('clean')!.unseen.mapAtR / raw.unseen.mapAtR, 3)}×`, '≥ 0.95×', verdict(last('clean')!.unseen.mapAtR >= 0.95 * raw.unseen.mapAtR)]);
 if (last('clean') && last('poisoned')) {
   const drop = last('clean')!.seen.mapAtR - last('poisoned')!.seen.mapAtR;
-  table.push([`poisoned (${options.poisonShare * 100} % flipped) drop`, String(round(drop, 4)), '≤ 0.02', verdict(drop <= 0.02)]);
+  table.push([`poisoned (${options.poisonShare * 100} % flipped) drop`, `${round(drop, 4)}${poisonedDropStdErr !== undefined ? ` ± ${round(poisonedDropStdErr, 4)} (paired s.e.)` : ''}`, '≤ 0.02', verdict(drop <= 0.02)]);
 }
 printResultsTable(table);
 
@@ -277,7 +319,11 @@ const points: CurvePoint[] = [...curves].flatMap(([scenario, rows]) =>
     { scenario, set: 'unseen' as const, events: r.events, mapAtR: r.unseen.mapAtR },
   ]),
 );
-await writeFile(join(outDir, 'learning-curve.svg'), await learningCurveSvg(points, { seen: raw.seen.mapAtR, unseen: raw.unseen.mapAtR }));
+const references = [
+  ...(['seen', 'unseen'] as const).map((set) => ({ set, mapAtR: raw[set].mapAtR, label: `raw pixels · ${set}` })),
+  ...(offline ? (['seen', 'unseen'] as const).map((set) => ({ set, mapAtR: offline![set].mapAtR, label: `offline ${offline!.recipe} recipe · ${set}` })) : []),
+];
+await writeFile(join(outDir, 'learning-curve.svg'), await learningCurveSvg(points, references));
 await writeFile(join(outDir, 'table.txt'), table.map((r) => r.filter(Boolean).join('  |  ')).join('\n') + '\n');
 await writeFile(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
 log.info({ outDir, files: ['learning-curve.svg', 'table.txt', 'summary.json'] }, 'results written');

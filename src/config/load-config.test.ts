@@ -64,6 +64,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ COMPUTE_RATE_LIMIT: '-1' })).toThrow(ConfigError);
   });
 
+  it('reads the canary gate\'s noise margin and the input-similarity anchor', () => {
+    expect(loadConfig({}).trainer).toMatchObject({ gate: { noiseZ: 2 }, inputAnchor: { weight: 20, items: 32 } });
+    expect(loadConfig({ GATE_NOISE_Z: '0', INPUT_ANCHOR_WEIGHT: '0', INPUT_ANCHOR_ITEMS: '64' }).trainer).toMatchObject({ gate: { noiseZ: 0 }, inputAnchor: { weight: 0, items: 64 } });
+    expect(() => loadConfig({ INPUT_ANCHOR_ITEMS: '1' })).toThrow(/INPUT_ANCHOR_ITEMS/);
+    expect(() => loadConfig({ INPUT_ANCHOR_WEIGHT: '-1' })).toThrow(/INPUT_ANCHOR_WEIGHT/);
+  });
+
   it('exports a table of every setting for --help and the README', () => {
     const rows = settingsTable();
     expect(rows.map((r) => r.name)).toEqual(SETTINGS.map((s) => s.name));

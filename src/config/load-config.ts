@@ -54,7 +54,7 @@ export interface Config {
     threads?: number;
     /** Share of feedback held out from training, and the canary gate judged on it. */
     holdoutFraction: number;
-    gate: { tolerance: number; minHeldOut: number };
+    gate: { tolerance: number; minHeldOut: number; noiseZ: number };
     /** Parallel onnxruntime sessions for re-embedding (0: one per available core). */
     reembedSessions: number;
     /** When to train and publish: CPU budget (undefined: decided by where the trainer runs), holdout patience, replay recency. */
@@ -69,6 +69,8 @@ export interface Config {
     };
     /** Train on the label consensus of sources instead of the newest label (the poisoning guard). */
     poisonGuard: boolean;
+    /** The input-similarity anchor on catalog items drawn each step (weight 0: off). */
+    inputAnchor: { weight: number; items: number };
   };
   /** How `npm start` runs its trainer: priority, restarts and when it counts as unhealthy. */
   trainerSupervision: {
@@ -156,7 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backend: v.DISCERN_BACKEND,
       threads: v.TRAINER_THREADS,
       holdoutFraction: v.HOLDOUT_FRACTION,
-      gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT },
+      gate: { tolerance: v.GATE_TOLERANCE, minHeldOut: v.GATE_MIN_HELD_OUT, noiseZ: v.GATE_NOISE_Z },
       reembedSessions: v.REEMBED_SESSIONS,
       training: {
         cpuBudget: v.TRAINER_CPU_BUDGET,
@@ -168,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         recencyMinWeight: v.REPLAY_MIN_WEIGHT,
       },
       poisonGuard: v.POISON_GUARD === 'on',
+      inputAnchor: { weight: v.INPUT_ANCHOR_WEIGHT, items: v.INPUT_ANCHOR_ITEMS },
     },
     trainerSupervision: {
       nice: v.TRAINER_NICE,

@@ -5,7 +5,7 @@ export { findNeighbourLists, type NeighbourLists, type NeighbourListOptions } fr
 export { recallAtK } from './recall-at-k';
 export { precisionAtOne } from './precision-at-one';
 export { rPrecision } from './r-precision';
-export { meanAveragePrecisionAtR } from './map-at-r';
+export { meanAveragePrecisionAtR, averagePrecisionsAtR } from './map-at-r';
 export { knnAccuracy } from './knn-accuracy';
 export { normalizedMutualInformation } from './normalized-mutual-information';
 export { clusteringNmi, type ClusteringNmiOptions } from './clustering-nmi';

@@ -46,8 +46,14 @@ export function mapAtRByClass(lists: NeighbourLists, labels: ArrayLike<number>):
   return byClass;
 }
 
-/** Each query's average precision at R; NaN for queries alone in their class. */
-function averagePrecisionsAtR(lists: NeighbourLists, labels: ArrayLike<number>): Float64Array {
+/**
+ * Each query's average precision at R; NaN for queries alone in their class. Their mean over
+ * the other queries is MAP@R.
+ *
+ * @example
+ * averagePrecisionsAtR(lists, labels); // Float64Array [1, 0.5, NaN, …]
+ */
+export function averagePrecisionsAtR(lists: NeighbourLists, labels: ArrayLike<number>): Float64Array {
   const relevant = sameClassCounts(labels);
   const precisions = new Float64Array(lists.count);
   for (let q = 0; q < lists.count; q++) {

@@ -81,6 +81,7 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
       gate: t.gate,
       ...t.training,
       poisonGuard: t.poisonGuard,
+      inputAnchor: t.inputAnchor,
       ...options.overrides,
     },
   });

@@ -114,4 +114,48 @@ describe('BatchBuilder', () => {
     const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('contrastive'), optimizer: tf.train.sgd(0.1) });
     expect(builder.step()).toBeUndefined();
   });
+  it('adds the input-similarity anchor on catalog items drawn at random, labelled or not', () => {
+    const { encoder, catalog, memory } = setup();
+    const vectors = [
+      [1, 0, 0.5, 2],
+      [0.2, 1, -1, 0],
+      [-1, 0.3, 0.1, 1],
+      [0.5, -0.5, 2, -1],
+      [0, 0, 1, 1],
+    ];
+    vectors.forEach((v, i) => catalog.upsert({ id: `item-${i}` }, Float32Array.from(v), 0));
+    memory.rememberConstraint({ kind: 'pair', a: 'item-0', b: 'item-3', similar: true, weight: 1, at: 1 });
+    const weight = 7;
+    // More items asked for than the catalog has: every item is drawn, so the term is known in closed form.
+    const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('multi-similarity'), optimizer: tf.train.sgd(0.1), constraintsPerBatch: 1, inputAnchor: { weight, items: 10 } });
+    const emb = vectors.map((v) => encoder.embed(tf.tensor2d([v])).dataSync());
+    const cos = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let ab = 0, aa = 0, bb = 0;
+      for (let i = 0; i < a.length; i++) (ab += a[i] * b[i]), (aa += a[i] ** 2), (bb += b[i] ** 2);
+      return ab / Math.sqrt(aa * bb);
+    };
+    let gap = 0;
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) gap += (cos(emb[i], emb[j]) - cos(vectors[i], vectors[j])) ** 2;
+    const similar = euclid(emb[0], emb[3]);
+    const result = builder.step()!;
+    expect(result.anchorRows).toBe(5);
+    expect(result.rows).toBe(5);
+    expect(result.loss).toBeCloseTo(similar + (weight * gap) / 25, 4);
+  });
+
+  it('draws anchor items only when there is feedback to learn from, and only unlabelled ones', () => {
+    const { encoder, catalog, memory } = setup();
+    for (let i = 0; i < 8; i++) catalog.upsert({ id: `item-${i}`, ...(i < 3 ? { label: 'shirt' } : {}) }, Float32Array.from([i, 1, 0, 1]), 0);
+    const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('multi-similarity'), optimizer: tf.train.sgd(0.1), inputAnchor: { weight: 1, items: 3 } });
+    expect(builder.build()).toBeUndefined();
+    memory.rememberConstraint({ kind: 'pair', a: 'item-0', b: 'item-1', similar: false, weight: 1, at: 1 });
+    memory.rememberLabel('item-3', 'coat', 1);
+    for (let k = 0; k < 20; k++) {
+      const batch = builder.build()!;
+      expect(batch.anchorRows.length).toBe(3);
+      const anchored = [...batch.anchorRows].map((r) => batch.ids[r]);
+      expect(new Set(anchored).size).toBe(3);
+      for (const id of anchored) expect(['item-4', 'item-5', 'item-6', 'item-7']).toContain(id);
+    }
+  });
 });

@@ -5,6 +5,8 @@ import { TripletMarginLoss } from '../dml/losses/triplet-margin-loss';
 import type { Miner } from '../dml/miners/miner';
 import type { Encoder } from '../encoder/encoder';
 import { finiteGradientStep } from '../offline-training/gradient-step';
+import { inputSimilarityPreservation } from '../offline-training/input-similarity-preservation';
+import { createRandom, type Random } from '../dml/random';
 import type { CatalogState } from './catalog-state';
 import type { Constraint, FeedbackMemory } from './feedback-memory';
 import { WeightedMeanReducer } from './weighted-mean-reducer';
@@ -26,6 +28,24 @@ export interface BatchBuilderOptions {
   pairNegativeMargin?: number;
   /** Gradient clipping by global norm (default 10). */
   clipNorm?: number;
+  /** The input-similarity anchor on catalog items (see `InputAnchorOptions`); absent or weight 0: none. */
+  inputAnchor?: InputAnchorOptions;
+  /** Seed of the anchor's item draws (default 0). */
+  seed?: number;
+}
+
+/**
+ * Keeps the embedding's cosine geometry close to that of the raw inputs on unlabelled catalog
+ * items drawn uniformly each step: labels of a few classes otherwise reshape the whole space
+ * around those classes and collapse the items of classes nobody labelled.
+ */
+export interface InputAnchorOptions {
+  /** INPUT_ANCHOR_WEIGHT: weight of the term beside the metric loss (0: off). */
+  weight: number;
+  /** INPUT_ANCHOR_ITEMS: catalog items drawn per step. */
+  items: number;
+  /** Images are average-pooled `pool`×`pool` before their cosine similarity is taken (default 4). */
+  pool?: number;
 }
 
 /** Rows of one training batch: the P×Q part first, then items only constraints name. */
@@ -36,6 +56,8 @@ export interface TrainingBatch {
   pqRows: number;
   triplets: { anchors: Int32Array; positives: Int32Array; negatives: Int32Array; weights: Float32Array };
   pairs: { similarA: Int32Array; similarB: Int32Array; similarWeights: Float32Array; dissimilarA: Int32Array; dissimilarB: Int32Array; dissimilarWeights: Float32Array };
+  /** Rows of the catalog items the input-similarity anchor is computed on. */
+  anchorRows: Int32Array;
 }
 
 export interface TrainingStepResult {
@@ -45,6 +67,8 @@ export interface TrainingStepResult {
   rows: number;
   pqRows: number;
   constraints: number;
+  /** Rows the input-similarity anchor was computed on. */
+  anchorRows: number;
 }
 
 /**
@@ -52,8 +76,9 @@ export interface TrainingStepResult {
  * items plus a slice of explicit constraints from the replay memory; all their rows go through
  * the encoder in one forward pass. The loss is the metric loss (with its miner) on the P×Q
  * rows plus a triplet-margin loss on explicit triplets and a contrastive loss on explicit
- * pairs, each weighted by the events' `weight`. Steps with a non-finite loss or gradient are
- * skipped and counted.
+ * pairs, each weighted by the events' `weight`, plus (with `inputAnchor`) the input-similarity
+ * anchor on unlabelled catalog items drawn at random. Steps with a non-finite loss or
+ * gradient are skipped and counted.
  *
  * @example
  * const builder = new BatchBuilder({ encoder, catalog, memory, loss: createLoss('multi-similarity'), optimizer: tf.train.adam(1e-3) });
@@ -63,9 +88,11 @@ export class BatchBuilder {
   private stepCount = 0;
   private skippedCount = 0;
   private readonly constraintsPerBatch: number;
+  private readonly anchorRng: Random;
 
   constructor(private readonly options: BatchBuilderOptions) {
     this.constraintsPerBatch = options.constraintsPerBatch ?? 16;
+    this.anchorRng = createRandom((options.seed ?? 0) + 0x5eed);
   }
 
   /** Steps run (including skipped ones). */
@@ -110,6 +137,10 @@ export class BatchBuilder {
       c.kind === 'pair' ? hasInput(c.a) && hasInput(c.b) : hasInput(c.anchor) && hasInput(c.positive) && hasInput(c.negative),
     );
     if (pqRows === 0 && constraints.length === 0) return undefined;
+    const anchor = this.options.inputAnchor;
+    // Only items no label speaks for: the labels shape the space around their classes, the anchor keeps the rest of it.
+    const unlabelled = (item: { id: string; label?: string }) => item.label === undefined && !memory.hasLabelled(item.id);
+    const anchorIds = anchor && anchor.weight > 0 && anchor.items >= 2 ? catalog.sampleEmbeddable(anchor.items, this.anchorRng, unlabelled) : [];
     const triplets = constraints.filter((c): c is Extract<Constraint, { kind: 'triplet' }> => c.kind === 'triplet');
     const pairs = constraints.filter((c): c is Extract<Constraint, { kind: 'pair' }> => c.kind === 'pair');
     const similar = pairs.filter((p) => p.similar);
@@ -131,6 +162,7 @@ export class BatchBuilder {
         dissimilarB: Int32Array.from(dissimilar, (p) => row(p.b)),
         dissimilarWeights: Float32Array.from(dissimilar, (p) => p.weight),
       },
+      anchorRows: anchorIds.length >= 2 ? Int32Array.from(anchorIds, row) : new Int32Array(0),
       ids,
     };
   }
@@ -153,6 +185,7 @@ export class BatchBuilder {
       reducer: new WeightedMeanReducer(batch.pairs.dissimilarWeights),
     });
     const empty = new Int32Array(0);
+    const anchor = this.options.inputAnchor;
     try {
       const result = finiteGradientStep(
         () => {
@@ -171,6 +204,11 @@ export class BatchBuilder {
           if (batch.pairs.dissimilarA.length > 0) {
             terms.push(dissimilarLoss.compute(embeddings, zeros, { kind: 'pairs', posA: empty, posB: empty, negA: batch.pairs.dissimilarA, negB: batch.pairs.dissimilarB }));
           }
+          if (anchor && batch.anchorRows.length > 0) {
+            const rows = tf.tensor1d(batch.anchorRows, 'int32');
+            const term = inputSimilarityPreservation(tf.gather(embeddings, rows) as tf.Tensor2D, tf.gather(x, rows), anchor.pool ?? 4);
+            terms.push(tf.mul(term, anchor.weight) as tf.Scalar);
+          }
           return terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Scalar);
         },
         [[optimizer, [...encoder.trainableVariables(), ...loss.trainableVariables()]]],
@@ -179,7 +217,7 @@ export class BatchBuilder {
       this.stepCount++;
       if (result.skipped) this.skippedCount++;
       const constraints = batch.triplets.anchors.length + batch.pairs.similarA.length + batch.pairs.dissimilarA.length;
-      return { loss: result.loss, skipped: result.skipped, rows: n, pqRows: batch.pqRows, constraints };
+      return { loss: result.loss, skipped: result.skipped, rows: n, pqRows: batch.pqRows, constraints, anchorRows: batch.anchorRows.length };
     } finally {
       x.dispose();
     }

@@ -66,7 +66,7 @@ describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded 
       runtime,
       keepVersions: 3,
       evaluation: () => memory.heldOut.snapshot(catalog),
-      gate: { tolerance: 0.01, minHeldOut: 50 },
+      gate: { tolerance: 0.01, minHeldOut: 50, noiseZ: 2 },
       log: createLogger('gate-test'),
       metrics,
       catalogEmbedder: countingEmbedder,
@@ -91,6 +91,10 @@ describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded 
     expect(second.gate).toMatchObject({ accepted: false, primary: 'mapAtR', live: liveMapAtR });
     expect(second.metrics.mapAtR).toBeLessThan(liveMapAtR - 0.05);
     expect(second.reason).toMatch(/below the live version's/);
+    // The drop is far beyond chance: the paired standard error, stored with the references, is much smaller.
+    const noise = ((await modelStore.get('v000002'))?.extra?.holdout as { live: { noise: { mapAtR: number } } }).live.noise.mapAtR;
+    expect(noise).toBeGreaterThan(0);
+    expect(liveMapAtR - second.metrics.mapAtR).toBeGreaterThan(2 * noise);
 
     // Nothing went live and nothing was re-embedded for the rejected candidate.
     expect(embedded).toEqual(['v000001']);

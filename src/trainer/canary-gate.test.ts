@@ -33,4 +33,16 @@ describe('canary gate', () => {
     const pairs = (pairAuc: number) => ({ heldOutPairs: 60, pairAuc });
     expect(judgeCandidate({ candidate: pairs(0.9), live: pairs(0.8), raw: pairs(0.7) }, options)).toMatchObject({ accepted: true, primary: 'pairAuc' });
   });
+  it('widens the allowed drop to noiseZ paired standard errors when the holdout cannot tell a smaller one from chance', () => {
+    const noisy = { candidate: labelled(0.675), live: labelled(0.704), raw: labelled(0.5), noise: { mapAtR: 0.02 } };
+    const widened = judgeCandidate(noisy, { ...options, noiseZ: 2 });
+    expect(widened).toMatchObject({ accepted: true, tolerance: 0.04 });
+    expect(widened.reason).toMatch(/2 standard errors/);
+    expect(judgeCandidate(noisy, options).accepted).toBe(false);
+    // A drop beyond the noise is still a regression; a tiny standard error leaves the tolerance in charge.
+    expect(judgeCandidate({ ...noisy, candidate: labelled(0.6) }, { ...options, noiseZ: 2 }).accepted).toBe(false);
+    expect(judgeCandidate({ ...noisy, noise: { mapAtR: 0.001 } }, { ...options, noiseZ: 2 })).toMatchObject({ accepted: false, tolerance: 0.01 });
+    // Never below raw input, however noisy.
+    expect(judgeCandidate({ candidate: labelled(0.33), live: labelled(0.34), raw: labelled(0.35), noise: { mapAtR: 0.05 } }, { ...options, noiseZ: 2 }).accepted).toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
+import { createRandom } from '../dml/random';
 import { CatalogState, ImageDecodeError, UnusableInputError } from './catalog-state';
 
 describe('CatalogState', () => {
@@ -57,5 +58,24 @@ describe('CatalogState', () => {
     expect(catalog.deletedAfter('a', 20)).toBe(true);
     expect(catalog.deletedAfter('a', 36)).toBe(false);
     expect(catalog.size).toBe(1);
+  });
+  it('draws distinct items that have input, following upserts and deletes', () => {
+    const catalog = new CatalogState({ features: 2 });
+    for (let i = 0; i < 6; i++) catalog.upsert({ id: `item-${i}` }, Float32Array.from([i, 1]), i + 1);
+    catalog.setLabel('label-only', 'shirt', 10);
+    catalog.delete('item-2', 11);
+    const rng = createRandom(3);
+    expect(catalog.countEmbeddable()).toBe(5);
+    expect(new Set(catalog.sampleEmbeddable(10, rng))).toEqual(new Set(['item-0', 'item-1', 'item-3', 'item-4', 'item-5']));
+    const seen = new Set<string>();
+    for (let k = 0; k < 50; k++) {
+      const drawn = catalog.sampleEmbeddable(3, rng);
+      expect(new Set(drawn).size).toBe(3);
+      drawn.forEach((id) => seen.add(id));
+    }
+    expect([...seen].sort()).toEqual(['item-0', 'item-1', 'item-3', 'item-4', 'item-5']);
+    const even = (item: { id: string }) => Number(item.id.slice(5)) % 2 === 0;
+    expect(new Set(catalog.sampleEmbeddable(10, rng, even))).toEqual(new Set(['item-0', 'item-4']));
+    for (let k = 0; k < 20; k++) expect(catalog.sampleEmbeddable(2, rng, even).every((id) => even({ id }))).toBe(true);
   });
 });

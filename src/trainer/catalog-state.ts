@@ -4,6 +4,7 @@ import type { ItemUpsertRecord } from '../events';
 import { thumbnailOf } from './item-thumbnail';
 import { asStamp, compareStamps, type AcceptStamp } from './accept-order';
 import type { EncoderConfig } from '../encoder/config';
+import type { Random } from '../dml/random';
 
 const FIELDS = ['label', 'attributes', 'input'] as const;
 
@@ -77,6 +78,9 @@ export class CatalogState {
   private readonly items = new Map<string, CatalogItem>();
   /** Field stamps of every id ever written, deleted ones included (their tombstones). */
   private readonly stamps = new Map<string, FieldStamps>();
+  /** Ids of the items that have input, in a dense array so a uniform sample costs O(count). */
+  private readonly withInput: string[] = [];
+  private readonly withInputAt = new Map<string, number>();
   readonly inputSize: number;
 
   /** `decoder` turns image records into input; a catalog of feature vectors needs none. */
@@ -108,9 +112,29 @@ export class CatalogState {
 
   /** Number of items that have input. */
   countEmbeddable(): number {
-    let n = 0;
-    for (const item of this.items.values()) if (item.input) n++;
-    return n;
+    return this.withInput.length;
+  }
+
+  /**
+   * Ids of up to `count` distinct items that have input, drawn uniformly among those `accept`
+   * takes (default: all). Draws at most `8 × count` times, so where `accept` takes few items
+   * it returns fewer rather than scanning the catalog.
+   *
+   * @example
+   * catalog.sampleEmbeddable(32, createRandom(1), (item) => item.label === undefined); // ['item-17', 'item-3', …]
+   */
+  sampleEmbeddable(count: number, rng: Random, accept?: (item: CatalogItem) => boolean): string[] {
+    const n = this.withInput.length;
+    if (count >= n) return accept ? this.withInput.filter((id) => accept(this.items.get(id)!)) : [...this.withInput];
+    const picked = new Set<number>();
+    const tried = new Set<number>();
+    for (let draws = 0; draws < 8 * count && picked.size < count && tried.size < n; draws++) {
+      const i = rng.int(n);
+      if (tried.has(i)) continue;
+      tried.add(i);
+      if (!accept || accept(this.items.get(this.withInput[i])!)) picked.add(i);
+    }
+    return [...picked].map((i) => this.withInput[i]);
   }
 
   /**
@@ -221,6 +245,7 @@ export class CatalogState {
     const live = FIELDS.filter((field) => stamps[field] !== undefined);
     if (live.length === 0) {
       this.items.delete(id);
+      this.indexInput(id, false);
       if (stamps.deleted === undefined) this.stamps.delete(id);
       return;
     }
@@ -230,6 +255,23 @@ export class CatalogState {
       if (value !== undefined) (item as unknown as Record<Field, unknown>)[field] = value;
     }
     this.items.set(id, item);
+    this.indexInput(id, item.input !== undefined);
+  }
+
+  /** Keeps `withInput` in line with whether `id` has input (swap-remove on leaving). */
+  private indexInput(id: string, hasInput: boolean): void {
+    const at = this.withInputAt.get(id);
+    if (hasInput && at === undefined) {
+      this.withInputAt.set(id, this.withInput.length);
+      this.withInput.push(id);
+    } else if (!hasInput && at !== undefined) {
+      const last = this.withInput.pop()!;
+      if (last !== id) {
+        this.withInput[at] = last;
+        this.withInputAt.set(last, at);
+      }
+      this.withInputAt.delete(id);
+    }
   }
 
   private stampsOf(id: string): FieldStamps {

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { createLoss, createMiner } from '../dml/registry';
 import type { Encoder } from '../encoder/encoder';
-import { BatchBuilder } from './batch-builder';
+import { BatchBuilder, type InputAnchorOptions } from './batch-builder';
 import { CatalogState } from './catalog-state';
 import { createHoldout } from './holdout';
 import { HoldoutMemory } from './holdout-memory';
@@ -25,6 +25,8 @@ export interface LearnerOptions {
   holdoutFraction?: number;
   /** The poisoning guard: train on the label consensus of sources (default on, with these options); `false`: on the newest label. */
   poisonGuard?: boolean | LabelConsensusOptions;
+  /** The input-similarity anchor on catalog items drawn each step (default: none). */
+  inputAnchor?: InputAnchorOptions;
 }
 
 /** What the trainer learns with: the catalog, the replay memory, the record applier over both, and the batch builder. */
@@ -69,6 +71,8 @@ export function createLearner(encoder: Encoder, optimizer: tf.Optimizer, options
     miner: createMiner(minerSpec.name, minerSpec.options ?? {}),
     optimizer,
     constraintsPerBatch: options.constraintsPerBatch,
+    inputAnchor: options.inputAnchor,
+    seed: options.seed,
   });
   const guard = options.poisonGuard ?? true;
   const consensus = guard === false ? undefined : new LabelConsensus(guard === true ? {} : guard);

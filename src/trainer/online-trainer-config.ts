@@ -73,6 +73,8 @@ export interface OnlineTrainerConfig extends ContinuousTrainingOptions {
   holdoutFraction?: number;
   /** POISON_GUARD: train on the label consensus of sources (default on), with these options; `false`: on the newest label. */
   poisonGuard?: LearnerOptions['poisonGuard'];
+  /** INPUT_ANCHOR_WEIGHT / INPUT_ANCHOR_ITEMS: the input-similarity anchor on catalog items (default: none). */
+  inputAnchor?: LearnerOptions['inputAnchor'];
   /** The canary gate (default tolerance 0.01, 50 held-out queries/triplets/pairs); `false`: every candidate goes live. */
   gate?: GateOptions | false;
   /** TRAINER_CPU_BUDGET: share of one core's wall time spent training, rest enforced by pauses (default 1). */

@@ -13,6 +13,7 @@ import { catalogRows } from './catalog-rows';
 import type { CatalogState } from './catalog-state';
 import { judgeCandidate, type GateOptions, type GateVerdict, type HoldoutMetrics } from './canary-gate';
 import { scoreHoldout } from './holdout-score';
+import { pairedMapAtRStdErr } from './paired-holdout-noise';
 import type { TrainerMetrics } from './trainer-metrics';
 
 export type { VersionEmbedder };
@@ -31,7 +32,8 @@ export interface HeldOutSet {
 /** Holdout scores stored with each version (`extra.holdout`): raw input's and the then-live version's. */
 export interface HoldoutReferences {
   raw: HoldoutMetrics;
-  live?: { version: string; metrics: HoldoutMetrics };
+  /** `noise`: standard error of the candidate − live difference per metric, from the paired per-query scores. */
+  live?: { version: string; metrics: HoldoutMetrics; noise?: Record<string, number> };
 }
 
 export interface PublisherOptions {
@@ -155,7 +157,9 @@ export function createPublisher(options: PublisherOptions) {
     if (liveVersion) {
       try {
         const vectors = await runtime.embed(liveVersion, held.inputs, shape);
-        live = { version: liveVersion, metrics: await scoreHoldout(vectors, vectors.length / rows, held) };
+        const metrics = await scoreHoldout(vectors, vectors.length / rows, held);
+        const se = (metrics.heldOutQueries ?? 0) >= 2 ? await pairedMapAtRStdErr(candidateVectors, encoder.dim, vectors, vectors.length / rows, held.labels) : undefined;
+        live = { version: liveVersion, metrics, ...(se !== undefined ? { noise: { mapAtR: se } } : {}) };
       } catch (error) {
         log.warn({ err: error, liveVersion }, 'could not score the live version on the holdout');
       }
@@ -236,7 +240,7 @@ export function createPublisher(options: PublisherOptions) {
     // Scored before anything is re-embedded: a rejected candidate costs one pass over the holdout only.
     const scored = await evaluate(encoder, onnx);
     const metrics = scored?.candidate;
-    const gate = scored && options.gate ? judgeCandidate({ candidate: scored.candidate, live: scored.references.live?.metrics, raw: scored.references.raw }, options.gate) : undefined;
+    const gate = scored && options.gate ? judgeCandidate({ candidate: scored.candidate, live: scored.references.live?.metrics, raw: scored.references.raw, noise: scored.references.live?.noise }, options.gate) : undefined;
     const input = catalog.inputSpec as Record<string, number>;
     const info: ModelVersionInfo = {
       id: version,
