@@ -16,12 +16,17 @@
  * `unseenMapAtR`, `rawSeenMapAtR`, `rawUnseenMapAtR`, `offlineSeenMapAtR`, `offlineUnseenMapAtR`,
  * `eventsToBeatRaw`, `poisonedSeenMapAtR`, `cleanSeenMapAtR` and the curves.
  *
+ * `--seeded` runs another measurement instead (`seeded-bench.ts`): `discern start --seed
+ * fashion-mnist`, every item labelled, and the live model's MAP@R on the seeded test items the
+ * service holds out, over time, beside raw pixels.
+ *
  * @example
  * npm run bench:online -- --quick
+ * npm run bench:online -- --seeded --minutes 15
  * npm run bench:online -- --scenarios clean,poisoned,poisoned-unguarded,drift --poison-share 0.3
  */
 // The service in this process logs at SERVICE_LOG_LEVEL (default warn); the bench's own lines stay at info.
 process.env.LOG_LEVEL = process.env.SERVICE_LOG_LEVEL ?? 'warn';
-await import('./online-bench');
+await import(process.argv.includes('--seeded') ? './seeded-bench' : './online-bench');
 
 export {};
