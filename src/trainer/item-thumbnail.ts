@@ -1,5 +1,5 @@
-import { encode } from 'fast-png';
 import type { EncoderInputSpec } from './catalog-state';
+import { encodePng } from './png-encode';
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_MAX_SIDE = 64;
@@ -38,8 +38,7 @@ export function thumbnailOf(input: Float32Array, spec: EncoderInputSpec): string
       }
     }
   }
-  const png = encode({ width: w, height: h, data, channels, depth: 8 });
-  const base64 = Buffer.from(png).toString('base64');
+  const base64 = encodePng({ width: w, height: h, data, channels }).toString('base64');
   cache.set(input, base64);
   return base64;
 }
