@@ -144,6 +144,28 @@ describe('embedded store approximate index lifecycle', () => {
     await store.close();
   }, 60_000);
 
+  it('saves no index file for a collection being filled until an alias names it', async () => {
+    const dir = await tempDir();
+    const points = await catalog(2_000);
+    const store = await readyStore(dir, points);
+    await store.createCollection('v2', { dimension: DIMENSION, distance: 'cosine' });
+    await store.upsert('v2', points);
+    await store.annIdle('v2');
+    expect(store.annStatus('v2')).toMatchObject({ state: 'ready', indexed: 2_000 });
+    // Saves are due at once here (annSaveEverySeconds 0): give a due one time to land.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await indexFiles(dir, 'v2')).toEqual([]);
+
+    await store.setAlias('live', 'v2');
+    const deadline = Date.now() + 10_000;
+    while ((await indexFiles(dir, 'v2')).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await indexFiles(dir, 'v2')).toHaveLength(2);
+    await store.close();
+    const reopened = await openEmbeddedVectorStore({ dir, ...OPTIONS });
+    expect(reopened.annStatus('live')).toMatchObject({ state: 'ready', origin: 'file', indexed: 2_000 });
+    await reopened.close();
+  }, 60_000);
+
   it('indexes only the live collection and the one being filled, and cancels a superseded build', async () => {
     const dir = await tempDir();
     const points = await catalog(3_000);

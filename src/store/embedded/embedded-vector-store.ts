@@ -345,7 +345,10 @@ class DurableVectorStore implements EmbeddedVectorStore {
 
   /** Live collections and the one being filled for the next version get an index; no others. */
   private wantsAnn(collection: Collection): boolean {
-    if (collection.seq === this.newestSeq) return true;
+    return collection.seq === this.newestSeq || this.isAliased(collection);
+  }
+
+  private isAliased(collection: Collection): boolean {
     for (const target of Object.values(this.aliases)) if (target === collection.name) return true;
     return false;
   }
@@ -360,6 +363,9 @@ class DurableVectorStore implements EmbeddedVectorStore {
         collection.ann = undefined;
       } else if (wanted && collection.ann === undefined) {
         this.startAnn(collection);
+      } else if (collection.ann?.recall !== undefined && collection.ann.index.current) {
+        // Filled before an alias named it: its first save is due now.
+        this.scheduleAnnSave(collection, collection.ann);
       }
     }
   }
@@ -442,9 +448,14 @@ class DurableVectorStore implements EmbeddedVectorStore {
     ann.job.kick();
   }
 
-  /** Saves a caught-up index that the file no longer matches, at most once per `annSaveEverySeconds`. */
+  /**
+   * Saves a caught-up index that the file no longer matches, at most once per
+   * `annSaveEverySeconds`, once an alias names its collection: a collection still being filled
+   * is not served yet, and a publication that does not finish leaves it behind, so its partial
+   * graphs would be written (and the event loop held while usearch writes them) for nothing.
+   */
   private scheduleAnnSave(collection: Collection, ann: CollectionAnn): void {
-    if (ann.saveTimer !== undefined || ann.savedRecords === collection.segment.records) return;
+    if (ann.saveTimer !== undefined || ann.savedRecords === collection.segment.records || !this.isAliased(collection)) return;
     const wait = Math.max(0, (collection.annSavedAt ?? -Infinity) + this.ann.saveEveryMs - Date.now());
     ann.saveTimer = setTimeout(() => {
       ann.saveTimer = undefined;
