@@ -75,6 +75,8 @@ type Field = Exclude<keyof FieldStamps, 'deleted'>;
 export class CatalogState {
   /** Items with at least one field, as search and training see them. */
   private readonly items = new Map<string, CatalogItem>();
+  /** Items with input, kept as they change: the trainer's status asks after every poll. */
+  private embeddableCount = 0;
   /** Field stamps of every id ever written, deleted ones included (their tombstones). */
   private readonly stamps = new Map<string, FieldStamps>();
   readonly inputSize: number;
@@ -108,9 +110,7 @@ export class CatalogState {
 
   /** Number of items that have input. */
   countEmbeddable(): number {
-    let n = 0;
-    for (const item of this.items.values()) if (item.input) n++;
-    return n;
+    return this.embeddableCount;
   }
 
   /**
@@ -209,7 +209,7 @@ export class CatalogState {
       (next as unknown as Record<Field, unknown>)[field] = fields[field];
       written.add(field);
     }
-    if (written.size > 0) this.items.set(id, next);
+    if (written.size > 0) this.putItem(id, next);
     this.materialise(id, previous);
     return written;
   }
@@ -220,7 +220,7 @@ export class CatalogState {
     const current = this.items.get(id);
     const live = FIELDS.filter((field) => stamps[field] !== undefined);
     if (live.length === 0) {
-      this.items.delete(id);
+      this.putItem(id, undefined);
       if (stamps.deleted === undefined) this.stamps.delete(id);
       return;
     }
@@ -229,7 +229,16 @@ export class CatalogState {
       const value = (current ?? previous)?.[field];
       if (value !== undefined) (item as unknown as Record<Field, unknown>)[field] = value;
     }
-    this.items.set(id, item);
+    this.putItem(id, item);
+  }
+
+  /** Sets or (undefined) removes an item, keeping the count of items with input. */
+  private putItem(id: string, item: CatalogItem | undefined): void {
+    const before = this.items.get(id)?.input !== undefined ? 1 : 0;
+    const after = item?.input !== undefined ? 1 : 0;
+    this.embeddableCount += after - before;
+    if (item) this.items.set(id, item);
+    else this.items.delete(id);
   }
 
   private stampsOf(id: string): FieldStamps {
