@@ -29,6 +29,13 @@ export interface AnnOptions {
    */
   annBuildSliceMs?: number;
   /**
+   * Share of the event loop's time (0–1) that indexing a collection no alias names yet (the one a
+   * publication is filling) may take, so searches of the live collection keep
+   * their latency while it fills (default 0.3). Moving an alias onto it first finishes its index
+   * at full speed.
+   */
+  annFillingShare?: number;
+  /**
    * After each build the store asks the index for 32 stored points' neighbours and compares with
    * the exact scan; below this recall@10 the collection keeps to exact search (default 0.95).
    */
@@ -45,6 +52,7 @@ export interface AnnSettings extends AnnIndexConfig {
   sliceMs: number;
   minRecall: number;
   saveEveryMs: number;
+  fillingShare: number;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
@@ -76,8 +84,13 @@ export function resolveAnnSettings(options: AnnOptions): AnnSettings {
   if (typeof saveEverySeconds !== 'number' || !Number.isFinite(saveEverySeconds) || saveEverySeconds < 0) {
     throw new VectorStoreError(`annSaveEverySeconds: must be a non-negative number (got ${saveEverySeconds})`, 'invalid_argument', 'annSaveEverySeconds');
   }
+  const fillingShare = options.annFillingShare ?? 0.3;
+  if (typeof fillingShare !== 'number' || !(fillingShare > 0 && fillingShare <= 1)) {
+    throw new VectorStoreError(`annFillingShare: must be a number above 0 and at most 1 (got ${fillingShare})`, 'invalid_argument', 'annFillingShare');
+  }
   return {
     threshold,
+    fillingShare,
     saveEveryMs: saveEverySeconds * 1000,
     sliceMs,
     minRecall,

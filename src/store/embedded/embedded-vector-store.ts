@@ -112,6 +112,8 @@ interface Collection {
   savedAnn?: SavedAnn;
   /** When the index file was last written (ms since the epoch). */
   annSavedAt?: number;
+  /** An alias is about to name it: its index is finished at full speed first. */
+  annUrgent?: boolean;
 }
 
 const log = createLogger('vector-store.embedded');
@@ -442,6 +444,8 @@ class DurableVectorStore implements EmbeddedVectorStore {
           log.error({ collection: collection.name, err: error }, 'approximate indexing failed; the collection keeps to exact search');
           reject();
         },
+        // Indexing a collection nobody searches yet takes only a share of the loop: searches of the live one come first.
+        () => (this.annServed(collection) ? 1 : this.ann.fillingShare),
       ),
     };
     collection.ann = ann;
@@ -584,6 +588,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
     this.assertOpen();
     assertName(alias, 'alias');
     assertName(collection, 'collection');
+    await this.finishIndex(collection);
     await this.catalog.run(async () => {
       if (!this.collections.has(collection)) throw new VectorStoreError(`collection: ${collection} does not exist`, 'not_found', 'collection');
       if (this.collections.has(alias)) throw new VectorStoreError(`alias: ${alias} is a collection name`, 'conflict', 'alias');
@@ -592,6 +597,32 @@ class DurableVectorStore implements EmbeddedVectorStore {
       this.aliases = next;
       this.reconcileAnn();
     });
+  }
+
+  /** Whether searches reach the collection (or are about to): its index is built at full speed. */
+  private annServed(collection: Collection): boolean {
+    return collection.annUrgent === true || this.isAliased(collection);
+  }
+
+  /**
+   * Lets the collection's index (built at a share of the loop while it was being filled) catch up
+   * at full speed, so that the alias moves onto a collection searches can use it on at once
+   * rather than one they would scan exactly until it has.
+   */
+  private async finishIndex(name: string): Promise<void> {
+    const collection = this.collections.get(name);
+    const ann = collection?.ann;
+    if (collection === undefined || ann === undefined || (ann.index.current && ann.recall !== undefined)) return;
+    const started = performance.now();
+    collection.annUrgent = true;
+    try {
+      ann.job.kick();
+      ann.job.hurry();
+      await ann.job.idle();
+    } finally {
+      collection.annUrgent = false;
+    }
+    log.info({ collection: name, points: ann.index.indexed, ms: Math.round(performance.now() - started) }, 'finished the approximate index before moving an alias onto it');
   }
 
   async resolveAlias(alias: string): Promise<string | undefined> {
