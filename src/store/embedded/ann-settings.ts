@@ -31,10 +31,15 @@ export interface AnnOptions {
   /**
    * Share of the event loop's time (0–1) that indexing a collection no alias names yet (the one a
    * publication is filling) may take, so searches of the live collection keep
-   * their latency while it fills (default 0.3). Moving an alias onto it first finishes its index
-   * at full speed.
+   * their latency while it fills (default 0.3).
    */
   annFillingShare?: number;
+  /**
+   * Share of the event loop's time that finishing such an index may take when an alias is about
+   * to move onto it (default 0.6): the old version still answers every search meanwhile, so the
+   * alias waits rather than the searches.
+   */
+  annFinishingShare?: number;
   /**
    * After each build the store asks the index for 32 stored points' neighbours and compares with
    * the exact scan; below this recall@10 the collection keeps to exact search (default 0.95).
@@ -53,6 +58,7 @@ export interface AnnSettings extends AnnIndexConfig {
   minRecall: number;
   saveEveryMs: number;
   fillingShare: number;
+  finishingShare: number;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
@@ -88,9 +94,14 @@ export function resolveAnnSettings(options: AnnOptions): AnnSettings {
   if (typeof fillingShare !== 'number' || !(fillingShare > 0 && fillingShare <= 1)) {
     throw new VectorStoreError(`annFillingShare: must be a number above 0 and at most 1 (got ${fillingShare})`, 'invalid_argument', 'annFillingShare');
   }
+  const finishingShare = options.annFinishingShare ?? 0.6;
+  if (typeof finishingShare !== 'number' || !(finishingShare > 0 && finishingShare <= 1)) {
+    throw new VectorStoreError(`annFinishingShare: must be a number above 0 and at most 1 (got ${finishingShare})`, 'invalid_argument', 'annFinishingShare');
+  }
   return {
     threshold,
     fillingShare,
+    finishingShare,
     saveEveryMs: saveEverySeconds * 1000,
     sliceMs,
     minRecall,

@@ -112,7 +112,7 @@ interface Collection {
   savedAnn?: SavedAnn;
   /** When the index file was last written (ms since the epoch). */
   annSavedAt?: number;
-  /** An alias is about to name it: its index is finished at full speed first. */
+  /** An alias is about to name it: its index is finished first, at `annFinishingShare`. */
   annUrgent?: boolean;
 }
 
@@ -445,7 +445,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
           reject();
         },
         // Indexing a collection nobody searches yet takes only a share of the loop: searches of the live one come first.
-        () => (this.annServed(collection) ? 1 : this.ann.fillingShare),
+        () => (this.isAliased(collection) ? 1 : collection.annUrgent === true ? this.ann.finishingShare : this.ann.fillingShare),
       ),
     };
     collection.ann = ann;
@@ -599,15 +599,10 @@ class DurableVectorStore implements EmbeddedVectorStore {
     });
   }
 
-  /** Whether searches reach the collection (or are about to): its index is built at full speed. */
-  private annServed(collection: Collection): boolean {
-    return collection.annUrgent === true || this.isAliased(collection);
-  }
-
   /**
-   * Lets the collection's index (built at a share of the loop while it was being filled) catch up
-   * at full speed, so that the alias moves onto a collection searches can use it on at once
-   * rather than one they would scan exactly until it has.
+   * Lets the collection's index (built at a share of the loop while it was being filled) catch up,
+   * at `annFinishingShare` of the loop, so that the alias moves onto a collection searches can use
+   * it on at once rather than one they would scan exactly until it has.
    */
   private async finishIndex(name: string): Promise<void> {
     const collection = this.collections.get(name);
