@@ -88,18 +88,21 @@ export async function measureSearchDuringPublish(options: PublishLatencyOptions)
     );
     await writeFile(bodiesFile, JSON.stringify(bodies));
 
-    // Seeded, published, and the trainer idle (nothing consumed, trained or published for 3 s).
+    // Seeded, published, and the trainer idle: not training, its loop going round (a status written
+    // within 2 s: a publication in progress writes none until it is done), and nothing consumed,
+    // trained or published for 3 s.
     log.info({ limitPerSplit: Number.isFinite(options.limitPerSplit) ? options.limitPerSplit : 'all' }, 'discern start --seed fashion-mnist: waiting for the seeded catalog to be live');
     const seeded = Number.isFinite(options.limitPerSplit) ? 2 * options.limitPerSplit : FASHION_MNIST_ITEMS;
     let settled: TrainerStatus | undefined;
     let lastLog = 0;
+    const resting = (t: TrainerStatus) => t.training?.state !== 'active' && Date.now() - Date.parse(t.updatedAt) < 2000;
     for (;;) {
       const s = await status();
       const items = s?.embeddableItems ?? 0;
-      if (s?.lastPublication && items >= seeded && s.lastPublication.items >= seeded && Date.now() - Date.parse(s.lastPublication.at) > 3000) {
+      if (s?.lastPublication && items >= seeded && s.lastPublication.items >= seeded && Date.now() - Date.parse(s.lastPublication.at) > 3000 && resting(s)) {
         await sleep(3000);
         const later = await status();
-        if (later && later.steps === s.steps && later.publications === s.publications && later.consumed.items === s.consumed.items && later.embeddableItems === items) {
+        if (later && resting(later) && later.steps === s.steps && later.publications === s.publications && later.consumed.items === s.consumed.items && later.embeddableItems === items) {
           settled = later;
           break;
         }
