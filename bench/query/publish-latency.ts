@@ -65,8 +65,10 @@ export async function measureSearchDuringPublish(options: PublishLatencyOptions)
     ['--import', 'tsx', 'src/cli/main.ts', 'start', '--seed', 'fashion-mnist', ...(Number.isFinite(options.limitPerSplit) ? ['--seed-limit', String(options.limitPerSplit)] : [])],
     // Requests are not logged (warn), so the figures measure serving, not stderr. One holdout
     // scoring without a gain ends training (TRAINER_PATIENCE=1 unless set), so the idle phase comes
-    // minutes sooner on a 70k catalog; the publication measured is the same either way.
-    { cwd: repoRoot, env: { TRAINER_PATIENCE: '1', ...process.env, PORT: String(port), HOST: '127.0.0.1', DISCERN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    // minutes sooner on a 70k catalog; the publication measured is the same either way. The canary
+    // gate stands aside (GATE_MIN_HELD_OUT unless set): the feedback posted relabels items at
+    // random, and a candidate it rejected would never be re-embedded, leaving nothing to measure.
+    { cwd: repoRoot, env: { TRAINER_PATIENCE: '1', GATE_MIN_HELD_OUT: '1000000000', ...process.env, PORT: String(port), HOST: '127.0.0.1', DISCERN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const ended = new Promise<never>((_, reject) => service.once('exit', (code, signal) => reject(new Error(`discern start exited (${code ?? signal})`))));
   ended.catch(() => undefined);
