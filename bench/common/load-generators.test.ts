@@ -51,6 +51,17 @@ describe('load generators', () => {
     expect(result.p50Ms).toBeLessThanOrEqual(result.p99Ms);
   });
 
+  it('open loop: a stop signal ends the arrivals early, and every request sent is still answered', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 300);
+    const started = performance.now();
+    const result = await runOpenLoop({ url: `${base}/search`, bodiesFile, qps: 100, durationS: 60, maxInFlight: 16 }, stop.signal);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.sent + result.dropped).toBeGreaterThan(0);
+    expect(result.sent + result.dropped).toBeLessThan(1000);
+    expect(result.ok + result.errors).toBe(result.sent);
+  });
+
   it('closed loop: sums the accepted events of 202 answers and reports connection failures', async () => {
     const result = await runClosedLoop({ url: `${base}/ingest`, bodiesFile, connections: 4, maxRequests: 40, durationS: 30 });
     expect(result).toMatchObject({ requests: 40, accepted: 40, acceptedEvents: 120, rejected: {} });

@@ -8,8 +8,10 @@
  * The service logs one line per request at `info`; the bench runs it at `warn` (override with
  * LOG_LEVEL) so that the figures measure serving, not stderr. Set BENCH_SECONDS for the length
  * of each load step, BENCH_LIMIT_PER_SPLIT for a smaller catalog, BENCH_PUBLISH_LIMIT_PER_SPLIT
- * for a smaller seeded catalog, BENCH_PUBLISH_QPS (default 100) for the load during the
- * publication, and BENCH_PUBLISH_ONLY=1 to run that phase alone.
+ * for a smaller seeded catalog (e.g. 5000 for a quick run on 10k items; default the full 70k),
+ * BENCH_PUBLISH_QPS (default 100) for the open-loop rate idle and during the publication (one
+ * uninterrupted stream over the whole publication), and BENCH_PUBLISH_ONLY=1 to run that phase
+ * alone.
  *
  * `--store embedded` (default), `--store qdrant` or `--store both` picks the vector store; `both`
  * measures each in the same run and prints them side by side. On Qdrant it also measures an

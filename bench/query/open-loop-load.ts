@@ -12,6 +12,17 @@ export interface LoadStep {
   maxInFlight: number;
   /** Return every latency (for percentiles over several steps). */
   keepLatencies?: boolean;
+  /**
+   * Run as a child until told to stop (a line on stdin, or stdin closed), `durationS` being only
+   * the longest it may run: one uninterrupted arrival stream over a window of unknown length.
+   */
+  untilStopped?: boolean;
+}
+
+/** A load step running in the background until `stop()`. */
+export interface RunningLoad {
+  /** Ends the arrivals and resolves with the step's result once every sent request is answered. */
+  stop(): Promise<LoadResult>;
 }
 
 export interface LoadResult {
@@ -34,12 +45,13 @@ export interface LoadResult {
 /**
  * Open-loop load: request i is due at start + i/qps whether or not earlier ones have answered,
  * and its latency runs from when it was due (so a stalled server is not flattered by a
- * generator that waits for it). Bounded by `qps × durationS` requests and `maxInFlight`.
+ * generator that waits for it). Bounded by `qps × durationS` requests and `maxInFlight`; `stop`
+ * ends the arrivals early (those sent are still awaited).
  *
  * @example
  * const result = await runOpenLoop({ url: 'http://127.0.0.1:8080/v1/search', bodiesFile, qps: 200, durationS: 5, maxInFlight: 512 });
  */
-export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
+export async function runOpenLoop(step: LoadStep, stop?: AbortSignal): Promise<LoadResult> {
   const bodies = readBodies(step.bodiesFile);
   const poster = createJsonPoster(step.url, step.maxInFlight);
   const total = Math.max(1, Math.round(step.qps * step.durationS));
@@ -66,7 +78,7 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
   const pending: Promise<void>[] = [];
   const start = performance.now();
   let next = 0;
-  while (next < total) {
+  while (next < total && !stop?.aborted) {
     const now = performance.now();
     while (next < total && start + next * intervalMs <= now) {
       if (inFlight >= step.maxInFlight) dropped++;
@@ -74,6 +86,7 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
       next++;
     }
     const wait = start + next * intervalMs - performance.now();
+    if (stop?.aborted) break;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait - 0.5)));
     else await new Promise((resolve) => setImmediate(resolve));
   }
@@ -86,7 +99,7 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
   return {
     offeredQps: step.qps,
     achievedQps: round(latencies.length / ((lastDone - start) / 1000)),
-    sent: total - dropped,
+    sent: next - dropped,
     ok: latencies.length,
     errors,
     dropped,
@@ -100,6 +113,15 @@ export async function runOpenLoop(step: LoadStep): Promise<LoadResult> {
 }
 
 if (process.argv[1]?.endsWith('open-loop-load.ts')) {
-  const result = await runOpenLoop(JSON.parse(process.argv[2]) as LoadStep);
+  const step = JSON.parse(process.argv[2]) as LoadStep;
+  const stop = new AbortController();
+  if (step.untilStopped) {
+    process.stdin.on('data', () => stop.abort());
+    process.stdin.on('end', () => stop.abort());
+    // The parent's window opens with this line, not with the child's start-up.
+    process.stdout.write(`${JSON.stringify({ started: true })}\n`);
+  }
+  const result = await runOpenLoop(step, stop.signal);
+  if (step.untilStopped) process.stdin.destroy();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -8,7 +8,7 @@ import { itemSize, loadFashionMnist } from '../../src/data';
 import type { Logger } from '../../src/log/logger';
 import type { TrainerStatus } from '../../src/trainer/online-trainer';
 import { percentile } from '../common/json-poster';
-import type { LoadResult, LoadStep } from './open-loop-load';
+import type { LoadResult, LoadStep, RunningLoad } from './open-loop-load';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Train and test splits together. */
@@ -23,6 +23,8 @@ export interface PublishLatencyOptions {
   idleSeconds: number;
   /** Runs one load step in a child process. */
   load: (step: LoadStep) => Promise<LoadResult>;
+  /** Starts one load step in a child process that runs until stopped (`durationS` caps it). */
+  startLoad: (step: LoadStep) => Promise<RunningLoad>;
   log: Logger;
 }
 
@@ -34,15 +36,15 @@ export interface PublishLatency {
   /** p99 during the publication over p99 idle, measured in the same run. */
   p99Ratio: number;
   idle: Omit<LoadResult, 'latenciesMs'>;
-  duringPublish: { requests: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; seconds: number };
+  duringPublish: Omit<LoadResult, 'latenciesMs'> & { seconds: number };
   /** From the feedback that triggered it to the new version being live (training, then re-embedding). */
   publicationSeconds: number;
   reembedSeconds: number;
   trainerThreads: string;
 }
 
-/** Load steps during the publication are this long; their latencies are pooled. */
-const CHUNK_SECONDS = 3;
+/** Longest wait for the publication that feedback triggers. */
+const PUBLICATION_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * `/v1/search` latency of `discern start` (the API with its trainer in a worker thread), idle
@@ -61,8 +63,12 @@ export async function measureSearchDuringPublish(options: PublishLatencyOptions)
   const service = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'start', '--seed', 'fashion-mnist', ...(Number.isFinite(options.limitPerSplit) ? ['--seed-limit', String(options.limitPerSplit)] : [])],
-    // Requests are not logged (warn), so the figures measure serving, not stderr.
-    { cwd: repoRoot, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DISCERN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    // Requests are not logged (warn), so the figures measure serving, not stderr. One holdout
+    // scoring without a gain ends training (TRAINER_PATIENCE=1 unless set), so the idle phase comes
+    // minutes sooner on a 70k catalog; the publication measured is the same either way. The canary
+    // gate stands aside (GATE_MIN_HELD_OUT unless set): the feedback posted relabels items at
+    // random, and a candidate it rejected would never be re-embedded, leaving nothing to measure.
+    { cwd: repoRoot, env: { TRAINER_PATIENCE: '1', GATE_MIN_HELD_OUT: '1000000000', ...process.env, PORT: String(port), HOST: '127.0.0.1', DISCERN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const ended = new Promise<never>((_, reject) => service.once('exit', (code, signal) => reject(new Error(`discern start exited (${code ?? signal})`))));
   ended.catch(() => undefined);
@@ -84,18 +90,21 @@ export async function measureSearchDuringPublish(options: PublishLatencyOptions)
     );
     await writeFile(bodiesFile, JSON.stringify(bodies));
 
-    // Seeded, published, and the trainer idle (nothing consumed, trained or published for 3 s).
+    // Seeded, published, and the trainer idle: not training, its loop going round (a status written
+    // within 2 s: a publication in progress writes none until it is done), and nothing consumed,
+    // trained or published for 3 s.
     log.info({ limitPerSplit: Number.isFinite(options.limitPerSplit) ? options.limitPerSplit : 'all' }, 'discern start --seed fashion-mnist: waiting for the seeded catalog to be live');
     const seeded = Number.isFinite(options.limitPerSplit) ? 2 * options.limitPerSplit : FASHION_MNIST_ITEMS;
     let settled: TrainerStatus | undefined;
     let lastLog = 0;
+    const resting = (t: TrainerStatus) => t.training?.state !== 'active' && Date.now() - Date.parse(t.updatedAt) < 2000;
     for (;;) {
       const s = await status();
       const items = s?.embeddableItems ?? 0;
-      if (s?.lastPublication && items >= seeded && s.lastPublication.items >= seeded && Date.now() - Date.parse(s.lastPublication.at) > 3000) {
+      if (s?.lastPublication && items >= seeded && s.lastPublication.items >= seeded && Date.now() - Date.parse(s.lastPublication.at) > 3000 && resting(s)) {
         await sleep(3000);
         const later = await status();
-        if (later && later.steps === s.steps && later.publications === s.publications && later.consumed.items === s.consumed.items && later.embeddableItems === items) {
+        if (later && resting(later) && later.steps === s.steps && later.publications === s.publications && later.consumed.items === s.consumed.items && later.embeddableItems === items) {
           settled = later;
           break;
         }
@@ -115,32 +124,28 @@ export async function measureSearchDuringPublish(options: PublishLatencyOptions)
     // every item. Search under load until that version is live.
     log.info('posting label feedback; measuring search latency until the next version is live');
     const events = Array.from({ length: 60 }, (_, i) => ({ type: 'label', itemId: `fmnist-train-${i}`, label: ['Light', 'Dark', 'Mid'][i % 3] }));
+    // One open-loop stream at the fixed rate over the whole window: no gaps between steps.
+    const running = await options.startLoad({ url: `${url}/v1/search`, bodiesFile, qps: options.qps, durationS: PUBLICATION_TIMEOUT_MS / 1000, maxInFlight: 512 });
     const triggered = Date.now();
     const posted = await fetch(`${url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
-    if (posted.status !== 202) throw new Error(`feedback answered ${posted.status}: ${await posted.text()}`);
-    const during: number[] = [];
-    let errors = 0;
+    if (posted.status !== 202) {
+      await running.stop();
+      throw new Error(`feedback answered ${posted.status}: ${await posted.text()}`);
+    }
     let published: TrainerStatus | undefined;
     while (!published) {
-      const chunk = await options.load({ url: `${url}/v1/search`, bodiesFile, qps: options.qps, durationS: CHUNK_SECONDS, maxInFlight: 512, keepLatencies: true });
-      during.push(...(chunk.latenciesMs ?? []));
-      errors += chunk.errors;
+      await sleep(250);
       const s = await status();
       if (s?.lastPublication && s.publications > settled.publications && Date.parse(s.lastPublication.at) > triggered) published = s;
-      else if (Date.now() - triggered > 30 * 60_000) throw new Error('no new version within 30 minutes of the feedback');
+      else if (Date.now() - triggered > PUBLICATION_TIMEOUT_MS) {
+        await running.stop();
+        throw new Error('no new version within 30 minutes of the feedback');
+      }
     }
     const seconds = (Date.now() - triggered) / 1000;
-    during.sort((a, b) => a - b);
     const round = (v: number) => Math.round(v * 100) / 100;
-    const duringPublish = {
-      requests: during.length,
-      errors,
-      p50Ms: round(percentile(during, 0.5)),
-      p95Ms: round(percentile(during, 0.95)),
-      p99Ms: round(percentile(during, 0.99)),
-      maxMs: round(during.at(-1) ?? NaN),
-      seconds: round(seconds),
-    };
+    const { latenciesMs: _during, ...load } = await running.stop();
+    const duringPublish = { ...load, seconds: round(seconds) };
     const publicationSeconds = round((Date.parse(published.lastPublication!.at) - triggered) / 1000);
     log.info({ idleP99Ms: idle.p99Ms, duringPublish, publicationSeconds }, 'search latency during a publication measured');
     return {

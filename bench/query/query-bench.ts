@@ -10,7 +10,7 @@ import { startPublishedCatalog } from '../../test/support/published-catalog';
 import { createQdrantVectorStore } from '../../src/store/qdrant';
 import { anonRssMiB, diskBytes, indexLikeALargeCatalog, startBenchQdrant, storesFromArgs, waitForGreen, type BenchQdrant, type BenchStore } from '../common/bench-qdrant';
 import { measureStore, type StoreFigures } from './store-figures';
-import type { LoadResult, LoadStep } from './open-loop-load';
+import type { LoadResult, LoadStep, RunningLoad } from './open-loop-load';
 import { measureSearchDuringPublish, type PublishLatency } from './publish-latency';
 
 /** The bench's own progress log at info, while the service under test logs only warnings (see bench-query.ts). */
@@ -45,6 +45,39 @@ function loadInChild(step: LoadStep): Promise<LoadResult> {
   });
 }
 
+/**
+ * Starts one open-loop step in a child process that keeps sending until stopped; resolves once
+ * its first request is due, so the caller's window holds no start-up gap.
+ */
+function startLoadInChild(step: LoadStep): Promise<RunningLoad> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'open-loop-load.ts'), JSON.stringify({ ...step, untilStopped: true })], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    let started = false;
+    const result = new Promise<LoadResult>((done, fail) => {
+      child.on('exit', (code) => {
+        const last = out.trim().split('\n').at(-1);
+        if (code !== 0 || !last || !started) fail(new Error(`load generator exited with ${code}`));
+        else done(JSON.parse(last) as LoadResult);
+      });
+    });
+    result.catch(reject);
+    child.on('error', reject);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (!started && out.includes('\n')) {
+        started = true;
+        resolve({
+          stop: () => {
+            child.stdin.end('stop\n');
+            return result;
+          },
+        });
+      }
+    });
+  });
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -68,7 +101,7 @@ function round(v: number, digits = 2): number {
 /** `discern start` idle and while its trainer trains and re-embeds the catalog, in one run. */
 function measurePublish(): Promise<PublishLatency> {
   log.info({ qps: PUBLISH_QPS, limitPerSplit: Number.isFinite(PUBLISH_LIMIT_PER_SPLIT) ? PUBLISH_LIMIT_PER_SPLIT : 'all' }, 'search latency while the trainer publishes');
-  return measureSearchDuringPublish({ limitPerSplit: PUBLISH_LIMIT_PER_SPLIT, qps: PUBLISH_QPS, idleSeconds: Math.max(SECONDS, 10), load: loadInChild, log });
+  return measureSearchDuringPublish({ limitPerSplit: PUBLISH_LIMIT_PER_SPLIT, qps: PUBLISH_QPS, idleSeconds: Math.max(SECONDS, 10), load: loadInChild, startLoad: startLoadInChild, log });
 }
 
 function publishRows(p: PublishLatency): [string, string, string, string][] {
@@ -76,7 +109,7 @@ function publishRows(p: PublishLatency): [string, string, string, string][] {
     [`discern start /v1/search @ ${p.qps} QPS, idle (${p.items} items)`, `p50 ${p.idle.p50Ms} / p99 ${p.idle.p99Ms} ms, ${p.idle.errors} errors`, '—', ''],
     [
       `… while training + re-embedding (${p.publicationSeconds} s, re-embed ${p.reembedSeconds} s)`,
-      `p50 ${p.duringPublish.p50Ms} / p99 ${p.duringPublish.p99Ms} / max ${p.duringPublish.maxMs} ms, ${p.duringPublish.errors} errors (${p.p99Ratio}× idle p99)`,
+      `p50 ${p.duringPublish.p50Ms} / p99 ${p.duringPublish.p99Ms} / max ${p.duringPublish.maxMs} ms, ${p.duringPublish.errors} errors, ${p.duringPublish.dropped} dropped (${p.p99Ratio}× idle p99)`,
       `p99 ≤ ${GOALS.p99MsDuringPublish} ms and ≤ ${GOALS.p99RatioDuringPublish}× idle`,
       p.p99MsDuringPublish <= GOALS.p99MsDuringPublish && p.p99Ratio <= GOALS.p99RatioDuringPublish ? 'meets' : 'MISSES',
     ],

@@ -41,6 +41,29 @@ describe('CatalogState', () => {
     expect(catalog.size).toBe(0);
   });
 
+  it('counts the items with input through upserts, label-only writes, stale writes and deletes', () => {
+    const catalog = new CatalogState({ features: 1 });
+    const counted = () => [...catalog.embeddable()].length;
+    const steps: (() => unknown)[] = [
+      () => catalog.setLabel('a', 'shoe', 1),
+      () => catalog.upsert({ id: 'a' }, Float32Array.from([1]), 2),
+      () => catalog.upsert({ id: 'b' }, Float32Array.from([2]), 3),
+      () => catalog.upsert({ id: 'b' }, Float32Array.from([3]), 4),
+      () => catalog.delete('a', 6),
+      // Older than the delete: ignored.
+      () => catalog.upsert({ id: 'a' }, Float32Array.from([4]), 5),
+      () => catalog.upsert({ id: 'a', label: 'boot' }, undefined, 7),
+      () => catalog.upsert({ id: 'a' }, Float32Array.from([5]), 8),
+      () => catalog.delete('b', 9),
+      () => catalog.delete('b', 10),
+    ];
+    for (const step of steps) {
+      step();
+      expect(catalog.countEmbeddable()).toBe(counted());
+    }
+    expect(catalog.countEmbeddable()).toBe(1);
+  });
+
   it('keeps the newest write of each field and of each delete, whatever order they are applied in', () => {
     const catalog = new CatalogState({ features: 2 });
     catalog.setLabel('a', 'fixed', 20);

@@ -1,5 +1,5 @@
-import { encode } from 'fast-png';
 import type { EncoderInputSpec } from './catalog-state';
+import { encodePng } from './png-encode';
 
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_MAX_SIDE = 64;
@@ -23,23 +23,27 @@ export function thumbnailOf(input: Float32Array, spec: EncoderInputSpec): string
   const h = Math.ceil(height / scale);
   const w = Math.ceil(width / scale);
   const data = new Uint8Array(h * w * channels);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        let count = 0;
-        for (let dy = 0; dy < scale && y * scale + dy < height; dy++) {
-          for (let dx = 0; dx < scale && x * scale + dx < width; dx++) {
-            sum += input[((y * scale + dy) * width + x * scale + dx) * channels + c];
-            count++;
+  if (scale === 1) {
+    // Small enough already (a 28×28 catalog): pixel for pixel, without the averaging loops.
+    for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(input[i])));
+  } else {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        for (let c = 0; c < channels; c++) {
+          let sum = 0;
+          let count = 0;
+          for (let dy = 0; dy < scale && y * scale + dy < height; dy++) {
+            for (let dx = 0; dx < scale && x * scale + dx < width; dx++) {
+              sum += input[((y * scale + dy) * width + x * scale + dx) * channels + c];
+              count++;
+            }
           }
+          data[(y * w + x) * channels + c] = Math.max(0, Math.min(255, Math.round(sum / count)));
         }
-        data[(y * w + x) * channels + c] = Math.max(0, Math.min(255, Math.round(sum / count)));
       }
     }
   }
-  const png = encode({ width: w, height: h, data, channels, depth: 8 });
-  const base64 = Buffer.from(png).toString('base64');
+  const base64 = encodePng({ width: w, height: h, data, channels }).toString('base64');
   cache.set(input, base64);
   return base64;
 }

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ export async function saveAnnFile(dir: string, index: AnnIndex, covers: { record
   const tmp = join(dir, `.${file}.tmp`);
   // Synchronous on purpose: the graph must not change between its bytes and its key list.
   const keys = index.save(tmp);
-  const data = await readFile(tmp);
+  const { bytes, checksum } = await fileCrc32(tmp);
   const handle = await open(tmp, 'r+');
   try {
     await handle.datasync();
@@ -52,11 +53,25 @@ export async function saveAnnFile(dir: string, index: AnnIndex, covers: { record
     await handle.close();
   }
   await rename(tmp, join(dir, file));
-  const meta: AnnFileMeta = { format: 1, file, bytes: data.length, crc32: crc32(data), keys, ...covers };
+  const meta: AnnFileMeta = { format: 1, file, bytes, crc32: checksum, keys, ...covers };
   await writeFileAtomic(join(dir, META), JSON.stringify(meta), { fsync: true });
   await syncDirectory(dir);
   await removeGraphFilesExcept(dir, file);
-  return data.length;
+  return bytes;
+}
+
+/**
+ * The file's size and CRC-32, read chunk by chunk: a checksum of a whole 70k-point graph in one
+ * call would hold the event loop (and every search waiting on it) for tens of milliseconds.
+ */
+async function fileCrc32(path: string): Promise<{ bytes: number; checksum: number }> {
+  let bytes = 0;
+  let checksum = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    checksum = crc32(chunk as Buffer, checksum);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, checksum };
 }
 
 /**

@@ -144,6 +144,49 @@ describe('embedded store approximate index lifecycle', () => {
     await store.close();
   }, 60_000);
 
+  it('saves no index file for a collection being filled until an alias names it', async () => {
+    const dir = await tempDir();
+    const points = await catalog(2_000);
+    const store = await readyStore(dir, points);
+    await store.createCollection('v2', { dimension: DIMENSION, distance: 'cosine' });
+    await store.upsert('v2', points);
+    await store.annIdle('v2');
+    expect(store.annStatus('v2')).toMatchObject({ state: 'ready', indexed: 2_000 });
+    // Saves are due at once here (annSaveEverySeconds 0): give a due one time to land.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await indexFiles(dir, 'v2')).toEqual([]);
+
+    await store.setAlias('live', 'v2');
+    const deadline = Date.now() + 10_000;
+    while ((await indexFiles(dir, 'v2')).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await indexFiles(dir, 'v2')).toHaveLength(2);
+    await store.close();
+    const reopened = await openEmbeddedVectorStore({ dir, ...OPTIONS });
+    expect(reopened.annStatus('live')).toMatchObject({ state: 'ready', origin: 'file', indexed: 2_000 });
+    await reopened.close();
+  }, 60_000);
+
+  it('indexes a collection being filled at a share of the loop, and finishes its index before an alias moves onto it', async () => {
+    const dir = await tempDir();
+    const points = await catalog(3_000);
+    const store = await readyStore(dir, points.slice(0, 1_500));
+    const sliceStore = await openEmbeddedVectorStore({ dir: await tempDir(), ...OPTIONS, annBuildSliceMs: 1, annFillingShare: 0.05 });
+    for (const s of [store, sliceStore]) {
+      await s.createCollection('v2', { dimension: DIMENSION, distance: 'cosine' });
+      await s.upsert('v2', points);
+    }
+    // At a twentieth of the loop in 1 ms slices, 3 000 points are far from indexed after 50 ms.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sliceStore.annStatus('v2')).toMatchObject({ state: 'building' });
+    expect(sliceStore.annStatus('v2').pending).toBeGreaterThan(0);
+    for (const s of [store, sliceStore]) {
+      await s.setAlias('live', 'v2');
+      // Searchable through the index the moment the alias names it.
+      expect(s.annStatus('live')).toMatchObject({ state: 'ready', indexed: 3_000, pending: 0 });
+      await s.close();
+    }
+  }, 60_000);
+
   it('indexes only the live collection and the one being filled, and cancels a superseded build', async () => {
     const dir = await tempDir();
     const points = await catalog(3_000);

@@ -29,6 +29,18 @@ export interface AnnOptions {
    */
   annBuildSliceMs?: number;
   /**
+   * Share of the event loop's time (0–1) that indexing a collection no alias names yet (the one a
+   * publication is filling) may take, so searches of the live collection keep
+   * their latency while it fills (default 0.3).
+   */
+  annFillingShare?: number;
+  /**
+   * Share of the event loop's time that finishing such an index may take when an alias is about
+   * to move onto it (default 0.6): the old version still answers every search meanwhile, so the
+   * alias waits rather than the searches.
+   */
+  annFinishingShare?: number;
+  /**
    * After each build the store asks the index for 32 stored points' neighbours and compares with
    * the exact scan; below this recall@10 the collection keeps to exact search (default 0.95).
    */
@@ -45,6 +57,8 @@ export interface AnnSettings extends AnnIndexConfig {
   sliceMs: number;
   minRecall: number;
   saveEveryMs: number;
+  fillingShare: number;
+  finishingShare: number;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
@@ -76,8 +90,18 @@ export function resolveAnnSettings(options: AnnOptions): AnnSettings {
   if (typeof saveEverySeconds !== 'number' || !Number.isFinite(saveEverySeconds) || saveEverySeconds < 0) {
     throw new VectorStoreError(`annSaveEverySeconds: must be a non-negative number (got ${saveEverySeconds})`, 'invalid_argument', 'annSaveEverySeconds');
   }
+  const fillingShare = options.annFillingShare ?? 0.3;
+  if (typeof fillingShare !== 'number' || !(fillingShare > 0 && fillingShare <= 1)) {
+    throw new VectorStoreError(`annFillingShare: must be a number above 0 and at most 1 (got ${fillingShare})`, 'invalid_argument', 'annFillingShare');
+  }
+  const finishingShare = options.annFinishingShare ?? 0.6;
+  if (typeof finishingShare !== 'number' || !(finishingShare > 0 && finishingShare <= 1)) {
+    throw new VectorStoreError(`annFinishingShare: must be a number above 0 and at most 1 (got ${finishingShare})`, 'invalid_argument', 'annFinishingShare');
+  }
   return {
     threshold,
+    fillingShare,
+    finishingShare,
     saveEveryMs: saveEverySeconds * 1000,
     sliceMs,
     minRecall,

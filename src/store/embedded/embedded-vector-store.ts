@@ -112,6 +112,8 @@ interface Collection {
   savedAnn?: SavedAnn;
   /** When the index file was last written (ms since the epoch). */
   annSavedAt?: number;
+  /** An alias is about to name it: its index is finished first, at `annFinishingShare`. */
+  annUrgent?: boolean;
 }
 
 const log = createLogger('vector-store.embedded');
@@ -345,7 +347,10 @@ class DurableVectorStore implements EmbeddedVectorStore {
 
   /** Live collections and the one being filled for the next version get an index; no others. */
   private wantsAnn(collection: Collection): boolean {
-    if (collection.seq === this.newestSeq) return true;
+    return collection.seq === this.newestSeq || this.isAliased(collection);
+  }
+
+  private isAliased(collection: Collection): boolean {
     for (const target of Object.values(this.aliases)) if (target === collection.name) return true;
     return false;
   }
@@ -360,6 +365,9 @@ class DurableVectorStore implements EmbeddedVectorStore {
         collection.ann = undefined;
       } else if (wanted && collection.ann === undefined) {
         this.startAnn(collection);
+      } else if (collection.ann?.recall !== undefined && collection.ann.index.current) {
+        // Filled before an alias named it: its first save is due now.
+        this.scheduleAnnSave(collection, collection.ann);
       }
     }
   }
@@ -436,15 +444,22 @@ class DurableVectorStore implements EmbeddedVectorStore {
           log.error({ collection: collection.name, err: error }, 'approximate indexing failed; the collection keeps to exact search');
           reject();
         },
+        // Indexing a collection nobody searches yet takes only a share of the loop: searches of the live one come first.
+        () => (this.isAliased(collection) ? 1 : collection.annUrgent === true ? this.ann.finishingShare : this.ann.fillingShare),
       ),
     };
     collection.ann = ann;
     ann.job.kick();
   }
 
-  /** Saves a caught-up index that the file no longer matches, at most once per `annSaveEverySeconds`. */
+  /**
+   * Saves a caught-up index that the file no longer matches, at most once per
+   * `annSaveEverySeconds`, once an alias names its collection: a collection still being filled
+   * is not served yet, and a publication that does not finish leaves it behind, so its partial
+   * graphs would be written (and the event loop held while usearch writes them) for nothing.
+   */
   private scheduleAnnSave(collection: Collection, ann: CollectionAnn): void {
-    if (ann.saveTimer !== undefined || ann.savedRecords === collection.segment.records) return;
+    if (ann.saveTimer !== undefined || ann.savedRecords === collection.segment.records || !this.isAliased(collection)) return;
     const wait = Math.max(0, (collection.annSavedAt ?? -Infinity) + this.ann.saveEveryMs - Date.now());
     ann.saveTimer = setTimeout(() => {
       ann.saveTimer = undefined;
@@ -573,6 +588,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
     this.assertOpen();
     assertName(alias, 'alias');
     assertName(collection, 'collection');
+    await this.finishIndex(collection);
     await this.catalog.run(async () => {
       if (!this.collections.has(collection)) throw new VectorStoreError(`collection: ${collection} does not exist`, 'not_found', 'collection');
       if (this.collections.has(alias)) throw new VectorStoreError(`alias: ${alias} is a collection name`, 'conflict', 'alias');
@@ -581,6 +597,27 @@ class DurableVectorStore implements EmbeddedVectorStore {
       this.aliases = next;
       this.reconcileAnn();
     });
+  }
+
+  /**
+   * Lets the collection's index (built at a share of the loop while it was being filled) catch up,
+   * at `annFinishingShare` of the loop, so that the alias moves onto a collection searches can use
+   * it on at once rather than one they would scan exactly until it has.
+   */
+  private async finishIndex(name: string): Promise<void> {
+    const collection = this.collections.get(name);
+    const ann = collection?.ann;
+    if (collection === undefined || ann === undefined || (ann.index.current && ann.recall !== undefined)) return;
+    const started = performance.now();
+    collection.annUrgent = true;
+    try {
+      ann.job.kick();
+      ann.job.hurry();
+      await ann.job.idle();
+    } finally {
+      collection.annUrgent = false;
+    }
+    log.info({ collection: name, points: ann.index.indexed, ms: Math.round(performance.now() - started) }, 'finished the approximate index before moving an alias onto it');
   }
 
   async resolveAlias(alias: string): Promise<string | undefined> {

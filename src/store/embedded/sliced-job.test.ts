@@ -17,6 +17,35 @@ describe('createSlicedJob', () => {
     await job.idle();
   });
 
+  it('takes at most its share of the time, resting after each step, until hurried', async () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    let steps = 0;
+    const share = { value: 0.25 };
+    const job = createSlicedJob(
+      () => {
+        busy(10);
+        return ++steps === 6;
+      },
+      undefined,
+      () => share.value,
+    );
+    const started = performance.now();
+    job.kick();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // 10 ms of work and 30 ms of rest per step: about 3 steps in 100 ms, never all 6.
+    expect(steps).toBeGreaterThanOrEqual(1);
+    expect(steps).toBeLessThan(6);
+    share.value = 1;
+    job.hurry();
+    await job.idle();
+    expect(steps).toBe(6);
+    // The steps left after the hurry ran back to back, not with rests in between.
+    expect(performance.now() - started).toBeLessThan(100 + 6 * 10 + 1_000);
+  });
+
   it('stops on request and reports a throwing step without running it again', async () => {
     let steps = 0;
     const job = createSlicedJob(() => ++steps > 100);
