@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log/logger';
 import { getRecipe } from '../../src/recipes';
 import type { TrainingRecipe } from '../../src/recipes/training-recipe';
 import { trainWithRecipe } from '../../src/recipes/train-with-recipe';
+import { startGradientReplicas } from '../../src/training-threads/gradient-replicas';
 import type { TrainingSet } from '../../src/offline-training/training-set';
 import { probeTransposedMatMul, type MatMulProbe } from './matmul-probe';
 import { profileTrainingStep, type StepProfile } from './step-profile';
@@ -235,6 +236,7 @@ async function measure(backend: string, workload: string, recipe: TrainingRecipe
       encoder,
       maxSeconds: seconds,
       threads,
+      startReplicas: startGradientReplicas,
       log,
       onStep: ({ step }) => {
         if (step !== untimedSteps - 1) return;

@@ -20,7 +20,7 @@ export async function buildCli(outDir = DIST): Promise<void> {
     entryPoints: {
       main: `${root}src/cli/main.ts`,
       'trainer-worker': `${root}src/service/trainer-thread/trainer-worker.ts`,
-      'replica-worker': `${root}src/offline-training/data-parallel/replica-worker.ts`,
+      'replica-worker': `${root}src/training-threads/replica-worker.ts`,
     },
     outdir: out,
     bundle: true,

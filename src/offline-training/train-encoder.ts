@@ -5,7 +5,7 @@ import { createRandom } from '../dml/random';
 import { PQSampler } from '../dml/samplers/pq-sampler';
 import type { Encoder } from '../encoder/encoder';
 import { createLogger, type Logger } from '../log/logger';
-import { startGradientReplicas, type GradientReplicas } from './data-parallel/gradient-replicas';
+import type { GradientReplicas, StartGradientReplicas } from './gradient-replicas-port';
 import { applyFiniteGradients, finiteGradientStep, setLearningRate } from './gradient-step';
 import { createImageAugmentation, type ImageAugmentationOptions } from './image-augmentation';
 import { inputSimilarityPreservation } from './input-similarity-preservation';
@@ -64,6 +64,8 @@ export interface TrainEncoderOptions extends TrainingBudget {
    * backends for encoders without batch normalisation; otherwise training runs on one thread.
    */
   threads?: number;
+  /** Starts the replica threads when `threads` > 1 (the runtime's: `startGradientReplicas` of `src/training-threads`). */
+  startReplicas?: StartGradientReplicas;
   /** Seeds batch sampling and augmentation. Default 0. */
   seed?: number;
   signal?: AbortSignal;
@@ -125,7 +127,7 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<Traine
   if (loss.trainableVariables().length > 0) groups.push([lossOptimizer, loss.trainableVariables()]);
   const batchSize = Math.min(options.classesPerBatch, new Set(data.labels).size) * options.itemsPerClass;
 
-  const replicas = await gradientReplicasFor(encoder, options.threads ?? 1, batchSize * views, log);
+  const replicas = await gradientReplicasFor(encoder, options.threads ?? 1, options.startReplicas, batchSize * views, log);
   log.info({ loss: loss.name, miner: miner?.name, P: options.classesPerBatch, Q: options.itemsPerClass, views, learningRate, items: data.labels.length, backend: tf.getBackend(), threads: replicas?.threads ?? 1 }, 'training encoder');
   // The whole batch's loss from its embeddings: on one thread or over the replicas alike.
   const lossOf = (embeddings: tf.Tensor2D, x: tf.Tensor, labels: Int32Array): tf.Scalar => {
@@ -171,9 +173,10 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<Traine
 }
 
 /** Replica threads for `threads` > 1 where they give the single-thread result; null (one thread) otherwise, saying why. */
-async function gradientReplicasFor(encoder: Encoder, threads: number, maxRows: number, log: Logger): Promise<GradientReplicas | null> {
+async function gradientReplicasFor(encoder: Encoder, threads: number, startReplicas: StartGradientReplicas | undefined, maxRows: number, log: Logger): Promise<GradientReplicas | null> {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`threads must be a positive integer, got ${threads}`);
   if (threads === 1) return null;
+  if (!startReplicas) throw new Error(`threads: ${threads} threads need startReplicas, the runtime that starts them`);
   const backend = tf.getBackend();
   const reason =
     backend !== 'wasm' && backend !== 'cpu' ? `the ${backend} backend runs its own threads` : encoder.config.batchNorm ? 'batch normalisation takes statistics over the whole batch' : maxRows < 2 * threads ? 'batches are too small to split' : undefined;
@@ -181,7 +184,7 @@ async function gradientReplicasFor(encoder: Encoder, threads: number, maxRows: n
     log.info({ threads, reason }, 'training on one thread');
     return null;
   }
-  return startGradientReplicas({ encoder, threads, maxRows, backend: backend as 'wasm' | 'cpu' });
+  return startReplicas({ encoder, threads, maxRows, backend: backend as 'wasm' | 'cpu' });
 }
 
 function repeatLabels(labels: Int32Array, times: number): Int32Array {

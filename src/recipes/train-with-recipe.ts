@@ -6,7 +6,7 @@ import type { TrainingSet } from '../offline-training/training-set';
 import type { TrainingRecipe } from './training-recipe';
 
 /** Run-specific settings a caller may change without editing the recipe. */
-export type RecipeRunOptions = Partial<Pick<TrainEncoderOptions, 'steps' | 'epochs' | 'maxSeconds' | 'seed' | 'signal' | 'onStep' | 'log' | 'progressIntervalMs' | 'threads'>> & {
+export type RecipeRunOptions = Partial<Pick<TrainEncoderOptions, 'steps' | 'epochs' | 'maxSeconds' | 'seed' | 'signal' | 'onStep' | 'log' | 'progressIntervalMs' | 'threads' | 'startReplicas'>> & {
   /** Start from this encoder instead of a fresh one built from `recipe.encoder`. */
   encoder?: Encoder;
 };

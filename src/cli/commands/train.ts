@@ -14,7 +14,8 @@ import { exportToOnnx } from '../../onnx';
 import { getRecipe, recipes } from '../../recipes';
 import type { TrainingRecipe } from '../../recipes/training-recipe';
 import { trainWithRecipe } from '../../recipes/train-with-recipe';
-import { resolveTrainingThreads } from '../../offline-training/data-parallel/training-threads';
+import { resolveTrainingThreads } from '../../training-threads/training-threads';
+import { startGradientReplicas } from '../../training-threads/gradient-replicas';
 import { MODEL_ONNX, withTrainingProvenance, writeTrainingRecord } from '../model-dir';
 import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, printJsonLine } from '../options';
 import { formatTable } from '../print-table';
@@ -116,6 +117,7 @@ async function runTrain(options: TrainOptions): Promise<Record<string, unknown>>
     maxSeconds: options.maxSeconds,
     seed: options.seed,
     threads,
+    startReplicas: startGradientReplicas,
     log,
   });
   const trainingSeconds = (Date.now() - started) / 1000;

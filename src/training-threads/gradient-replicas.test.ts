@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../../backend/wasm-backend';
-import { createLoss, createMiner } from '../../dml/registry';
-import { thumbnailCnnConfig } from '../../encoder/default-configs';
-import { createEncoder, type Encoder } from '../../encoder/encoder';
-import { trainEncoder } from '../train-encoder';
-import { startGradientReplicas, type GradientReplicas } from './gradient-replicas';
+import { useWasmBackend } from '../backend/wasm-backend';
+import { createLoss, createMiner } from '../dml/registry';
+import { thumbnailCnnConfig } from '../encoder/default-configs';
+import { createEncoder, type Encoder } from '../encoder/encoder';
+import { trainEncoder } from '../offline-training/train-encoder';
+import { startGradientReplicas, type ThreadedGradientReplicas } from './gradient-replicas';
 
 // The default recipe's shape (no batch normalisation, flattened trunk) with fewer filters.
 const config = thumbnailCnnConfig({
@@ -42,12 +42,12 @@ function copyOf(encoder: Encoder): Encoder {
 async function train(encoder: Encoder, threads: number) {
   const loss = createLoss('multi-similarity', { alpha: 2, beta: 50, base: 0.5 });
   const miner = createMiner('multi-similarity', { epsilon: 0.1 }) ?? undefined;
-  const { summary } = await trainEncoder({ encoder, data: images(64, 7), loss, miner, classesPerBatch: 4, itemsPerClass: 8, inputSimilarity: { weight: 10, pool: 4 }, steps: 3, seed: 3, threads });
+  const { summary } = await trainEncoder({ encoder, data: images(64, 7), loss, miner, classesPerBatch: 4, itemsPerClass: 8, inputSimilarity: { weight: 10, pool: 4 }, steps: 3, seed: 3, threads, startReplicas: startGradientReplicas });
   return summary;
 }
 
 describe('data-parallel gradients over replica threads', () => {
-  let replicas: GradientReplicas | undefined;
+  let replicas: ThreadedGradientReplicas | undefined;
 
   beforeAll(async () => {
     await useWasmBackend();

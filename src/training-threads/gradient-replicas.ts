@@ -1,21 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
-import type { Encoder } from '../../encoder/encoder';
+import type { GradientReplicas, GradientReplicasOptions, LossOfEmbeddings } from '../offline-training/gradient-replicas-port';
 import { abandoned, DY_HEADER_BYTES, type ReplicaCommand, type ReplicaReply, type ReplicaWorkerData } from './replica-protocol';
-
-export interface GradientReplicasOptions {
-  /** The encoder being trained; each replica starts from its current weights. */
-  encoder: Encoder;
-  /** Replica threads: each batch is split into this many contiguous parts. */
-  threads: number;
-  /** Most rows a batch will have. */
-  maxRows: number;
-  /** Backend of the replicas (default: the active one, which must be `wasm` or `cpu`). */
-  backend?: 'wasm' | 'cpu';
-}
-
-/** The loss of a whole batch from its embeddings (the loss's own variables may take part). */
-export type LossOfEmbeddings = (embeddings: tf.Tensor2D) => tf.Scalar;
 
 /**
  * Exact data-parallel gradients over worker threads, each running a replica of `encoder` on its
@@ -34,7 +20,7 @@ export type LossOfEmbeddings = (embeddings: tf.Tensor2D) => tf.Scalar;
  * optimizer.applyGradients(grads);
  * await replicas.close();
  */
-export async function startGradientReplicas(options: GradientReplicasOptions) {
+export async function startGradientReplicas(options: GradientReplicasOptions): Promise<ThreadedGradientReplicas> {
   const { encoder, threads } = options;
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`threads must be a positive integer, got ${threads}`);
   if (encoder.config.batchNorm) throw new Error('data-parallel training needs an encoder without batch normalisation: its batch statistics would be taken per part');
@@ -166,7 +152,11 @@ export async function startGradientReplicas(options: GradientReplicasOptions) {
   }
 }
 
-export type GradientReplicas = Awaited<ReturnType<typeof startGradientReplicas>>;
+/** The replicas, with a way for tests to make one fail. */
+export interface ThreadedGradientReplicas extends GradientReplicas {
+  /** Makes replica `index` fail (`throw`: an error reply; `exit`: its thread exits). */
+  crashReplica(index: number, how: 'throw' | 'exit'): void;
+}
 
 type Reply<T extends ReplicaReply['type']> = Extract<ReplicaReply, { type: T }>;
 

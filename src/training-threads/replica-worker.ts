@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
-import { selectBackend } from '../../backend/select-backend';
-import { createEncoder } from '../../encoder/encoder';
-import { createLogger } from '../../log/logger';
+import { selectBackend } from '../backend/select-backend';
+import { createEncoder } from '../encoder/encoder';
+import { createLogger } from '../log/logger';
 import { abandoned, DY_HEADER_BYTES, type ReplicaCommand, type ReplicaReply, type ReplicaWorkerData } from './replica-protocol';
 
 // One data-parallel gradient replica: the trainer's encoder on its own TF.js backend, running the

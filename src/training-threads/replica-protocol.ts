@@ -1,4 +1,4 @@
-import type { EncoderConfig } from '../../encoder/config';
+import type { EncoderConfig } from '../encoder/config';
 
 /** What a replica thread is started with. */
 export interface ReplicaWorkerData {
