@@ -25,17 +25,20 @@ function euclid(a: ArrayLike<number>, b: ArrayLike<number>) {
   return Math.sqrt(s);
 }
 
+/** Five 4-d catalog vectors, none a multiple of another. */
+const FIVE_VECTORS = [
+  [1, 0, 0.5, 2],
+  [0.2, 1, -1, 0],
+  [-1, 0.3, 0.1, 1],
+  [0.5, -0.5, 2, -1],
+  [0, 0, 1, 1],
+];
+
 describe('BatchBuilder', () => {
   it('computes the weighted triplet and contrastive losses of explicit constraints', () => {
     const { encoder, catalog, memory } = setup();
     const ids = ['a', 'b', 'c', 'd', 'e'];
-    const vectors = [
-      [1, 0, 0.5, 2],
-      [0.2, 1, -1, 0],
-      [-1, 0.3, 0.1, 1],
-      [0.5, -0.5, 2, -1],
-      [0, 0, 1, 1],
-    ];
+    const vectors = FIVE_VECTORS;
     ids.forEach((id, i) => catalog.upsert({ id }, Float32Array.from(vectors[i]), 0));
     memory.rememberConstraint({ kind: 'triplet', anchor: 'a', positive: 'b', negative: 'c', weight: 1, at: 1 });
     memory.rememberConstraint({ kind: 'triplet', anchor: 'd', positive: 'e', negative: 'a', weight: 3, at: 2 });
@@ -116,13 +119,7 @@ describe('BatchBuilder', () => {
   });
   it('adds the input-similarity anchor on catalog items drawn at random, labelled or not', () => {
     const { encoder, catalog, memory } = setup();
-    const vectors = [
-      [1, 0, 0.5, 2],
-      [0.2, 1, -1, 0],
-      [-1, 0.3, 0.1, 1],
-      [0.5, -0.5, 2, -1],
-      [0, 0, 1, 1],
-    ];
+    const vectors = FIVE_VECTORS;
     vectors.forEach((v, i) => catalog.upsert({ id: `item-${i}` }, Float32Array.from(v), 0));
     memory.rememberConstraint({ kind: 'pair', a: 'item-0', b: 'item-3', similar: true, weight: 1, at: 1 });
     const weight = 7;
