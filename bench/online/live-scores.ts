@@ -34,6 +34,16 @@ export function evaluationSet(name: string, test: ImageDataset, classes: number[
     counts.set(c, (counts.get(c) ?? 0) + 1);
     return true;
   });
+  return evaluationRows(name, test, rows);
+}
+
+/**
+ * The given rows of a test split as an evaluation set.
+ *
+ * @example
+ * const heldOut = evaluationRows('held out', test, [3, 17, 40]);
+ */
+export function evaluationRows(name: string, test: ImageDataset, rows: number[]): EvaluationSet {
   const size = itemSize(test);
   const pixels = new Uint8Array(rows.length * size);
   rows.forEach((i, k) => pixels.set(test.images.subarray(i * size, (i + 1) * size), k * size));

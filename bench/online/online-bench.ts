@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -14,6 +14,7 @@ import { runEmbeddedService } from '../../src/service/run';
 import { createModelStore } from '../../src/store';
 import type { TrainerStatus } from '../../src/trainer/online-trainer';
 import { benchLog } from '../common/bench-log';
+import { readTrainerStatus } from './trainer-status-file';
 import { itemBodies } from '../common/fashion-bodies';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
 import { learningCurveSvg, type CurvePoint } from './learning-curve-chart';
@@ -85,18 +86,10 @@ if (!(options.poisonShare > 0 && options.poisonShare < 1)) throw new Error(`--po
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function readStatus(dataDir: string): Promise<TrainerStatus | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dataDir, 'trainer-status.json'), 'utf8')) as TrainerStatus;
-  } catch {
-    return undefined;
-  }
-}
-
 async function waitForStatus(dataDir: string, what: string, timeoutS: number, check: (s: TrainerStatus) => boolean, onPoll?: (s: TrainerStatus) => void): Promise<TrainerStatus> {
   const deadline = Date.now() + timeoutS * 1000;
   while (Date.now() < deadline) {
-    const status = await readStatus(dataDir);
+    const status = await readTrainerStatus(dataDir);
     if (status) onPoll?.(status);
     if (status && check(status)) return status;
     await sleep(250);

@@ -1,18 +1,18 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../../src/config/load-config';
-import { itemSize, loadFashionMnist, type ImageDataset } from '../../src/data';
+import { loadFashionMnist, type ImageDataset } from '../../src/data';
 import { createProgress } from '../../src/progress/progress';
 import { createHoldout } from '../../src/trainer/holdout';
 import { createOnnxModelRuntime } from '../../src/serve/onnx-model-runtime';
 import { runEmbeddedService } from '../../src/service/run';
 import { createModelStore } from '../../src/store';
-import type { TrainerStatus } from '../../src/trainer/online-trainer';
 import { benchLog } from '../common/bench-log';
+import { readTrainerStatus } from './trainer-status-file';
 import { printResultsTable, round, verdict, type ResultRow } from '../common/results-table';
-import { rawScore, versionScore, type EvaluationSet, type SetScore } from './live-scores';
+import { evaluationRows, rawScore, versionScore, type EvaluationSet, type SetScore } from './live-scores';
 
 const log = benchLog('bench-online-seeded');
 
@@ -48,19 +48,7 @@ const options = new Command()
  */
 function heldOutTestItems(test: ImageDataset, holdoutFraction: number): EvaluationSet {
   const holdout = createHoldout({ fraction: holdoutFraction });
-  const rows = [...test.labels.keys()].filter((i) => holdout.holdsItem(`fmnist-test-${i}`));
-  const size = itemSize(test);
-  const pixels = new Uint8Array(rows.length * size);
-  rows.forEach((i, k) => pixels.set(test.images.subarray(i * size, (i + 1) * size), k * size));
-  return { name: 'held-out test items', inputs: Float32Array.from(pixels), pixels, labels: Int32Array.from(rows, (i) => test.labels[i]) };
-}
-
-async function readStatus(dataDir: string): Promise<TrainerStatus | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dataDir, 'trainer-status.json'), 'utf8')) as TrainerStatus;
-  } catch {
-    return undefined;
-  }
+  return evaluationRows('held-out test items', test, [...test.labels.keys()].filter((i) => holdout.holdsItem(`fmnist-test-${i}`)));
 }
 
 interface SeededRow {
@@ -90,7 +78,7 @@ try {
   let lastVersion: string | undefined;
   while (elapsedS() < options.minutes * 60) {
     await new Promise((r) => setTimeout(r, Math.min(options.intervalS * 1000, Math.max(0, options.minutes * 60 - elapsedS()) * 1000)));
-    const status = await readStatus(dataDir);
+    const status = await readTrainerStatus(dataDir);
     const version = status?.modelVersion;
     if (version !== undefined) {
       const score = version === lastVersion && rows.length > 0 ? rows.at(-1)!.score : await versionScore(runtime, version, set);

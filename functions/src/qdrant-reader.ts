@@ -57,6 +57,17 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
     return ((await response.json()) as { result: T }).result;
   }
 
+  /** The point whose payload carries item id `id` (Qdrant's own ids are derived from it). */
+  async function pointById(collection: string, id: string, withPayload: boolean): Promise<QdrantPoint | undefined> {
+    const result = await call<{ points: QdrantPoint[] }>(`/collections/${encodeURIComponent(collection)}/points/scroll`, {
+      filter: { must: [{ key: ID_KEY, match: { value: id } }] },
+      limit: 1,
+      with_payload: withPayload,
+      with_vector: true,
+    });
+    return result.points[0];
+  }
+
   return {
     async liveCollection() {
       const result = await call<{ aliases: { alias_name: string; collection_name: string }[] }>('/aliases');
@@ -81,13 +92,7 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
       return points.map((p) => ({ id: p.payload?.[ID_KEY] ?? String(p.id), score: p.score ?? 0, label: p.payload?.label }));
     },
     async vectorOf(collection: string, id: string) {
-      const result = await call<{ points: QdrantPoint[] }>(`/collections/${encodeURIComponent(collection)}/points/scroll`, {
-        filter: { must: [{ key: ID_KEY, match: { value: id } }] },
-        limit: 1,
-        with_payload: false,
-        with_vector: true,
-      });
-      const vector = result.points[0]?.vector;
+      const vector = (await pointById(collection, id, false))?.vector;
       return vector ? Float32Array.from(vector) : undefined;
     },
     async collection(name: string) {
@@ -99,13 +104,7 @@ export function createQdrantRestReader({ url, alias, apiKey }: QdrantRestReaderO
       return { name, distance: DISTANCES[distance] ?? 'cosine', dimension: size, count: count.count };
     },
     async point(collection: string, id: string) {
-      const result = await call<{ points: QdrantPoint[] }>(`/collections/${encodeURIComponent(collection)}/points/scroll`, {
-        filter: { must: [{ key: ID_KEY, match: { value: id } }] },
-        limit: 1,
-        with_payload: true,
-        with_vector: true,
-      });
-      const found = result.points[0];
+      const found = await pointById(collection, id, true);
       if (!found?.vector) return undefined;
       return { id, vector: found.vector, payload: fromQdrantPayload(found.payload).payload };
     },
