@@ -4,7 +4,8 @@
 # root or through sudo. Whatever cannot be installed is listed once at the end, each with the
 # command that would install it, and the exit status is 1.
 #
-# Usage: scripts/provision.sh start   what `./run start` needs: Node.js, npm packages, Fashion-MNIST
+# Usage: scripts/provision.sh start   what `./run start` needs: Node.js, npm packages, TensorFlow's
+#                                     CPU kernels for training where they install, Fashion-MNIST
 #        scripts/provision.sh test    what `./run test` needs: the above, a JDK, Maven, the Kafka
 #                                     broker jars, Chromium, and Qdrant when a binary is at hand
 # Sourced (as ./run does), it defines `provision TARGET`, which also exports QDRANT_BIN.
@@ -202,6 +203,21 @@ provision_qdrant() {
   fi
 }
 
+# TensorFlow's native CPU kernels for training (infra/tensorflow/install.sh); where they cannot be
+# installed training runs on the wasm backend, so only the tests count it as a problem.
+provision_tensorflow() {
+  local target="$1"
+  if [[ "${PROVISION_TENSORFLOW:-1}" == 0 ]]; then say "TensorFlow for training: skipped (PROVISION_TENSORFLOW=0); training uses the wasm backend"; return 0; fi
+  if [[ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]]; then say "TensorFlow for training: not available on $(uname -s) $(uname -m); training uses the wasm backend"; return 0; fi
+  local install="$PROVISION_ROOT/infra/tensorflow/install.sh"
+  if "$install" --check; then say "TensorFlow for training: present (@tensorflow/tfjs-node)"; return 0; fi
+  say "TensorFlow for training: installing @tensorflow/tfjs-node with TensorFlow from PyPI (about a minute)"
+  if logged tensorflow "$install"; then say "TensorFlow for training: installed"; return 0; fi
+  say "TensorFlow for training: could not be installed; training uses the wasm backend"
+  [[ "$target" == test ]] && problem "TensorFlow for training: infra/tensorflow/install.sh failed (needs python3 with pip, PyPI, a C++ compiler); retry: npm run setup:tensorflow, or skip with PROVISION_TENSORFLOW=0 outside CI"
+  return 1
+}
+
 provision_node_and_npm() {
   if provision_node; then provision_npm; else say "npm packages: not installed (needs Node.js)"; fi
 }
@@ -212,10 +228,10 @@ provision() {
   PROVISION_PROBLEMS=()
   case "$target" in
     start)
-      provision_node_and_npm
+      provision_node_and_npm && provision_tensorflow start
       provision_system fashion-mnist ;;
     test)
-      provision_node_and_npm
+      provision_node_and_npm && provision_tensorflow test
       provision_system fashion-mnist jdk maven chromium
       provision_kafka
       provision_qdrant ;;

@@ -15,10 +15,16 @@ function capturingLogger() {
   return { log: pino({ level: 'info' }, stream), lines };
 }
 
+/** Stands in for a machine without the optional tfjs-node packages, whatever this one has. */
+async function withoutTfjsNode(specifier: string): Promise<unknown> {
+  if (specifier.startsWith('@tensorflow/tfjs-node')) throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+  return import(/* @vite-ignore */ specifier);
+}
+
 describe('selectBackend', () => {
   it('auto skips the uninstalled tfjs-node packages, runs wasm and logs exactly one line saying why', async () => {
     const { log, lines } = capturingLogger();
-    const selected = await selectBackend('auto', { log, env: {} });
+    const selected = await selectBackend('auto', { log, env: {}, importPackage: withoutTfjsNode });
     expect(selected.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(selected.skipped.map((s) => s.backend)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
@@ -33,7 +39,7 @@ describe('selectBackend', () => {
     const { log } = capturingLogger();
     expect((await selectBackend('cpu', { log, env: {} })).name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    await expect(selectBackend('tfjs-node', { log, env: {} })).rejects.toThrow(/backend 'tfjs-node' requested via argument is unavailable: @tensorflow\/tfjs-node is not installed/);
+    await expect(selectBackend('tfjs-node', { log, env: {}, importPackage: withoutTfjsNode })).rejects.toThrow(/backend 'tfjs-node' requested via argument is unavailable: @tensorflow\/tfjs-node is not installed/);
     await expect(selectBackend('gpu' as never, { log, env: {} })).rejects.toThrow(/backend preference must be one of/);
   });
 
@@ -43,6 +49,17 @@ describe('selectBackend', () => {
     expect(selected).toMatchObject({ name: 'cpu', source: 'DISCERN_BACKEND', preference: 'cpu' });
     expect(lines[0]).toMatchObject({ source: 'DISCERN_BACKEND' });
     await expect(selectBackend('auto', { log, env: { DISCERN_BACKEND: 'tpu' } })).rejects.toThrow(/DISCERN_BACKEND must be one of/);
-    await expect(selectBackend('auto', { log, env: { DISCERN_BACKEND: 'tfjs-node-gpu' } })).rejects.toThrow(/requested via DISCERN_BACKEND is unavailable/);
+    await expect(selectBackend('auto', { log, env: { DISCERN_BACKEND: 'tfjs-node-gpu' }, importPackage: withoutTfjsNode })).rejects.toThrow(/requested via DISCERN_BACKEND is unavailable/);
+  });
+
+  it('says why a package that is installed but broken could not load', async () => {
+    const { log } = capturingLogger();
+    const broken = async () => {
+      throw new Error('libtensorflow.so.2: cannot open shared object file');
+    };
+    await expect(selectBackend('tfjs-node', { log, env: {}, importPackage: broken })).rejects.toThrow(/@tensorflow\/tfjs-node failed to load: libtensorflow\.so\.2: cannot open shared object file/);
+    const selected = await selectBackend('auto', { log, env: {}, importPackage: broken });
+    expect(selected.name).toBe('wasm');
+    expect(selected.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/tfjs-node-gpu failed to load/), expect.stringMatching(/tfjs-node failed to load/)]);
   });
 });

@@ -27,12 +27,16 @@ export interface SelectedBackend {
   skipped: SkippedBackend[];
   /** Set when the wasm backend runs. */
   wasm?: WasmBackendInfo;
+  /** The TensorFlow library's version, set when a tfjs-node backend runs. */
+  tensorflow?: string;
 }
 
 export interface SelectBackendOptions {
   log?: Logger;
   /** Environment to read `DISCERN_BACKEND` from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Imports an optional backend package (default: a dynamic `import`); tests stand in for packages that are or are not installed. */
+  importPackage?: (specifier: string) => Promise<unknown>;
 }
 
 const autoOrder: ConcreteBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
@@ -74,10 +78,10 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   const skipped: SkippedBackend[] = [];
   for (const candidate of candidates) {
     try {
-      const activated = await activate(candidate);
+      const activated = await activate(candidate, options.importPackage ?? importPackage);
       const selected: SelectedBackend = { name: tf.getBackend(), backend: candidate, preference: applied, source, skipped, ...activated };
       log.info(
-        { backend: selected.name, candidate, preference: applied, source, skipped, ...(activated.wasm ? { wasm: activated.wasm } : {}) },
+        { backend: selected.name, candidate, preference: applied, source, skipped, ...(activated.wasm ? { wasm: activated.wasm } : {}), ...(activated.tensorflow ? { tensorflow: activated.tensorflow } : {}) },
         `TF.js backend: ${selected.name}`,
       );
       return selected;
@@ -94,13 +98,17 @@ function isPreference(value: string): value is BackendPreference {
   return (backendPreferences as readonly string[]).includes(value);
 }
 
-async function activate(candidate: ConcreteBackend): Promise<{ wasm?: WasmBackendInfo }> {
+async function activate(candidate: ConcreteBackend, load: (specifier: string) => Promise<unknown>): Promise<{ wasm?: WasmBackendInfo; tensorflow?: string }> {
   switch (candidate) {
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
-      await importOptional(`@tensorflow/${candidate}`);
+      // TensorFlow's C++ runtime prints informational lines to stderr when it starts; the
+      // structured selection line says what matters. An explicit setting is left alone.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+      await importOptional(`@tensorflow/${candidate}`, load);
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`@tensorflow/${candidate} loaded but its 'tensorflow' backend did not initialise`);
-      return {};
+      const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+      return binding?.TF_Version ? { tensorflow: binding.TF_Version } : {};
     }
     case 'wasm':
       return { wasm: await useWasmBackend() };
@@ -114,10 +122,14 @@ async function activate(candidate: ConcreteBackend): Promise<{ wasm?: WasmBacken
   }
 }
 
-async function importOptional(specifier: string): Promise<void> {
+function importPackage(specifier: string): Promise<unknown> {
+  // A variable specifier keeps bundlers and tsc from requiring the optional package.
+  return import(/* @vite-ignore */ specifier);
+}
+
+async function importOptional(specifier: string, load: (specifier: string) => Promise<unknown>): Promise<void> {
   try {
-    // A variable specifier keeps bundlers and tsc from requiring the optional package.
-    await import(/* @vite-ignore */ specifier);
+    await load(specifier);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(`${specifier} is not installed`);

@@ -20,22 +20,7 @@ import { fashionSubset, tinyCnnConfig } from '../../test/support/trainer/fashion
 import { createTrainerMetrics } from './trainer-metrics';
 import { openTestStores, type TestStores } from '../../test/support/trainer/online-trainer-fixture';
 import { createSharpImageDecoder } from '../image-decoding/sharp-image-decoder';
-
-/**
- * Re-initialises `encoder`'s kernels with seeded Glorot-uniform draws (biases and normalisation
- * parameters start fixed already), so the first version's holdout score is the same on every run
- * rather than a draw of random initialisation.
- */
-function seededInit(encoder: ReturnType<typeof createEncoder>, seed: number): void {
-  encoder.trainableVariables().forEach((variable, i) => {
-    const shape = variable.shape;
-    if (shape.length < 2) return;
-    const fanOut = shape[shape.length - 1];
-    const fanIn = variable.size / fanOut;
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    variable.assign(tf.randomUniform(shape, -limit, limit, 'float32', seed + i));
-  });
-}
+import { seededInit } from '../../test/support/seeded-init';
 
 describe('canary gate at publication (Fashion-MNIST, real onnxruntime, embedded stores)', () => {
   let stores: TestStores;
