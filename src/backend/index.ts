@@ -3,3 +3,4 @@ export type { BackendPreference, SelectedBackend, SelectBackendOptions, SkippedB
 export { useWasmBackend, wasmBinaryDir } from './wasm-backend';
 export type { WasmBackendInfo } from './wasm-backend';
 export { registerWasmTrainingKernels } from './wasm-kernels';
+export { registerTensorflowKernels } from './tensorflow-kernels';

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' bundle registers them all on import.
 import '@tensorflow/tfjs-layers';
 import { createLogger, type Logger } from '../log/logger';
+import { registerTensorflowKernels } from './tensorflow-kernels';
 import { useWasmBackend, type WasmBackendInfo } from './wasm-backend';
 
 export const backendPreferences = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -107,6 +108,7 @@ async function activate(candidate: ConcreteBackend, load: (specifier: string) =>
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       await importOptional(`@tensorflow/${candidate}`, load);
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`@tensorflow/${candidate} loaded but its 'tensorflow' backend did not initialise`);
+      registerTensorflowKernels();
       const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
       return binding?.TF_Version ? { tensorflow: binding.TF_Version } : {};
     }

@@ -1,0 +1,1 @@
+export { registerTensorflowKernels } from './register-tensorflow-kernels';
