@@ -105,10 +105,15 @@ for (const backend of backends as Backend[]) {
 const comparisonBackend = backends.find((b) => b !== 'cpu' && measurements.some((m) => m.backend === b && m.status === 'ok')) ?? backends.find((b) => measurements.some((m) => m.backend === b && m.status === 'ok'));
 const comparisonRecipe: TrainingRecipe = { ...defaultRecipe, classesPerBatch: 5, itemsPerClass: 32, inputSimilarity: undefined, instanceDiscrimination: undefined, augmentation: undefined };
 const comparison = { backend: comparisonBackend ?? null, tfjs: [] as Measurement[], reference: [] as TorchReferenceRun[], referenceStatus: options.reference ? 'ok' : 'skipped (--no-reference)' };
+// TensorFlow (tfjs-node) sizes its thread pool once per process, when it starts: it runs the
+// first thread count only, with TensorFlow's own threads rather than gradient replicas.
+const fixedThreads = comparisonBackend?.startsWith('tfjs-node') ?? false;
+const comparisonThreads = fixedThreads ? trainingThreads.slice(0, 1) : trainingThreads;
+if (fixedThreads && trainingThreads.length > 1) process.stderr.write(`bench:train ${comparisonBackend}: TensorFlow's threads are fixed at ${trainingThreads[0]} for this process; --threads ${trainingThreads.slice(1).join(',')} not measured\n`);
 if (comparisonBackend) {
   await activate(comparisonBackend as Backend);
   for (let round = 0; round < options.referenceRounds; round++) {
-    for (const threads of trainingThreads) comparison.tfjs.push(await measure(comparisonBackend, 'CNN 28×28, MS loss + miner, P=5 Q=32', comparisonRecipe, imageData, options.referenceSeconds, undefined, false, threads));
+    for (const threads of comparisonThreads) comparison.tfjs.push(await measure(comparisonBackend, 'CNN 28×28, MS loss + miner, P=5 Q=32', comparisonRecipe, imageData, options.referenceSeconds, undefined, false, threads));
     if (!options.reference || comparison.referenceStatus !== 'ok') continue;
     for (const threads of referenceThreads) {
       if (comparison.referenceStatus !== 'ok') break;
@@ -123,7 +128,7 @@ if (comparisonBackend) {
 const tfjsRates = (threads: number) => comparison.tfjs.filter((m) => (m.threads ?? 1) === threads).map((m) => ({ samples: (m.samplesPerSecond ?? 0) * (m.seconds ?? 0), seconds: m.seconds ?? 0, cpuSeconds: m.cpuSeconds ?? 0 }));
 const referenceRates = (threads: number) => comparison.reference.filter((r) => r.threads === threads).map((r) => ({ samples: r.samplesPerS * r.seconds, seconds: r.seconds, cpuSeconds: r.cpuSeconds ?? 0 }));
 const byThreads = {
-  tfjs: Object.fromEntries(trainingThreads.map((t) => [t, { samplesPerS: pooledRate(tfjsRates(t)), cpuSamplesPerS: pooledRate(tfjsRates(t).map((r) => ({ samples: r.samples, seconds: r.cpuSeconds }))) }])),
+  tfjs: Object.fromEntries(comparisonThreads.map((t) => [t, { samplesPerS: pooledRate(tfjsRates(t)), cpuSamplesPerS: pooledRate(tfjsRates(t).map((r) => ({ samples: r.samples, seconds: r.cpuSeconds }))) }])),
   reference: Object.fromEntries(referenceThreads.map((t) => [t, { samplesPerS: pooledRate(referenceRates(t)), cpuSamplesPerS: pooledRate(referenceRates(t).map((r) => ({ samples: r.samples, seconds: r.cpuSeconds }))) }])),
 };
 const { samplesPerS, cpuSamplesPerS } = byThreads.tfjs[trainingThreads[0]];
@@ -211,7 +216,7 @@ console.log(
 
 async function activate(backend: Backend): Promise<true | string> {
   try {
-    await selectBackend(backend as BackendPreference, { log, env: {} });
+    await selectBackend(backend as BackendPreference, { log, env: {}, threads: trainingThreads[0] });
     return true;
   } catch (error) {
     const message = (error as Error).message;

@@ -30,12 +30,20 @@ export interface SelectedBackend {
   wasm?: WasmBackendInfo;
   /** The TensorFlow library's version, set when a tfjs-node backend runs. */
   tensorflow?: string;
+  /** TensorFlow's intra-op threads (`TF_NUM_INTRAOP_THREADS`; `default`: one per core), set when a tfjs-node backend runs. */
+  tensorflowThreads?: number | 'default';
 }
 
 export interface SelectBackendOptions {
   log?: Logger;
   /** Environment to read `DISCERN_BACKEND` from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Threads TensorFlow's kernels may use on a tfjs-node backend (TensorFlow's intra-op pool; default:
+   * every core). Sets `TF_NUM_INTRAOP_THREADS` unless the environment already does; TensorFlow reads
+   * it once, when it starts, so the first selection in a process decides.
+   */
+  threads?: number;
   /** Imports an optional backend package (default: a dynamic `import`); tests stand in for packages that are or are not installed. */
   importPackage?: (specifier: string) => Promise<unknown>;
 }
@@ -79,10 +87,10 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   const skipped: SkippedBackend[] = [];
   for (const candidate of candidates) {
     try {
-      const activated = await activate(candidate, options.importPackage ?? importPackage);
+      const activated = await activate(candidate, options.importPackage ?? importPackage, options.threads);
       const selected: SelectedBackend = { name: tf.getBackend(), backend: candidate, preference: applied, source, skipped, ...activated };
       log.info(
-        { backend: selected.name, candidate, preference: applied, source, skipped, ...(activated.wasm ? { wasm: activated.wasm } : {}), ...(activated.tensorflow ? { tensorflow: activated.tensorflow } : {}) },
+        { backend: selected.name, candidate, preference: applied, source, skipped, ...(activated.wasm ? { wasm: activated.wasm } : {}), ...(activated.tensorflow ? { tensorflow: activated.tensorflow, tensorflowThreads: activated.tensorflowThreads } : {}) },
         `TF.js backend: ${selected.name}`,
       );
       return selected;
@@ -99,18 +107,19 @@ function isPreference(value: string): value is BackendPreference {
   return (backendPreferences as readonly string[]).includes(value);
 }
 
-async function activate(candidate: ConcreteBackend, load: (specifier: string) => Promise<unknown>): Promise<{ wasm?: WasmBackendInfo; tensorflow?: string }> {
+async function activate(candidate: ConcreteBackend, load: (specifier: string) => Promise<unknown>, threads: number | undefined): Promise<{ wasm?: WasmBackendInfo; tensorflow?: string; tensorflowThreads?: number | 'default' }> {
   switch (candidate) {
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
       // TensorFlow's C++ runtime prints informational lines to stderr when it starts; the
-      // structured selection line says what matters. An explicit setting is left alone.
+      // structured selection line says what matters. Explicit settings are left alone.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+      if (threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS ??= String(threads);
       await importOptional(`@tensorflow/${candidate}`, load);
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`@tensorflow/${candidate} loaded but its 'tensorflow' backend did not initialise`);
       registerTensorflowKernels();
       const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
-      return binding?.TF_Version ? { tensorflow: binding.TF_Version } : {};
+      return { tensorflow: binding?.TF_Version ?? 'unknown', tensorflowThreads: Number(process.env.TF_NUM_INTRAOP_THREADS) || 'default' };
     }
     case 'wasm':
       return { wasm: await useWasmBackend() };

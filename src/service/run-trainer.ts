@@ -47,7 +47,8 @@ const EXIT_AFTER_FAILURE_MS = 10_000;
  */
 export async function runTrainerProcess(config: Config, options: TrainerProcessOptions = {}): Promise<RunningTrainer> {
   const log = createLogger('trainer');
-  await selectBackend(config.trainer.backend, { log });
+  // On the tensorflow backend training takes the same cores as re-embedding.
+  await selectBackend(config.trainer.backend, { log, threads: config.trainer.threads });
   const adapters = options.adapters ?? (await createAdapters(config));
   const t = config.trainer;
   // Re-embedding the whole catalog is one big batch job: give it the cores it is given, as one

@@ -49,6 +49,15 @@ function makeProject(base: string): string {
     chmodSync(join(project, file), 0o755);
   }
   writePackage(project, '1.0.0');
+  // The real TensorFlow installer runs when the suite is provisioned, and the tensorflow backend's
+  // tests check what it installed; this stand-in installs a marker file, or fails when
+  // STUB_TENSORFLOW_FAILS is set.
+  mkdirSync(join(project, 'infra/tensorflow'), { recursive: true });
+  writeFileSync(
+    join(project, 'infra/tensorflow/install.sh'),
+    '#!/bin/sh\nmarker="$(dirname "$0")/installed"\nif [ "$1" = --check ]; then test -f "$marker"; exit; fi\n[ -z "$STUB_TENSORFLOW_FAILS" ] || { echo "pip: no route to PyPI" >&2; exit 1; }\ntouch "$marker"\n',
+    { mode: 0o755 },
+  );
   writeFileSync(
     join(project, 'probe.js'),
     "console.log(`probe ${process.env.npm_lifecycle_event} QDRANT_BIN=${process.env.QDRANT_BIN} args=${process.argv.slice(2).join(' ')}`);\n",
@@ -155,6 +164,8 @@ describe('./run and scripts/provision.sh in a clean prefix', () => {
     expect(out).toContain('provision: Kafka broker jars: fetched');
     const qdrant = join(base, 'shared/qdrant/qdrant');
     expect(out).toContain(`provision: Qdrant: ${qdrant} (exported as QDRANT_BIN)`);
+    expect(out).toContain('provision: TensorFlow for training: installing @tensorflow/tfjs-node with TensorFlow from PyPI (about a minute)');
+    expect(out).toContain('provision: TensorFlow for training: installed');
     expect(out).toContain("provision: ready for 'test'");
     expect(out).toContain(`probe test QDRANT_BIN=${qdrant} args=--reporter=dot`);
 
@@ -173,6 +184,7 @@ describe('./run and scripts/provision.sh in a clean prefix', () => {
     const out = lines(second).filter((l) => l.startsWith('provision: '));
     expect(out).toContain('provision: npm packages: present (package-lock.json unchanged)');
     expect(out).toContain('provision: Kafka broker jars: present (infra/kafka/.dist)');
+    expect(out).toContain('provision: TensorFlow for training: present (@tensorflow/tfjs-node)');
     expect(out.filter((l) => /installing|fetching|installed$|fetched$/.test(l))).toEqual([]);
     expect(readlinkSync(libs)).toBe(jarSet);
 
@@ -186,6 +198,26 @@ describe('./run and scripts/provision.sh in a clean prefix', () => {
     expect(lines(start).some((l) => l.startsWith('provision: Kafka') || l.startsWith('provision: Chromium'))).toBe(false);
     expect(readFileSync(join(project, 'installed-with.txt'), 'utf8')).toBe('skip');
     expect(start.stdout).toContain('probe start QDRANT_BIN=undefined args=--seed fashion-mnist');
+  }, 120_000);
+
+  it('a TensorFlow that cannot be installed leaves training on wasm: a problem for the tests, not for start', async () => {
+    const marker = join(project, 'infra/tensorflow/installed');
+    rmSync(marker, { force: true });
+    const failing = { ...env, STUB_TENSORFLOW_FAILS: '1' };
+    const start = await run('./run', ['start'], { cwd: project, env: failing });
+    expect(start.code, start.stdout + start.stderr).toBe(0);
+    expect(lines(start)).toContain('provision: TensorFlow for training: could not be installed; training uses the wasm backend');
+    const test = await run('./run', ['test'], { cwd: project, env: failing });
+    expect(test.code).toBe(1);
+    expect(test.stdout).toContain('pip: no route to PyPI');
+    expect(test.stderr).toContain('  - TensorFlow for training: infra/tensorflow/install.sh failed');
+    const skipped = await run('./run', ['test'], { cwd: project, env: { ...failing, PROVISION_TENSORFLOW: '0' } });
+    expect(skipped.code, skipped.stdout + skipped.stderr).toBe(0);
+    expect(lines(skipped)).toContain('provision: TensorFlow for training: skipped (PROVISION_TENSORFLOW=0); training uses the wasm backend');
+    expect(existsSync(marker)).toBe(false);
+    const again = await run('./run', ['setup'], { cwd: project, env });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   }, 120_000);
 
   it('two fetches started at once on an empty jar cache both succeed: one fetches, the other waits for it', async () => {

@@ -1,4 +1,4 @@
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, SHARE_ENV, Worker } from 'node:worker_threads';
 import type { Config } from '../../config/load-config';
 import type { Logger } from '../../log/logger';
 import type { Adapters } from '../create-adapters';
@@ -47,6 +47,9 @@ export function startTrainerThread(options: TrainerThreadOptions) {
   const worker = new Worker(entry, {
     workerData,
     transferList: [port2],
+    // Native libraries the trainer loads (TensorFlow) read settings from the process environment,
+    // which a worker's own copy of process.env never reaches.
+    env: SHARE_ENV,
   });
   return trainerRunOf(worker, () => host.close());
 }
