@@ -447,7 +447,8 @@ class DurableVectorStore implements EmbeddedVectorStore {
     collection.annBuild = build;
     build.thread.sync(table.ids);
     build.thread.onProgress(({ pending }) => {
-      if (pending === 0 && this.isAliased(collection)) void this.takeOverBuild(collection, build);
+      if (pending !== 0 || !this.isAliased(collection)) return;
+      this.takeOverBuild(collection, build).catch((error) => log.error({ collection: collection.name, err: error }, 'could not take the built approximate index over'));
     });
     log.info({ collection: collection.name, points: table.size }, 'building approximate index in its own thread');
   }
