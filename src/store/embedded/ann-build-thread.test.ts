@@ -35,7 +35,7 @@ describe('approximate index built in its own thread', () => {
   it('finds exactly what an index built on the calling thread finds, writes included', async () => {
     const table = await tableOf(4_000);
     const build = buildThread(table);
-    build.sync(table.ids);
+    build.snapshot();
     // Writes after the snapshot: a removal, a moved point and new points, handed over in order.
     const removed = table.ids.slice(0, 200);
     for (const id of removed) table.remove(id);

@@ -13,14 +13,15 @@ export interface FinishedAnnBuild {
 
 /**
  * Builds a collection's HNSW index in a worker thread, so that inserting tens of thousands of
- * points (tens of seconds of CPU) never holds the store's event loop. The store tells it which
- * rows changed (`sync`, after each write, in write order); the thread copies them, indexes in the
- * background and, on `finish`, completes the graph, audits its recall and writes it to a file the
- * store then loads. `stop` cancels a build that is no longer wanted.
+ * points (tens of seconds of CPU) never holds the store's event loop. The store hands it the
+ * table's rows (`snapshot`), then the rows of each write (`sync`, in write order); the thread keeps
+ * its own copy of them, indexes in the background and, on `finish`, completes the graph, audits
+ * its recall and writes it to a file the store then loads. `stop` cancels a build that is no longer wanted.
  *
  * @example
  * const build = startAnnBuildThread(table, { dimension: 64, distance: 'cosine', config, auditSamples: 32, nice: 10 });
- * build.sync(table.ids);                       // a snapshot, then the ids of every later write
+ * build.snapshot(); // every row now; then, after each write, the ids it wrote:
+ * build.sync(['a', 'b']);
  * const { keys, recall } = await build.finish('/data/collections/v2/.ann-next.usearch.tmp');
  * const index = AnnIndex.load(table, 'cosine', config, '/data/collections/v2/.ann-next.usearch.tmp', keys);
  */
@@ -60,6 +61,11 @@ export function startAnnBuildThread(table: VectorTable, data: AnnBuildWorkerData
     if (failure === undefined) worker.postMessage(command, transfer);
   };
 
+  const handOver = (ids: string[], vectors: Float32Array<ArrayBuffer>) => {
+    send({ type: 'put', ids, vectors }, [vectors.buffer]);
+    progress = { ...progress, pending: progress.pending + ids.length };
+  };
+
   return {
     /** Points indexed and pending as last reported by the thread. */
     get progress() {
@@ -69,20 +75,29 @@ export function startAnnBuildThread(table: VectorTable, data: AnnBuildWorkerData
     get failure() {
       return failure;
     },
+    /** Hands the thread every row of the table as it is now (one copy of its vectors). */
+    snapshot(): void {
+      const vectors = table.vectors.slice(0, table.size * table.dimension);
+      handOver(table.ids.slice(0, table.size), vectors);
+    },
     /** Hands the thread the rows of `ids` as they are in the table now (ids not in it: removed). */
     sync(ids: Iterable<string>): void {
       const d = table.dimension;
       const put: string[] = [];
+      const slots: number[] = [];
       const removed: string[] = [];
-      for (const id of ids) (table.slotOf(id) === undefined ? removed : put).push(id);
+      for (const id of ids) {
+        const slot = table.slotOf(id);
+        if (slot === undefined) removed.push(id);
+        else {
+          put.push(id);
+          slots.push(slot);
+        }
+      }
       if (put.length > 0) {
         const vectors = new Float32Array(put.length * d);
-        put.forEach((id, i) => {
-          const slot = table.slotOf(id)!;
-          vectors.set(table.vectors.subarray(slot * d, slot * d + d), i * d);
-        });
-        send({ type: 'put', ids: put, vectors }, [vectors.buffer]);
-        progress = { ...progress, pending: progress.pending + put.length };
+        slots.forEach((slot, i) => vectors.set(table.vectors.subarray(slot * d, slot * d + d), i * d));
+        handOver(put, vectors);
       }
       if (removed.length > 0) send({ type: 'remove', ids: removed });
     },
@@ -91,7 +106,7 @@ export function startAnnBuildThread(table: VectorTable, data: AnnBuildWorkerData
       progressListeners.push(listener);
     },
     /**
-     * Completes the graph over everything `sync` handed over so far and writes it to `path`.
+     * Completes the graph over everything `snapshot` and `sync` handed over so far and writes it to `path`.
      * Rejects when the build fails or is stopped first.
      */
     finish(path: string): Promise<FinishedAnnBuild> {

@@ -445,7 +445,7 @@ class DurableVectorStore implements EmbeddedVectorStore {
       thread: startAnnBuildThread(table, { dimension: spec.dimension, distance: spec.distance, config: annIndexConfig(this.ann), auditSamples: AUDIT_SAMPLES, nice: this.ann.buildNice }),
     };
     collection.annBuild = build;
-    build.thread.sync(table.ids);
+    build.thread.snapshot();
     build.thread.onProgress(({ pending }) => {
       if (pending !== 0 || !this.isAliased(collection)) return;
       this.takeOverBuild(collection, build).catch((error) => log.error({ collection: collection.name, err: error }, 'could not take the built approximate index over'));
