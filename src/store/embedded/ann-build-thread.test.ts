@@ -97,6 +97,16 @@ describe('approximate index built in its own thread', () => {
     expect(delay.percentile(99) / 1e6).toBeLessThan(100);
   }, 120_000);
 
+  it('reports a build that fails in the background, and answers a later finish with that failure', async () => {
+    const table = await tableOf(100);
+    // usearch refuses a zero-dimensional index: the thread fails as it starts.
+    const build = startAnnBuildThread(table, { dimension: 0, distance: 'cosine', config: CONFIG, auditSamples: 32, nice: 0 });
+    const failed = new Promise<Error>((resolve) => build.onFailure(resolve));
+    expect((await failed).message).toMatch(/dimensions/);
+    await expect(build.finish(join(await tempDir(), 'graph.usearch'))).rejects.toThrow(/dimensions/);
+    await build.stop();
+  }, 60_000);
+
   it('can be stopped: a build that is no longer wanted ends and its waiter hears so', async () => {
     const table = await tableOf(20_000);
     const build = buildThread(table);

@@ -34,11 +34,14 @@ export function startAnnBuildThread(table: VectorTable, data: AnnBuildWorkerData
   let stopped = false;
   const waiting: { resolve(result: FinishedAnnBuild): void; reject(error: Error): void }[] = [];
   const progressListeners: ((progress: { indexed: number; pending: number }) => void)[] = [];
+  const failureListeners: ((error: Error) => void)[] = [];
 
   const fail = (error: Error) => {
+    const first = failure === undefined;
     failure ??= error;
     for (const waiter of waiting.splice(0)) waiter.reject(failure);
     worker.unref();
+    if (first && !stopped) for (const listener of failureListeners) listener(failure);
   };
   worker.on('message', (message: AnnBuildReport) => {
     if (message.type === 'progress') {
@@ -104,6 +107,10 @@ export function startAnnBuildThread(table: VectorTable, data: AnnBuildWorkerData
     /** Calls `listener` with each progress report (after each slice the thread indexes). */
     onProgress(listener: (progress: { indexed: number; pending: number }) => void): void {
       progressListeners.push(listener);
+    },
+    /** Calls `listener` once if the build fails (not when it is stopped). */
+    onFailure(listener: (error: Error) => void): void {
+      failureListeners.push(listener);
     },
     /**
      * Completes the graph over everything `snapshot` and `sync` handed over so far and writes it to `path`.

@@ -450,6 +450,13 @@ class DurableVectorStore implements EmbeddedVectorStore {
       if (pending !== 0 || !this.isAliased(collection)) return;
       this.takeOverBuild(collection, build).catch((error) => log.error({ collection: collection.name, err: error }, 'could not take the built approximate index over'));
     });
+    build.thread.onFailure((error) => {
+      // A failure while the store takes the graph over is handled there.
+      if (collection.annBuild !== build || build.handOver !== undefined) return;
+      log.error({ collection: collection.name, err: error }, 'approximate indexing failed; the collection keeps to exact search');
+      this.stopAnn(collection);
+      collection.annRejected = {};
+    });
     log.info({ collection: collection.name, points: table.size }, 'building approximate index in its own thread');
   }
 
