@@ -21,6 +21,7 @@ export async function buildCli(outDir = DIST): Promise<void> {
       main: `${root}src/cli/main.ts`,
       'trainer-worker': `${root}src/service/trainer-thread/trainer-worker.ts`,
       'replica-worker': `${root}src/training-threads/replica-worker.ts`,
+      'ann-build-worker': `${root}src/store/embedded/ann-build-worker.ts`,
     },
     outdir: out,
     bundle: true,

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import writeFileAtomic from 'write-file-atomic';
 import type { AnnIndex } from './ann-index';
@@ -33,18 +33,49 @@ const GRAPH_SUFFIX = '.usearch';
 
 /**
  * Saves `index` (which must hold exactly the table's points) into the collection directory `dir`:
- * the graph goes to a new file that is fsync'd and renamed into place, then `ann.json` names it
- * (written atomically), then older graph files go. A crash at any point leaves either the old
- * pair or the new one. Returns the bytes written.
+ * the graph goes to a new file, then `commitAnnFile` makes it the collection's saved index.
+ * Returns the bytes written.
  *
  * @example
  * await saveAnnFile('/data/collections/catalog_v000002', ann, { records: 70_000, recall: 0.99, connectivity: 16 });
  */
-export async function saveAnnFile(dir: string, index: AnnIndex, covers: { records: number; recall: number; connectivity: number }): Promise<number> {
-  const file = `${GRAPH_PREFIX}${Date.now().toString(36)}-${randomBytes(4).toString('hex')}${GRAPH_SUFFIX}`;
-  const tmp = join(dir, `.${file}.tmp`);
+export async function saveAnnFile(dir: string, index: AnnIndex, covers: AnnFileCovers): Promise<number> {
+  const tmp = annGraphTempPath(dir);
   // Synchronous on purpose: the graph must not change between its bytes and its key list.
   const keys = index.save(tmp);
+  return commitAnnFile(dir, tmp, keys, covers);
+}
+
+/** What a saved graph covers, besides its keys. */
+export interface AnnFileCovers {
+  records: number;
+  recall: number;
+  connectivity: number;
+}
+
+/**
+ * A fresh path in `dir` for a graph file not yet committed (a leftover one is removed by the next
+ * save of the collection's index).
+ *
+ * @example
+ * const tmp = annGraphTempPath(dir); // <dir>/.ann-lx2k3-9f1c0a2b.usearch.tmp
+ */
+export function annGraphTempPath(dir: string): string {
+  return join(dir, `.${GRAPH_PREFIX}${Date.now().toString(36)}-${randomBytes(4).toString('hex')}${GRAPH_SUFFIX}.tmp`);
+}
+
+/**
+ * Makes the graph usearch wrote to `tmp` (see `annGraphTempPath`), whose keys stand for `keys`,
+ * the saved index of the collection in `dir`: it is fsync'd and renamed into place, then
+ * `ann.json` names it (written atomically), then older graph files go. A crash at any point
+ * leaves either the old pair or the new one. Returns the bytes of the graph.
+ *
+ * @example
+ * const keys = index.save(tmp);
+ * await commitAnnFile(dir, tmp, keys, { records: 70_000, recall: 0.99, connectivity: 16 });
+ */
+export async function commitAnnFile(dir: string, tmp: string, keys: (string | null)[], covers: AnnFileCovers): Promise<number> {
+  const file = basename(tmp).slice(1, -'.tmp'.length);
   const { bytes, checksum } = await fileCrc32(tmp);
   const handle = await open(tmp, 'r+');
   try {

@@ -166,25 +166,44 @@ describe('embedded store approximate index lifecycle', () => {
     await reopened.close();
   }, 60_000);
 
-  it('indexes a collection being filled at a share of the loop, and finishes its index before an alias moves onto it', async () => {
+  it('builds the index of a collection being filled in its own thread, takes it over as an alias moves onto it, and commits the graph that thread wrote', async () => {
     const dir = await tempDir();
     const points = await catalog(3_000);
     const store = await readyStore(dir, points.slice(0, 1_500));
-    const sliceStore = await openEmbeddedVectorStore({ dir: await tempDir(), ...OPTIONS, annBuildSliceMs: 1, annFillingShare: 0.05 });
-    for (const s of [store, sliceStore]) {
-      await s.createCollection('v2', { dimension: DIMENSION, distance: 'cosine' });
-      await s.upsert('v2', points);
-    }
-    // At a twentieth of the loop in 1 ms slices, 3 000 points are far from indexed after 50 ms.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(sliceStore.annStatus('v2')).toMatchObject({ state: 'building' });
-    expect(sliceStore.annStatus('v2').pending).toBeGreaterThan(0);
-    for (const s of [store, sliceStore]) {
-      await s.setAlias('live', 'v2');
-      // Searchable through the index the moment the alias names it.
-      expect(s.annStatus('live')).toMatchObject({ state: 'ready', indexed: 3_000, pending: 0 });
-      await s.close();
-    }
+    await store.createCollection('v2', { dimension: DIMENSION, distance: 'cosine' });
+    await store.upsert('v2', points.slice(0, 2_000));
+    await store.upsert('v2', points.slice(2_000));
+    await store.delete('v2', ['img-0', 'img-1']);
+    // The thread catches up with every write, but the store keeps scanning exactly until it takes the graph over.
+    const until = async (done: () => boolean | Promise<boolean>) => {
+      const deadline = Date.now() + 20_000;
+      while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await until(() => store.annStatus('v2').indexed === 2_998 && store.annStatus('v2').pending === 0);
+    expect(store.annStatus('v2')).toMatchObject({ state: 'building', indexed: 2_998, pending: 0, origin: 'built' });
+    await store.search('v2', points[5].vector, { k: 5 });
+    expect(store.annStatus('v2').served).toBe(0);
+
+    await store.setAlias('live', 'v2');
+    // Searchable through the index the moment the alias names it.
+    expect(store.annStatus('live')).toMatchObject({ state: 'ready', indexed: 2_998, pending: 0 });
+    expect((await store.search('live', points[5].vector, { k: 1 }))[0].id).toBe('img-5');
+    expect(store.annStatus('live').served).toBe(1);
+    // The graph file the thread wrote becomes the saved index; no leftover beside it.
+    const files = async () => (await readdir(join(dir, 'collections', 'v2'))).filter((f) => f.includes('ann')).sort();
+    await until(async () => (await files()).length === 2);
+    expect(await files()).toEqual([expect.stringMatching(/^ann-.*\.usearch$/), 'ann.json']);
+    await store.close();
+    const saved = JSON.parse(await readFile(join(dir, 'collections', 'v2', 'ann.json'), 'utf8'));
+    expect(saved.keys.filter((id: string | null) => id !== null)).toHaveLength(2_998);
+
+    // Without a saved graph, the live collection's index is rebuilt in the thread and taken over once it has caught up.
+    for (const f of await files()) await rm(join(dir, 'collections', 'v2', f));
+    const reopened = await openEmbeddedVectorStore({ dir, ...OPTIONS });
+    expect(reopened.annStatus('live')).toMatchObject({ state: 'building', origin: 'built' });
+    await until(() => reopened.annStatus('live').state === 'ready');
+    expect(reopened.annStatus('live')).toMatchObject({ state: 'ready', origin: 'built', indexed: 2_998 });
+    await reopened.close();
   }, 60_000);
 
   it('indexes only the live collection and the one being filled, and cancels a superseded build', async () => {

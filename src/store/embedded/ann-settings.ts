@@ -24,14 +24,19 @@ export interface AnnOptions {
   /** Threads that insert into the index (default: the machine's available parallelism). */
   annBuildThreads?: number;
   /**
+   * Scheduling niceness (0–19) of the thread that builds a collection's whole index, and of the
+   * threads it inserts with (default 10): searches on the API's thread come first.
+   */
+  annBuildNice?: number;
+  /**
    * Indexing runs in the background in slices of about this many milliseconds, one per event
    * loop turn, so queries wait at most one slice (default 4).
    */
   annBuildSliceMs?: number;
   /**
-   * Share of the event loop's time (0–1) that indexing a collection no alias names yet (the one a
-   * publication is filling) may take, so searches of the live collection keep
-   * their latency while it fills (default 0.3).
+   * Share of the event loop's time (0–1) that keeping up the index of a collection no alias names
+   * yet may take, so searches of the live collection keep their latency (default 0.3). Whole
+   * builds, such as that of the collection a publication fills, run in a thread of their own.
    */
   annFillingShare?: number;
   /**
@@ -59,6 +64,7 @@ export interface AnnSettings extends AnnIndexConfig {
   saveEveryMs: number;
   fillingShare: number;
   finishingShare: number;
+  buildNice: number;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string): number {
@@ -98,8 +104,13 @@ export function resolveAnnSettings(options: AnnOptions): AnnSettings {
   if (typeof finishingShare !== 'number' || !(finishingShare > 0 && finishingShare <= 1)) {
     throw new VectorStoreError(`annFinishingShare: must be a number above 0 and at most 1 (got ${finishingShare})`, 'invalid_argument', 'annFinishingShare');
   }
+  const buildNice = options.annBuildNice ?? 10;
+  if (!Number.isInteger(buildNice) || buildNice < 0 || buildNice > 19) {
+    throw new VectorStoreError(`annBuildNice: must be an integer from 0 to 19 (got ${buildNice})`, 'invalid_argument', 'annBuildNice');
+  }
   return {
     threshold,
+    buildNice,
     fillingShare,
     finishingShare,
     saveEveryMs: saveEverySeconds * 1000,
