@@ -18,11 +18,12 @@ export interface ModelRuntimeOptions {
   /** onnxruntime intra-op threads per session (default `ORT_THREADS`, else 1: serving favours many small calls). */
   threads?: number;
   /**
-   * Threads that run the batches of one large `embed` at the same time, each with a
-   * single-threaded session (default 1: no threads, the calling thread embeds). onnxruntime-node
-   * runs a session on the thread that calls it, so sessions side by side need threads of their
-   * own; single-threaded sessions are used because a session's intra-op threads spin-wait for
-   * each other while the cores are busy.
+   * Threads that embed, each with a single-threaded session (default 1: no threads, the calling
+   * thread embeds). With more than one, every `embed` runs on them: the batches of a large one
+   * side by side, and concurrent calls (the catalog embedder's batches in flight) each on a
+   * thread of its own. onnxruntime-node runs a session on the thread that calls it, so sessions
+   * side by side need threads of their own; single-threaded sessions are used because a
+   * session's intra-op threads spin-wait for each other while the cores are busy.
    */
   parallelSessions?: number;
 }
@@ -79,7 +80,9 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
   async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
     const { info, session, onnx } = await load(version);
-    if (onnx && shape[0] > batchSize) {
+    // Every call, not only those over one batch: a caller that keeps several batches in flight
+    // gets them embedded side by side, and its own thread stays free.
+    if (onnx) {
       pool ??= createOnnxThreadPool(threads);
       return runOnPool(pool, { key: version, onnx }, input, shape);
     }
