@@ -64,7 +64,8 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {
       dataDir: config.dataDir,
-      reembedInFlight: parallelSessions,
+      // Two batches per session: each session embeds one while the other is written to the store.
+      reembedInFlight: 2 * parallelSessions,
       encoder: options.encoder ?? defaultEncoder(t.embeddingDim),
       loss: { name: t.loss },
       miner: { name: t.miner },
