@@ -46,6 +46,8 @@ describe('onnx model runtime', () => {
       // And each row is that item's TF.js embedding (rows taken from the start, middle and end).
       const reference = encoder.embed(tf.tensor2d([Array.from(input.subarray(0, 6)), Array.from(input.subarray(600, 606)), Array.from(input.subarray((rows - 1) * 6))])).dataSync();
       [0, 100, rows - 1].forEach((row, r) => Array.from(many.subarray(row * 4, row * 4 + 4)).forEach((v, k) => expect(v).toBeCloseTo(reference[r * 4 + k], 5)));
+      // A model that is no stored version embeds on the threads alike.
+      expect(Array.from(await parallel.embedModel(onnx, input, [rows, 6])).every((v, i) => Math.abs(v - one[i]) < 1e-6)).toBe(true);
       // A small embed still works (one session, fewer rows than sessions).
       expect(await parallel.embed('v000001', input.subarray(0, 12), [2, 6])).toEqual(one.subarray(0, 8));
     } finally {

@@ -42,6 +42,8 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   const cache = new Map<string, Promise<LoadedModelVersion>>();
   const threads = Math.max(1, options.parallelSessions ?? 1);
   let pool: OnnxThreadPool | undefined;
+  /** Models embedded without being stored versions so far: each gets a pool key of its own. */
+  let unstoredModels = 0;
 
   async function open(version: string): Promise<LoadedModelVersion> {
     const info = await store.get(version);
@@ -91,9 +93,19 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
 
   /**
    * Embeds rows with an ONNX model that is not (yet) a stored version, e.g. a candidate scored
-   * before it may be published; the session is released afterwards.
+   * before it may be published (on the threads, when there are some); its sessions are released
+   * afterwards.
    */
   async function embedModel(onnx: Uint8Array, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    if (threads > 1) {
+      pool ??= createOnnxThreadPool(threads);
+      const key = `unstored-model-${++unstoredModels}`;
+      try {
+        return await runOnPool(pool, { key, onnx }, input, shape);
+      } finally {
+        pool.forget(key);
+      }
+    }
     const session = await createSession(onnx);
     try {
       return await run(session, input, shape);

@@ -57,7 +57,9 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
-    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
+    // Sessions for the version being published and the live one (scored on the holdout) only: each
+    // is open on every re-embedding thread.
+    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions, maxCachedVersions: 2 }),
     checkpointFolders: fsCheckpointFolders,
     imageDecoder: createSharpImageDecoder(),
     log,
