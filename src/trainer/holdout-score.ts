@@ -39,7 +39,7 @@ export async function scoreHoldoutQueries(embeddings: Float32Array, dim: number,
   const labels = set.labels;
   const queries = sameClassCounts(labels).reduce((n, r) => n + (r > 0 ? 1 : 0), 0);
   const out: Record<string, number> = { heldOutItems: labels.length, heldOutQueries: queries };
-  let averagePrecisions = new Float64Array(0);
+  let averagePrecisions: Float64Array = new Float64Array(0);
   if (queries > 0) {
     const { mapAtRByClass, averagePrecisions: perQuery, ...overall } = await evaluateEmbeddings(unit.subarray(0, labels.length * dim), dim, labels, { perQuery: true });
     averagePrecisions = perQuery!;
