@@ -11,7 +11,8 @@
  * timed (default 2; rounds after the first are skipped when they would take the bench past
  * BENCH_TIME_BUDGET_S, default 480); BENCH_LIMIT_PER_SPLIT a smaller catalog for a quick check.
  * Also reported: the CPU seconds of re-embedding, timed directly once the service has stopped,
- * since wall-clock figures on a shared machine mostly measure the other load.
+ * since wall-clock figures on a shared machine mostly measure the other load. BENCH_CPU_PROF_DIR
+ * runs the service under `node --cpu-prof` and writes a profile per thread (API, trainer) there.
  *
  * `--store embedded` (default), `--store qdrant` or `--store both` picks the vector store the
  * service runs on; `both` runs the whole measurement on each and prints them side by side. Qdrant

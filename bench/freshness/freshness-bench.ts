@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LIMIT_PER_SPLIT = Number(process.env.BENCH_LIMIT_PER_SPLIT ?? Infinity);
 const SEED_BATCH = 1000;
 const FEEDBACK_EVENTS = 100;
-const GOALS = { reembedSeconds: 15, feedbackToSearchSeconds: 30 };
+const GOALS = { reembedSeconds: 15, feedbackToSearchSeconds: 10 };
 /** Phases stop waiting after this long, so a stalled trainer fails the bench instead of hanging it. */
 const PHASE_TIMEOUT_MS = 240_000;
 /** Rounds after the first are skipped when they would take the bench past this (a shared, loaded machine is slow). */
@@ -31,7 +31,7 @@ const DIRECT_MEASUREMENT_S = 30;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startService(dataDir: string, storeEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string; pid: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'service-child.ts')], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []), '--import', 'tsx', join(here, 'service-child.ts')], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DISCERN_DATA_DIR: dataDir, LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'warn', ...storeEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -242,6 +242,10 @@ async function benchFreshness(kind: BenchStore): Promise<FreshnessRun> {
         feedbackRequestMs: round(acceptedAt - sent, 1),
         trainerSignalToVersionSeconds: round(publication.feedbackToVersionSeconds ?? NaN),
         reembedSeconds: round(publication.reembedSeconds),
+        // Of the signal → version time: the publication (scoring, re-embedding, alias swap); the rest is reading and training.
+        publishSeconds: round(publication.publishSeconds ?? NaN),
+        evaluateSeconds: round(publication.evaluateSeconds ?? NaN),
+        swapSeconds: round(publication.swapSeconds ?? NaN),
         reembeddedItems: publication.items,
         reembedItemsPerSecond: Math.round(publication.itemsPerSecond),
         trainingSteps: status.steps - statusBefore.steps,
@@ -310,7 +314,7 @@ async function benchFreshness(kind: BenchStore): Promise<FreshnessRun> {
       ],
       [
         `feedback 202 → the new version answers /v1/search (round ${r.round})`,
-        `${r.feedbackToSearchSeconds} s (${r.version}; trainer: signal → version ${r.trainerSignalToVersionSeconds} s; ${r.trainingSteps} steps; ${r.serviceCpuS} service CPU-s)`,
+        `${r.feedbackToSearchSeconds} s (${r.version}; trainer: signal → version ${r.trainerSignalToVersionSeconds} s, of which publishing ${r.publishSeconds} s: scoring ${r.evaluateSeconds} s, re-embedding ${r.reembedSeconds} s, swap ${r.swapSeconds} s; ${r.trainingSteps} steps; ${r.serviceCpuS} service CPU-s)`,
         `≤ ${GOALS.feedbackToSearchSeconds} s`,
         verdict(Number(r.feedbackToSearchSeconds) <= GOALS.feedbackToSearchSeconds),
       ],

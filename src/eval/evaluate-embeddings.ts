@@ -1,7 +1,7 @@
 import { clusteringNmi } from './clustering-nmi';
 import { EMBEDDING_DISTANCES, type EmbeddingDistance } from './embedding-distance';
 import { knnAccuracy } from './knn-accuracy';
-import { mapAtRByClass, meanAveragePrecisionAtR } from './map-at-r';
+import { averagePrecisionsAtR, mapAtRByClass, meanAveragePrecisionAtR } from './map-at-r';
 import { findNeighbourLists } from './neighbour-lists';
 import { precisionAtOne } from './precision-at-one';
 import { rPrecision } from './r-precision';
@@ -33,6 +33,8 @@ export interface EvaluationOptions {
   kmeansMaxIterations?: number;
   /** Threads onnxruntime may use for the pairwise products (default 1). */
   threads?: number;
+  /** Also return each query's average precision at R (`averagePrecisions`), from the same neighbour lists. */
+  perQuery?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function evaluateEmbeddings(
   dim: number,
   labels: Int32Array,
   options: EvaluationOptions = {},
-): Promise<RetrievalMetrics> {
+): Promise<RetrievalMetrics & { averagePrecisions?: Float64Array }> {
   const distance = options.distance ?? 'cosine';
   const knnK = options.knnK ?? 10;
   validate(embeddings, dim, labels, distance, knnK);
@@ -76,6 +78,7 @@ export async function evaluateEmbeddings(
     }),
     knnAccuracy: knnAccuracy(lists, labels, knnK),
     mapAtRByClass: mapAtRByClass(lists, labels),
+    ...(options.perQuery ? { averagePrecisions: averagePrecisionsAtR(lists, labels) } : {}),
   };
 }
 

@@ -18,11 +18,12 @@ export interface ModelRuntimeOptions {
   /** onnxruntime intra-op threads per session (default `ORT_THREADS`, else 1: serving favours many small calls). */
   threads?: number;
   /**
-   * Threads that run the batches of one large `embed` at the same time, each with a
-   * single-threaded session (default 1: no threads, the calling thread embeds). onnxruntime-node
-   * runs a session on the thread that calls it, so sessions side by side need threads of their
-   * own; single-threaded sessions are used because a session's intra-op threads spin-wait for
-   * each other while the cores are busy.
+   * Threads that embed, each with a single-threaded session (default 1: no threads, the calling
+   * thread embeds). With more than one, every `embed` runs on them: the batches of a large one
+   * side by side, and concurrent calls (the catalog embedder's batches in flight) each on a
+   * thread of its own. onnxruntime-node runs a session on the thread that calls it, so sessions
+   * side by side need threads of their own; single-threaded sessions are used because a
+   * session's intra-op threads spin-wait for each other while the cores are busy.
    */
   parallelSessions?: number;
 }
@@ -41,6 +42,8 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   const cache = new Map<string, Promise<LoadedModelVersion>>();
   const threads = Math.max(1, options.parallelSessions ?? 1);
   let pool: OnnxThreadPool | undefined;
+  /** Models embedded without being stored versions so far: each gets a pool key of its own. */
+  let unstoredModels = 0;
 
   async function open(version: string): Promise<LoadedModelVersion> {
     const info = await store.get(version);
@@ -79,7 +82,9 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
   /** Embeds `shape[0]` rows laid out as `[N, ...inputShape]`; returns N×D values row-major. */
   async function embed(version: string, input: Float32Array, shape: number[]): Promise<Float32Array> {
     const { info, session, onnx } = await load(version);
-    if (onnx && shape[0] > batchSize) {
+    // Every call, not only those over one batch: a caller that keeps several batches in flight
+    // gets them embedded side by side, and its own thread stays free.
+    if (onnx) {
       pool ??= createOnnxThreadPool(threads);
       return runOnPool(pool, { key: version, onnx }, input, shape);
     }
@@ -88,9 +93,19 @@ export function createOnnxModelRuntime(store: ModelStore, options: ModelRuntimeO
 
   /**
    * Embeds rows with an ONNX model that is not (yet) a stored version, e.g. a candidate scored
-   * before it may be published; the session is released afterwards.
+   * before it may be published (on the threads, when there are some); its sessions are released
+   * afterwards.
    */
   async function embedModel(onnx: Uint8Array, input: Float32Array, shape: number[]): Promise<Float32Array> {
+    if (threads > 1) {
+      pool ??= createOnnxThreadPool(threads);
+      const key = `unstored-model-${++unstoredModels}`;
+      try {
+        return await runOnPool(pool, { key, onnx }, input, shape);
+      } finally {
+        pool.forget(key);
+      }
+    }
     const session = await createSession(onnx);
     try {
       return await run(session, input, shape);

@@ -58,14 +58,17 @@ export async function runTrainerProcess(config: Config, options: TrainerProcessO
     queue: adapters.queue,
     vectorStore: adapters.vectorStore,
     modelStore: adapters.modelStore,
-    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions }),
+    // Sessions for the version being published and the live one (scored on the holdout) only: each
+    // is open on every re-embedding thread.
+    modelRuntime: createOnnxModelRuntime(adapters.modelStore, { threads: 1, parallelSessions, maxCachedVersions: 2 }),
     checkpointFolders: fsCheckpointFolders,
     imageDecoder: createSharpImageDecoder(),
     log,
     catalogEmbedder: reembedWorkersFor(config, adapters, log),
     config: {
       dataDir: config.dataDir,
-      reembedInFlight: parallelSessions,
+      // Two batches per session: each session embeds one while the other is written to the store.
+      reembedInFlight: 2 * parallelSessions,
       encoder: options.encoder ?? defaultEncoder(t.embeddingDim),
       loss: { name: t.loss },
       miner: { name: t.miner },

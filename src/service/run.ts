@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config/load-config';
 import { createLogger } from '../log/logger';
@@ -36,8 +35,9 @@ export interface EmbeddedServiceOptions {
 export async function runEmbeddedService(config: Config, options: EmbeddedServiceOptions = {}) {
   const adapters = await createAdapters(config);
   await adapters.queue.init();
-  // The API keeps a core to itself where there is more than one.
-  const trainerSettings = { ...config.trainer, threads: config.trainer.threads ?? Math.max(1, availableParallelism() - 1) };
+  // Re-embedding takes every core: its threads run at the trainer's lower priority, so the API's
+  // thread still comes first on the core they share.
+  const trainerSettings = config.trainer;
   // Training leaves half a core's time to the API and re-embedding unless told otherwise.
   const training = { ...trainerSettings.training, cpuBudget: trainerSettings.training.cpuBudget ?? 0.5 };
   const trainerConfig: Config = { ...config, trainer: { ...trainerSettings, training } };

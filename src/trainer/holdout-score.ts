@@ -18,6 +18,18 @@ import type { HeldOutSet } from './publisher';
  * score.mapAtR; // 0.41
  */
 export async function scoreHoldout(embeddings: Float32Array, dim: number, set: HeldOutSet): Promise<Record<string, number>> {
+  return (await scoreHoldoutQueries(embeddings, dim, set)).metrics;
+}
+
+/**
+ * `scoreHoldout`'s metrics, and each labelled row's average precision at R (NaN for a row alone
+ * in its class; empty without queries) from the same neighbour search, for paired comparisons
+ * of two versions (`pairedStdErr`) without searching again.
+ *
+ * @example
+ * const { metrics, averagePrecisions } = await scoreHoldoutQueries(embeddings, 64, set);
+ */
+export async function scoreHoldoutQueries(embeddings: Float32Array, dim: number, set: HeldOutSet): Promise<{ metrics: Record<string, number>; averagePrecisions: Float64Array }> {
   const unit = l2NormalizeRows(sanitize(embeddings), dim);
   const cosine = (i: number, j: number) => {
     let dot = 0;
@@ -27,8 +39,10 @@ export async function scoreHoldout(embeddings: Float32Array, dim: number, set: H
   const labels = set.labels;
   const queries = sameClassCounts(labels).reduce((n, r) => n + (r > 0 ? 1 : 0), 0);
   const out: Record<string, number> = { heldOutItems: labels.length, heldOutQueries: queries };
+  let averagePrecisions: Float64Array = new Float64Array(0);
   if (queries > 0) {
-    const { mapAtRByClass, ...overall } = await evaluateEmbeddings(unit.subarray(0, labels.length * dim), dim, labels);
+    const { mapAtRByClass, averagePrecisions: perQuery, ...overall } = await evaluateEmbeddings(unit.subarray(0, labels.length * dim), dim, labels, { perQuery: true });
+    averagePrecisions = perQuery!;
     Object.assign(out, overall);
     for (const [label, value] of Object.entries(mapAtRByClass)) out[`mapAtR.class${label}`] = value;
   }
@@ -49,7 +63,7 @@ export async function scoreHoldout(embeddings: Float32Array, dim: number, set: H
     out.heldOutTriplets = triplets.anchor.length;
     out.tripletAgreement = agreed / triplets.anchor.length;
   }
-  return out;
+  return { metrics: out, averagePrecisions };
 }
 
 /** P(a similar pair's cosine > a dissimilar pair's), ties counting half (Mann–Whitney U / (m·n)). */

@@ -38,8 +38,9 @@ export interface OnlineTrainerConfig extends ContinuousTrainingOptions {
   /** PUBLISH_EVERY_SECONDS (default 300). */
   publishEverySeconds?: number;
   /**
-   * New feedback is published at most this many seconds after it arrives (default 15), even
-   * when the step or time cadence is further away, so feedback shows in search within a minute.
+   * New feedback is live at most this many seconds after it arrives (default 10), even when the
+   * step or time cadence is further away: its publication starts early enough for one as long as
+   * the last to finish by then.
    */
   feedbackFreshnessSeconds?: number;
   /** KEEP_VERSIONS (default 5). */
@@ -65,7 +66,7 @@ export interface OnlineTrainerConfig extends ContinuousTrainingOptions {
   replayPartitions?: number;
   /** Rows per re-embedding call (default 512). */
   reembedBatchSize?: number;
-  /** Batches the catalog embedder keeps in flight (default 1); the runtime's parallel sessions, so each has one. */
+  /** Batches the catalog embedder keeps in flight (default 1); twice the runtime's parallel sessions, so each has one to embed while another is written. */
   reembedInFlight?: number;
   /** A fixed set of held-out items to score each candidate on, instead of the holdout of feedback. */
   evaluation?: HeldOutSet;

@@ -119,11 +119,11 @@ export function createOnlineTrainer(deps: OnlineTrainerDeps) {
   }
 
   async function publish(current: Learner): Promise<void> {
-    const signalAt = cadence.publishing();
+    const signalAt = cadence.publishing(Date.now());
     const checkpointDir = await checkpoint(current);
     const extra = { consumed: { ...status.consumed }, trainerGroup: group };
     const outcome = await publisher.publish({ encoder, catalog: current.catalog, step: stepsBase + current.builder.steps, checkpointDir, extra });
-    cadence.published(Date.now());
+    cadence.published(Date.now(), outcome.published);
     training.published();
     // A rejected candidate's weights train on: the gate guards what users see, and more steps on
     // more feedback usually climb back above the live version.

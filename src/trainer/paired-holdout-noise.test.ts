@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pairedMapAtRStdErr } from './paired-holdout-noise';
+import { scoreHoldoutQueries } from './holdout-score';
+import { pairedMapAtRStdErr, pairedStdErr } from './paired-holdout-noise';
 
 /** Unit vectors at these angles (degrees). */
 const at = (degrees: number[]) => Float32Array.from(degrees.flatMap((d) => [Math.cos((d * Math.PI) / 180), Math.sin((d * Math.PI) / 180)]));
@@ -20,6 +21,14 @@ describe('pairedMapAtRStdErr', () => {
     const expected = Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / 7 / 8);
     expect(await pairedMapAtRStdErr(moved, 2, apart, 2, labels)).toBeCloseTo(expected, 6);
     expect(await pairedMapAtRStdErr(apart, 2, moved, 2, labels)).toBeCloseTo(expected, 6);
+  });
+
+  it('comes out the same from the per-query scores a holdout scoring already computed', async () => {
+    const moved = at([89.5, 1, 2, 3, 90, 91, 92, 93]);
+    const [a, b] = [await scoreHoldoutQueries(moved, 2, { inputs: moved, labels }), await scoreHoldoutQueries(apart, 2, { inputs: apart, labels })];
+    expect(a.averagePrecisions).toHaveLength(8);
+    expect(pairedStdErr(a.averagePrecisions, b.averagePrecisions)).toBeCloseTo((await pairedMapAtRStdErr(moved, 2, apart, 2, labels))!, 12);
+    expect(pairedStdErr(Float64Array.from([1, Number.NaN]), Float64Array.from([0.5, Number.NaN]))).toBeUndefined();
   });
 
   it('is undefined without two queries that have a class mate', async () => {

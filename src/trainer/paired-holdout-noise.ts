@@ -20,9 +20,20 @@ export async function pairedMapAtRStdErr(a: Float32Array, dimA: number, b: Float
   const n = labels.length;
   const apOf = async (vectors: Float32Array, dim: number) =>
     averagePrecisionsAtR(await findNeighbourLists(finite(vectors.subarray(0, n * dim)), dim, width, { distance: 'cosine' }), labels);
-  const [first, second] = [await apOf(a, dimA), await apOf(b, dimB)];
+  return pairedStdErr(await apOf(a, dimA), await apOf(b, dimB));
+}
+
+/**
+ * The same standard error from each version's per-query average precisions at R (NaN for a
+ * query alone in its class), when they were computed already (`scoreHoldoutQueries`).
+ *
+ * @example
+ * pairedStdErr(candidate.averagePrecisions, live.averagePrecisions); // 0.012
+ */
+export function pairedStdErr(first: Float64Array, second: Float64Array): number | undefined {
+  if (first.length !== second.length) throw new Error(`second: expected ${first.length} queries, got ${second.length}`);
   const diffs: number[] = [];
-  for (let q = 0; q < n; q++) if (relevant[q] > 0) diffs.push(first[q] - second[q]);
+  for (let q = 0; q < first.length; q++) if (!Number.isNaN(first[q]) && !Number.isNaN(second[q])) diffs.push(first[q] - second[q]);
   if (diffs.length < 2) return undefined;
   const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
   const variance = diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (diffs.length - 1);

@@ -55,4 +55,36 @@ describe('PublicationCadence', () => {
     expect(small.trainingBudget).toBe(0);
     expect(small.due(1)).toBe(true);
   });
+
+  it('starts publishing early enough for the version to be live by the freshness bound, as long as the last publication that went live took', () => {
+    const cadence = new PublicationCadence({ stepsAfterSignal: 1000, freshnessSeconds: 10, everySteps: 500, everySeconds: 1000, minSteps: 2 });
+    expect(cadence.publicationLeadMs).toBe(0);
+    cadence.signalled(0);
+    cadence.stepped();
+    cadence.stepped();
+    expect(cadence.due(9_999)).toBe(false);
+    expect(cadence.due(10_000)).toBe(true);
+    // That publication took 4 s from its start to its alias swap.
+    expect(cadence.publishing(10_000)).toBe(0);
+    cadence.published(14_000);
+    expect(cadence.publicationLeadMs).toBe(4_000);
+    cadence.signalled(20_000);
+    cadence.stepped();
+    cadence.stepped();
+    expect(cadence.due(25_999)).toBe(false);
+    expect(cadence.due(26_000)).toBe(true);
+    // A rejected candidate re-embedded nothing: its short time does not shorten the lead.
+    cadence.publishing(26_000);
+    cadence.published(26_500, false);
+    expect(cadence.publicationLeadMs).toBe(4_000);
+    // Still no publication for fewer than minSteps steps, however long the last one took.
+    cadence.publishing(30_000);
+    cadence.published(60_000);
+    expect(cadence.publicationLeadMs).toBe(10_000);
+    cadence.signalled(70_000);
+    cadence.stepped();
+    expect(cadence.due(70_000)).toBe(false);
+    cadence.stepped();
+    expect(cadence.due(70_000)).toBe(true);
+  });
 });

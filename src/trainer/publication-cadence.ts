@@ -3,14 +3,18 @@ export interface PublicationCadenceOptions {
   everySteps?: number;
   /** …or this many seconds after the last publication, whichever comes first (default 300). */
   everySeconds?: number;
-  /** New feedback is published at most this many seconds after it arrives (default 15). */
+  /**
+   * New feedback is live (its version answers searches) at most this many seconds after it
+   * arrives (default 10): a publication starts that long after the signal less the time the
+   * last publication that went live took, so the version is live by the bound.
+   */
   freshnessSeconds?: number;
   /** Training steps granted by each arrival of new feedback (default 60). */
   stepsAfterSignal?: number;
   /**
    * PUBLISH_MIN_STEPS: steps needed before the freshness bound or the time cadence publish, and
    * before a spent grant does (at most `stepsAfterSignal` then); default 1. Keeps the catalog from
-   * being re-embedded for a step or two.
+   * being re-embedded for a single step.
    */
   minSteps?: number;
 }
@@ -18,14 +22,15 @@ export interface PublicationCadenceOptions {
 /**
  * When the trainer trains and when it publishes: each arrival of new signal grants a budget
  * of training steps, and after at least `minSteps` steps a version is published once the budget
- * is spent or the signal has waited `freshnessSeconds`; on the step and time cadence otherwise,
- * at once when no version is live, and when asked (the best weights of a plateau).
+ * is spent or the signal has waited so long that a publication taking as long as the last one
+ * would go live `freshnessSeconds` after it; on the step and time cadence otherwise, at once
+ * when no version is live, and when asked (the best weights of a plateau).
  *
  * @example
  * const cadence = new PublicationCadence({ stepsAfterSignal: 60 });
  * cadence.signalled(Date.now());
  * while (cadence.trainingBudget > 0) { step(); cadence.stepped(); }
- * if (cadence.due(Date.now())) { await publish(); cadence.published(Date.now()); }
+ * if (cadence.due(Date.now())) { cadence.publishing(Date.now()); await publish(); cadence.published(Date.now()); }
  */
 export class PublicationCadence {
   /** Steps left to train on the signal received so far. */
@@ -36,6 +41,9 @@ export class PublicationCadence {
   private requested = false;
   private firstUnpublishedSignalAt: number | undefined;
   private lastPublishAt = Date.now();
+  /** When the publication under way started, and how long the last one that went live took (ms). */
+  private publishingSince: number | undefined;
+  private leadMs = 0;
   private readonly everySteps: number;
   private readonly everyMs: number;
   private readonly freshnessMs: number;
@@ -45,7 +53,7 @@ export class PublicationCadence {
   constructor(options: PublicationCadenceOptions = {}) {
     this.everySteps = options.everySteps ?? 500;
     this.everyMs = (options.everySeconds ?? 300) * 1000;
-    this.freshnessMs = (options.freshnessSeconds ?? 15) * 1000;
+    this.freshnessMs = (options.freshnessSeconds ?? 10) * 1000;
     this.stepsAfterSignal = options.stepsAfterSignal ?? 60;
     this.minSteps = options.minSteps ?? 1;
   }
@@ -80,18 +88,32 @@ export class PublicationCadence {
     if (spent && this.stepsSincePublish >= Math.min(this.minSteps, this.stepsAfterSignal)) return true;
     if (this.stepsSincePublish < this.minSteps) return false;
     if (now - this.lastPublishAt >= this.everyMs) return true;
-    return this.firstUnpublishedSignalAt !== undefined && now - this.firstUnpublishedSignalAt >= this.freshnessMs;
+    return this.firstUnpublishedSignalAt !== undefined && now - this.firstUnpublishedSignalAt >= this.freshnessMs - this.leadMs;
   }
 
-  /** A publication is starting: returns when its oldest signal arrived (undefined: none), and resets the clocks. */
-  publishing(): number | undefined {
+  /** How long before the freshness bound a publication starts: the time the last one that went live took (ms). */
+  get publicationLeadMs(): number {
+    return this.leadMs;
+  }
+
+  /**
+   * A publication is starting (at `now`, when given, to time it): returns when its oldest signal
+   * arrived (undefined: none), and resets the clocks.
+   */
+  publishing(now?: number): number | undefined {
     const signalAt = this.firstUnpublishedSignalAt;
     this.firstUnpublishedSignalAt = undefined;
+    this.publishingSince = now;
     return signalAt;
   }
 
-  /** A version was published. */
-  published(now: number): void {
+  /**
+   * A publication ended at `now`; `wentLive` false: the candidate was kept out (it re-embedded
+   * nothing, so its time says nothing about the next publication's).
+   */
+  published(now: number, wentLive = true): void {
+    if (wentLive && this.publishingSince !== undefined) this.leadMs = Math.min(this.freshnessMs, Math.max(0, now - this.publishingSince));
+    this.publishingSince = undefined;
     this.initialPending = false;
     this.requested = false;
     this.stepsSincePublish = 0;

@@ -12,8 +12,9 @@ import { createProgress } from '../progress/progress';
 import { catalogRows } from './catalog-rows';
 import type { CatalogState } from './catalog-state';
 import { judgeCandidate, type GateOptions, type GateVerdict, type HoldoutMetrics } from './canary-gate';
-import { scoreHoldout } from './holdout-score';
-import { pairedMapAtRStdErr } from './paired-holdout-noise';
+import { holdoutFingerprint } from './holdout-fingerprint';
+import { scoreHoldout, scoreHoldoutQueries } from './holdout-score';
+import { pairedStdErr } from './paired-holdout-noise';
 import type { TrainerMetrics } from './trainer-metrics';
 
 export type { VersionEmbedder };
@@ -86,6 +87,12 @@ export interface Publication {
   skipped: number;
   reembedSeconds: number;
   itemsPerSecond: number;
+  /** Scoring the candidate (and the live version and raw input) on the holdout, before anything was re-embedded. */
+  evaluateSeconds: number;
+  /** Moving the live alias once the collection was full (the store may finish the collection's index first). */
+  swapSeconds: number;
+  /** The whole publication: export, scoring, storing, re-embedding and the swap. */
+  publishSeconds: number;
   metrics?: Record<string, number>;
   /** When re-embedding was spread over workers: shares in all, by workers, by the trainer. */
   shares?: { total: number; byWorkers: number; byTrainer: number };
@@ -135,9 +142,19 @@ export function createPublisher(options: PublisherOptions) {
     return nextModelVersionId(ids);
   }
 
+  /** Raw input's score on the holdout it was computed on (by fingerprint): it changes only with the holdout. */
+  let rawScore: { fingerprint: string; metrics: HoldoutMetrics } | undefined;
+
+  async function scoreRawInput(held: HeldOutSet, rowSize: number): Promise<HoldoutMetrics> {
+    const fingerprint = holdoutFingerprint(held);
+    if (rawScore?.fingerprint !== fingerprint) rawScore = { fingerprint, metrics: await scoreHoldout(held.inputs, rowSize, held) };
+    return rawScore.metrics;
+  }
+
   /**
    * Scores the candidate (its ONNX export, through the runtime that will serve it), the live
-   * version and raw input on the current holdout; undefined without a holdout.
+   * version and raw input on the current holdout; undefined without a holdout. Each embedding
+   * is searched once: the paired noise of candidate vs live comes from the same per-query scores.
    */
   async function evaluate(encoder: Encoder, onnx: Uint8Array): Promise<{ candidate: HoldoutMetrics; references: HoldoutReferences } | undefined> {
     const held = typeof options.evaluation === 'function' ? options.evaluation() : options.evaluation;
@@ -149,16 +166,21 @@ export function createPublisher(options: PublisherOptions) {
       const empty = { heldOutItems: 0, heldOutQueries: 0 };
       return { candidate: empty, references: { raw: empty } };
     }
-    const candidateVectors = runtime.embedModel ? await runtime.embedModel(onnx, held.inputs, shape) : embedWithTf(encoder, held.inputs, rows);
-    const candidate = await scoreHoldout(candidateVectors, encoder.dim, held);
-    const raw = await scoreHoldout(held.inputs, rowSize, held);
     const liveVersion = await currentLiveVersion();
+    // The live version embeds the holdout on the runtime's threads (when it has some) while the candidate is embedded here.
+    const liveVectors = liveVersion ? runtime.embed(liveVersion, held.inputs, shape) : undefined;
+    liveVectors?.catch(() => undefined);
+    const candidateVectors = runtime.embedModel ? await runtime.embedModel(onnx, held.inputs, shape) : embedWithTf(encoder, held.inputs, rows);
+    const scored = await scoreHoldoutQueries(candidateVectors, encoder.dim, held);
+    const candidate = scored.metrics;
+    const raw = await scoreRawInput(held, rowSize);
     let live: HoldoutReferences['live'];
     if (liveVersion) {
       try {
-        const vectors = await runtime.embed(liveVersion, held.inputs, shape);
-        const metrics = await scoreHoldout(vectors, vectors.length / rows, held);
-        const se = (metrics.heldOutQueries ?? 0) >= 2 ? await pairedMapAtRStdErr(candidateVectors, encoder.dim, vectors, vectors.length / rows, held.labels) : undefined;
+        const vectors = await liveVectors!;
+        const liveScored = await scoreHoldoutQueries(vectors, vectors.length / rows, held);
+        const metrics = liveScored.metrics;
+        const se = (metrics.heldOutQueries ?? 0) >= 2 ? pairedStdErr(scored.averagePrecisions, liveScored.averagePrecisions) : undefined;
         live = { version: liveVersion, metrics, ...(se !== undefined ? { noise: { mapAtR: se } } : {}) };
       } catch (error) {
         log.warn({ err: error, liveVersion }, 'could not score the live version on the holdout');
@@ -234,11 +256,14 @@ export function createPublisher(options: PublisherOptions) {
 
   async function publish(request: PublishRequest): Promise<PublishOutcome> {
     const { encoder, catalog } = request;
+    const publishStarted = performance.now();
     const version = await nextVersion();
     const collection = collectionForVersion(alias, version);
     const onnx = exportToOnnx({ frozen: encoder.featureExtractor, head: encoder.head }, { docString: `discern model ${version}` });
     // Scored before anything is re-embedded: a rejected candidate costs one pass over the holdout only.
+    const evaluateStarted = performance.now();
     const scored = await evaluate(encoder, onnx);
+    const evaluateSeconds = (performance.now() - evaluateStarted) / 1000;
     const metrics = scored?.candidate;
     const gate = scored && options.gate ? judgeCandidate({ candidate: scored.candidate, live: scored.references.live?.metrics, raw: scored.references.raw, noise: scored.references.live?.noise }, options.gate) : undefined;
     const input = catalog.inputSpec as Record<string, number>;
@@ -270,12 +295,17 @@ export function createPublisher(options: PublisherOptions) {
     const skipped = refused.length;
     const reembedSeconds = (performance.now() - started) / 1000;
     await vectorStore.setAlias(alias, collection);
+    const swapSeconds = (performance.now() - started) / 1000 - reembedSeconds;
+    const publishSeconds = (performance.now() - publishStarted) / 1000;
     options.metrics?.reembedSeconds.observe(reembedSeconds);
     options.metrics?.publications.inc();
     options.metrics?.modelVersion.set(versionNumber(version));
     if (scored) exportHoldoutGauges(scored.candidate, scored.references.raw);
     const itemsPerSecond = reembedSeconds > 0 ? items / reembedSeconds : 0;
-    log.info({ version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), step: request.step, metrics, gate: gate?.reason, shares }, 'published model version');
+    log.info(
+      { version, collection, items, skipped, reembedSeconds: round(reembedSeconds), itemsPerSecond: round(itemsPerSecond), evaluateSeconds: round(evaluateSeconds), swapSeconds: round(swapSeconds), publishSeconds: round(publishSeconds), step: request.step, metrics, gate: gate?.reason, shares },
+      'published model version',
+    );
     await pruneOldVersions();
     return {
       published: true,
@@ -285,6 +315,9 @@ export function createPublisher(options: PublisherOptions) {
       skipped,
       reembedSeconds,
       itemsPerSecond,
+      evaluateSeconds,
+      swapSeconds,
+      publishSeconds,
       ...(metrics ? { metrics } : {}),
       ...(shares ? { shares } : {}),
       ...(gate ? { gate } : {}),
