@@ -10,27 +10,14 @@ import { defaultRecipe } from '../recipes/default';
 import { trainWithRecipe } from '../recipes/train-with-recipe';
 import { selectBackend } from './select-backend';
 import { useWasmBackend } from './wasm-backend';
+import { quadrantImages } from '../../test/support/quadrant-images';
 
 const tfjsNode = tfjsNodeAvailability();
 
-function images(count: number, seed: number): { inputs: Uint8Array; labels: Int32Array } {
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const labels = Int32Array.from({ length: count }, (_, i) => i % 4);
-  // Each class brightens its own quadrant, so the loss has something to learn.
-  const inputs = Uint8Array.from({ length: count * 784 }, (_, k) => {
-    const item = Math.floor(k / 784);
-    const pixel = k % 784;
-    const quadrant = (Math.floor(pixel / 28) < 14 ? 0 : 2) + (pixel % 28 < 14 ? 0 : 1);
-    return Math.floor(next() * 128) + (quadrant === labels[item] ? 100 : 0);
-  });
-  return { inputs, labels };
-}
-
 // The default recipe's network, loss, miner, input-similarity term and optimizer on a small batch.
 const recipe = { ...defaultRecipe, classesPerBatch: 4, itemsPerClass: 8 };
-const data = images(64, 11);
-const probe = Float32Array.from(images(16, 5).inputs);
+const data = quadrantImages(64, 11);
+const probe = Float32Array.from(quadrantImages(16, 5).inputs);
 
 /** Trains five steps from the given weights on the active backend: the losses and the probe's embeddings after. */
 async function trainFrom(weights: { shape: number[]; values: Float32Array }[]) {

@@ -9,6 +9,22 @@ import { exportToOnnx } from '../onnx/export-to-onnx';
 import { createModelStore } from '../store';
 import { createOnnxModelRuntime } from './onnx-model-runtime';
 
+/** Runs `work` while a loop of immediates turns on this thread; how often it turned says how free the thread stayed. */
+async function countingLoopTurns<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let turning = true;
+  const spin = () => {
+    turns++;
+    if (turning) setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    turning = false;
+  }
+}
+
 describe('onnx model runtime', () => {
   let dir: string;
   beforeAll(async () => {
@@ -31,15 +47,7 @@ describe('onnx model runtime', () => {
     try {
       const one = await single.embed('v000001', input, [rows, 6]);
       // The calling thread stays free while the threads embed: a loop of immediates keeps turning.
-      let turns = 0;
-      let turning = true;
-      const spin = () => {
-        turns++;
-        if (turning) setImmediate(spin);
-      };
-      setImmediate(spin);
-      const many = await parallel.embed('v000001', input, [rows, 6]);
-      turning = false;
+      const { result: many, turns } = await countingLoopTurns(() => parallel.embed('v000001', input, [rows, 6]));
       expect(turns).toBeGreaterThan(11);
       expect(many).toHaveLength(rows * 4);
       Array.from(many).forEach((v, i) => expect(v).toBeCloseTo(one[i], 6));
@@ -70,15 +78,7 @@ describe('onnx model runtime', () => {
       await parallel.embed('v000001', batch(), [rows, features]);
       // Each call is a whole batch (tens of ms of work): on the calling thread the loop would
       // turn about once per call; on the threads it turns all the while.
-      let turns = 0;
-      let turning = true;
-      const spin = () => {
-        turns++;
-        if (turning) setImmediate(spin);
-      };
-      setImmediate(spin);
-      const results = await Promise.all([batch(), batch(), batch(), batch()].map((input) => parallel.embed('v000001', input, [rows, features])));
-      turning = false;
+      const { result: results, turns } = await countingLoopTurns(() => Promise.all([batch(), batch(), batch(), batch()].map((input) => parallel.embed('v000001', input, [rows, features]))));
       expect(turns).toBeGreaterThan(50);
       for (const result of results) expect(result.reduce((worst, v, i) => Math.max(worst, Math.abs(v - one[i])), 0)).toBeLessThan(1e-5);
     } finally {

@@ -6,6 +6,7 @@ import { thumbnailCnnConfig } from '../encoder/default-configs';
 import { createEncoder, type Encoder } from '../encoder/encoder';
 import { trainEncoder } from '../offline-training/train-encoder';
 import { startGradientReplicas, type ThreadedGradientReplicas } from './gradient-replicas';
+import { quadrantImages } from '../../test/support/quadrant-images';
 
 // The default recipe's shape (no batch normalisation, flattened trunk) with fewer filters.
 const config = thumbnailCnnConfig({
@@ -18,20 +19,6 @@ const config = thumbnailCnnConfig({
   head: { hidden: [16], dim: 8 },
 });
 
-function images(count: number, seed: number): { inputs: Uint8Array; labels: Int32Array } {
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const labels = Int32Array.from({ length: count }, (_, i) => i % 4);
-  // Each class brightens its own quadrant, so the loss has something to learn.
-  const inputs = Uint8Array.from({ length: count * 784 }, (_, k) => {
-    const item = Math.floor(k / 784);
-    const pixel = k % 784;
-    const quadrant = (Math.floor(pixel / 28) < 14 ? 0 : 2) + (pixel % 28 < 14 ? 0 : 1);
-    return Math.floor(next() * 128) + (quadrant === labels[item] ? 100 : 0);
-  });
-  return { inputs, labels };
-}
-
 function copyOf(encoder: Encoder): Encoder {
   const copy = createEncoder(encoder.config);
   copy.featureExtractor.setWeights(encoder.featureExtractor.getWeights());
@@ -42,7 +29,7 @@ function copyOf(encoder: Encoder): Encoder {
 async function train(encoder: Encoder, threads: number) {
   const loss = createLoss('multi-similarity', { alpha: 2, beta: 50, base: 0.5 });
   const miner = createMiner('multi-similarity', { epsilon: 0.1 }) ?? undefined;
-  const { summary } = await trainEncoder({ encoder, data: images(64, 7), loss, miner, classesPerBatch: 4, itemsPerClass: 8, inputSimilarity: { weight: 10, pool: 4 }, steps: 3, seed: 3, threads, startReplicas: startGradientReplicas });
+  const { summary } = await trainEncoder({ encoder, data: quadrantImages(64, 7), loss, miner, classesPerBatch: 4, itemsPerClass: 8, inputSimilarity: { weight: 10, pool: 4 }, steps: 3, seed: 3, threads, startReplicas: startGradientReplicas });
   return summary;
 }
 
