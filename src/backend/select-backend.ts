@@ -55,7 +55,8 @@ const autoOrder: ConcreteBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu
  * and why the faster ones were skipped.
  *
  * `auto` tries, in order: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node` (optional
- * dependencies, often not installable), `@tensorflow/tfjs-backend-wasm` (SIMD build, with the
+ * dependencies whose own download often fails; `infra/tensorflow/install.sh` installs the latter
+ * with TensorFlow from PyPI), `@tensorflow/tfjs-backend-wasm` (SIMD build, with the
  * training kernels of `./wasm-kernels` registered), then the pure-JS `cpu` backend.
  * An explicit preference that cannot be honoured throws instead of falling back.
  *
