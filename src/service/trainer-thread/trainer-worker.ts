@@ -1,8 +1,7 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../../config/load-config';
 import { createLogger } from '../../log/logger';
+import { lowerThreadPriority } from '../../os/lower-thread-priority';
 import { runTrainerProcess, type RunningTrainer } from '../run-trainer';
 import { createAdapterClient } from './adapter-channel';
 import { remoteAdapters } from './remote-adapters';
@@ -27,7 +26,8 @@ const data = workerData as TrainerWorkerData;
 const log = createLogger('trainer');
 const report = (message: TrainerReport) => parentPort!.postMessage(message);
 
-lowerPriority(data.nice);
+const trainerTid = lowerThreadPriority(data.nice, log, 'trainer thread');
+if (trainerTid !== undefined) log.info({ nice: data.nice, tid: trainerTid }, 'trainer thread runs at lower priority');
 const adapters = remoteAdapters(createAdapterClient(data.adapters));
 let running: RunningTrainer | undefined;
 let ending = false;
@@ -95,18 +95,6 @@ async function end(code: number): Promise<void> {
   }
   if (code === 0) report({ type: 'stopped' });
   process.exit(code);
-}
-
-/** Lowers this thread's CPU priority (Linux: threads have their own niceness; new threads inherit it). */
-function lowerPriority(nice: number): void {
-  if (nice <= 0) return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(tid, nice);
-    log.info({ nice, tid }, 'trainer thread runs at lower priority');
-  } catch (error) {
-    log.warn({ err: error, nice }, 'could not lower the trainer thread\'s priority; it competes with the API for CPU');
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

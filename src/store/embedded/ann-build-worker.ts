@@ -1,7 +1,6 @@
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../../log/logger';
+import { lowerThreadPriority } from '../../os/lower-thread-priority';
 import type { AnnBuildCommand, AnnBuildReport, AnnBuildWorkerData } from './ann-build-protocol';
 import { AnnIndex } from './ann-index';
 import { RecallAudit } from './recall-audit';
@@ -16,7 +15,8 @@ const report = (message: AnnBuildReport) => parentPort!.postMessage(message);
 const SLICE_MS = 50;
 const NO_PAYLOAD = {};
 
-lowerPriority(data.nice);
+// usearch's inserting threads inherit the lower priority.
+lowerThreadPriority(data.nice, log, 'index builder');
 const table = new VectorTable(data.dimension);
 const index = new AnnIndex(table, data.distance, data.config);
 let scheduled = false;
@@ -66,14 +66,4 @@ function finish(path: string): void {
   const keys = index.save(path);
   log.debug({ points: index.indexed, recall: audit.recall, ms: Math.round(performance.now() - started) }, 'finished the approximate index');
   report({ type: 'finished', keys, recall: audit.recall, indexed: index.indexed });
-}
-
-/** Lowers this thread's CPU priority (Linux: threads have their own niceness; usearch's inserting threads inherit it). */
-function lowerPriority(nice: number): void {
-  if (nice <= 0) return;
-  try {
-    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
-  } catch (error) {
-    log.warn({ err: error, nice }, "could not lower the index builder's priority; it competes with the API for CPU");
-  }
 }
